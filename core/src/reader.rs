@@ -1,0 +1,677 @@
+//! Chunk-fed CSV record reader: bytes in, whole records out, whatever the chunk boundaries.
+//!
+//! Built on `csv-core`, the push parser under the `csv` crate, so a chunk may end inside a
+//! quoted field, a multi-byte character or a CRLF: the parser keeps its state and the
+//! reader keeps the raw bytes of the unfinished record. Memory is bounded by the longest
+//! record (capped by [`ReaderOptions::max_record_bytes`]), never by the file.
+//!
+//! The reader also owns what must happen before the first record: removing a UTF-8 BOM,
+//! refusing UTF-16, and detecting the dialect from the first [`SNIFF_BYTES`] bytes.
+
+use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
+use crate::encoding::Encoding;
+use crate::report::EncodingInfo;
+use crate::schema::Schema;
+
+/// Reader settings.
+#[derive(Debug, Clone)]
+pub struct ReaderOptions {
+    pub dialect: DialectOptions,
+    pub encoding: Encoding,
+    /// Longest record accepted. A longer one is almost always an unterminated quote that
+    /// swallowed the rest of the file; reading stops there instead of filling memory.
+    pub max_record_bytes: usize,
+}
+
+/// Default for [`ReaderOptions::max_record_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// A field of a record whose bytes were not valid in the file's encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadBytes {
+    /// 0-based field index.
+    pub field: usize,
+    /// Offset of the first invalid byte inside the field's (unquoted) bytes.
+    pub at: usize,
+}
+
+/// One record, valid until the next one is read.
+#[derive(Debug)]
+pub struct Record<'a> {
+    /// 1-based record number (the header, when there is one, is record 1).
+    pub number: u64,
+    /// Byte offset of the record's first byte in the source.
+    pub start: u64,
+    raw: &'a [u8],
+    text: &'a str,
+    ends: &'a [usize],
+    /// Fields whose bytes were invalid (decoded with U+FFFD replacements).
+    pub bad_bytes: &'a [BadBytes],
+    delimiter: u8,
+    quote: u8,
+}
+
+impl<'a> Record<'a> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`, decoded. Empty when out of range.
+    pub fn field(&self, i: usize) -> &'a str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// The fields, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.field(i))
+    }
+
+    /// The record's source bytes.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Byte offset in the source of field `i`'s first byte (its opening quote when quoted).
+    /// Computed by re-reading the record's raw bytes, so it costs a pass over the record:
+    /// it is meant for findings, not for every cell.
+    pub fn field_offset(&self, i: usize) -> u64 {
+        let mut parser = csv_core::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .quote(self.quote)
+            .build();
+        let mut input = self.raw;
+        let mut consumed = 0usize;
+        let mut out = [0u8; 1024];
+        let mut field = 0;
+        while field < i {
+            let (res, nin, _) = parser.read_field(input, &mut out);
+            input = &input[nin..];
+            consumed += nin;
+            match res {
+                csv_core::ReadFieldResult::OutputFull => continue,
+                csv_core::ReadFieldResult::Field { record_end: false } => field += 1,
+                _ => break,
+            }
+        }
+        self.start + consumed as u64
+    }
+}
+
+/// What a reader tells its consumer.
+pub trait RecordSink {
+    /// The dialect and encoding are known; called once, before the first record.
+    fn start(&mut self, dialect: &Dialect, encoding: &EncodingInfo);
+    /// One record.
+    fn record(&mut self, record: &Record<'_>);
+    /// The file cannot be read further; called at most once, and no record follows.
+    fn source_error(&mut self, problem: SourceProblem);
+}
+
+/// Why reading stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceProblem {
+    /// A record longer than the limit.
+    RecordTooLarge { row: u64, byte: u64, limit: usize },
+    /// The file ends inside a quoted field.
+    UnterminatedQuote { row: u64, byte: u64 },
+    /// The file is UTF-16, which watt does not read.
+    Utf16 { probable: &'static str },
+    /// The file holds NUL bytes: it is binary, not CSV text.
+    Binary { byte: u64 },
+}
+
+enum State {
+    /// Collecting the first bytes to detect the dialect.
+    Sniffing(Vec<u8>),
+    Reading,
+    /// A source error happened: the rest of the input is counted, not parsed.
+    Stopped,
+}
+
+/// The chunk-fed reader.
+pub struct Reader {
+    options: ReaderOptions,
+    schema: Schema,
+    state: State,
+    dialect: Dialect,
+    parser: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    out_len: usize,
+    ends_len: usize,
+    /// Raw bytes of the unfinished record, from earlier chunks.
+    carry: Vec<u8>,
+    /// Offset of the next byte given to the parser.
+    offset: u64,
+    /// Offset where the unfinished record's raw bytes begin.
+    record_start: u64,
+    records: u64,
+    /// Bytes pushed so far, including a BOM and anything after a source error.
+    bytes: u64,
+    decoded: String,
+    decoded_ends: Vec<usize>,
+    bad: Vec<BadBytes>,
+}
+
+impl std::fmt::Debug for Reader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reader")
+            .field("records", &self.records)
+            .field("bytes", &self.bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Reader {
+    pub fn new(schema: &Schema, options: ReaderOptions) -> Reader {
+        Reader {
+            options,
+            schema: schema.clone(),
+            state: State::Sniffing(Vec::new()),
+            dialect: Dialect::default(),
+            parser: csv_core::Reader::new(),
+            out: vec![0; 64 * 1024],
+            ends: vec![0; 64],
+            out_len: 0,
+            ends_len: 0,
+            carry: Vec::new(),
+            offset: 0,
+            record_start: 0,
+            records: 0,
+            bytes: 0,
+            decoded: String::new(),
+            decoded_ends: Vec::new(),
+            bad: Vec::new(),
+        }
+    }
+
+    /// Total bytes pushed.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// The dialect (final once [`RecordSink::start`] was called).
+    pub fn dialect(&self) -> &Dialect {
+        &self.dialect
+    }
+
+    /// Feeds the next chunk.
+    pub fn push(&mut self, chunk: &[u8], sink: &mut impl RecordSink) {
+        self.bytes += chunk.len() as u64;
+        match &mut self.state {
+            State::Stopped => {}
+            State::Reading => self.feed(chunk, sink),
+            State::Sniffing(buf) => {
+                buf.extend_from_slice(chunk);
+                if buf.len() >= SNIFF_BYTES + 3 {
+                    let buf = std::mem::take(buf);
+                    self.begin(&buf, false, sink);
+                }
+            }
+        }
+    }
+
+    /// Ends the input: the last record (without a final line break) is delivered.
+    pub fn finish(&mut self, sink: &mut impl RecordSink) {
+        if let State::Sniffing(buf) = &mut self.state {
+            let buf = std::mem::take(buf);
+            self.begin(&buf, true, sink);
+        }
+        if !matches!(self.state, State::Reading) {
+            return;
+        }
+        if let Some(quote_at) = open_quote(
+            &self.carry,
+            self.dialect.delimiter_byte(),
+            self.dialect.quote_byte(),
+        ) {
+            self.stop(
+                SourceProblem::UnterminatedQuote {
+                    row: self.records + 1,
+                    byte: self.record_start + quote_at as u64,
+                },
+                sink,
+            );
+            return;
+        }
+        self.feed(&[], sink);
+    }
+
+    /// Detects the dialect from the first bytes, then reads them.
+    fn begin(&mut self, buf: &[u8], complete: bool, sink: &mut impl RecordSink) {
+        let bom = buf.starts_with(&[0xEF, 0xBB, 0xBF]);
+        let body = if bom { &buf[3..] } else { buf };
+        let encoding = EncodingInfo {
+            name: self.options.encoding.name().to_owned(),
+            bom,
+            probable: None,
+        };
+        let sample = &body[..body.len().min(SNIFF_BYTES)];
+        let nul = sample.iter().position(|b| *b == 0);
+        let utf16 = body.starts_with(&[0xFF, 0xFE])
+            || body.starts_with(&[0xFE, 0xFF])
+            || (nul.is_some() && looks_like_utf16(sample));
+        self.dialect = Dialect::sniff(
+            sample,
+            complete && body.len() <= SNIFF_BYTES,
+            &self.schema,
+            &self.options.dialect,
+        );
+        self.parser = self.dialect.parser();
+        sink.start(&self.dialect, &encoding);
+        if utf16 {
+            self.stop(
+                SourceProblem::Utf16 {
+                    probable: crate::encoding::guess(body),
+                },
+                sink,
+            );
+            return;
+        }
+        if let Some(i) = nul {
+            let byte = (i + usize::from(bom) * 3) as u64;
+            self.stop(SourceProblem::Binary { byte }, sink);
+            return;
+        }
+        self.state = State::Reading;
+        self.offset = if bom { 3 } else { 0 };
+        self.record_start = self.offset;
+        self.feed(body, sink);
+    }
+
+    fn stop(&mut self, problem: SourceProblem, sink: &mut impl RecordSink) {
+        self.state = State::Stopped;
+        self.carry = Vec::new();
+        sink.source_error(problem);
+    }
+
+    /// Parses `input`; an empty `input` means end of file.
+    fn feed(&mut self, input: &[u8], sink: &mut impl RecordSink) {
+        let mut pos = 0;
+        let mut begin = 0;
+        loop {
+            let (res, nin, nout, nend) = self.parser.read_record(
+                &input[pos..],
+                &mut self.out[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            pos += nin;
+            self.offset += nin as u64;
+            self.out_len += nout;
+            self.ends_len += nend;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {
+                    self.carry.extend_from_slice(&input[begin..pos]);
+                    if self.carry.len() > self.options.max_record_bytes {
+                        self.too_large(sink);
+                    }
+                    return;
+                }
+                csv_core::ReadRecordResult::OutputFull => {
+                    if self.out.len() >= self.options.max_record_bytes {
+                        self.too_large(sink);
+                        return;
+                    }
+                    let len = self.out.len() * 2;
+                    self.out.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = self.ends.len() * 2;
+                    self.ends.resize(len, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    let raw: &[u8] = if self.carry.is_empty() {
+                        &input[begin..pos]
+                    } else {
+                        self.carry.extend_from_slice(&input[begin..pos]);
+                        &self.carry
+                    };
+                    // Skipped blank lines and the previous record's LF (after a CR) come
+                    // first: the record starts after them.
+                    let lead = raw
+                        .iter()
+                        .take_while(|b| matches!(b, b'\r' | b'\n'))
+                        .count();
+                    self.records += 1;
+                    let start = self.record_start + lead as u64;
+                    deliver(
+                        Delivery {
+                            number: self.records,
+                            start,
+                            raw: &raw[lead..],
+                            out: &self.out[..self.out_len],
+                            ends: &self.ends[..self.ends_len],
+                            encoding: self.options.encoding,
+                            delimiter: self.dialect.delimiter_byte(),
+                            quote: self.dialect.quote_byte(),
+                        },
+                        &mut self.decoded,
+                        &mut self.decoded_ends,
+                        &mut self.bad,
+                        sink,
+                    );
+                    self.carry.clear();
+                    self.out_len = 0;
+                    self.ends_len = 0;
+                    begin = pos;
+                    self.record_start = self.offset;
+                }
+                csv_core::ReadRecordResult::End => return,
+            }
+        }
+    }
+
+    fn too_large(&mut self, sink: &mut impl RecordSink) {
+        let lead = self
+            .carry
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let problem = SourceProblem::RecordTooLarge {
+            row: self.records + 1,
+            byte: self.record_start + lead as u64,
+            limit: self.options.max_record_bytes,
+        };
+        self.stop(problem, sink);
+    }
+}
+
+struct Delivery<'a> {
+    number: u64,
+    start: u64,
+    raw: &'a [u8],
+    out: &'a [u8],
+    ends: &'a [usize],
+    encoding: Encoding,
+    delimiter: u8,
+    quote: u8,
+}
+
+/// Decodes a parsed record and hands it to the sink.
+fn deliver(
+    d: Delivery<'_>,
+    decoded: &mut String,
+    decoded_ends: &mut Vec<usize>,
+    bad: &mut Vec<BadBytes>,
+    sink: &mut impl RecordSink,
+) {
+    bad.clear();
+    let bytes = &d.out[..d.ends.last().copied().unwrap_or(0)];
+    let fast = match d.encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes)
+            .ok()
+            // Field boundaries must be character boundaries: "\xC3" and "\xA9" are two bad
+            // fields even though together they spell "é".
+            .filter(|s| d.ends.iter().all(|e| s.is_char_boundary(*e))),
+        _ => bytes
+            .is_ascii()
+            .then(|| std::str::from_utf8(bytes).ok())
+            .flatten(),
+    };
+    let (text, ends): (&str, &[usize]) = match fast {
+        Some(s) => (s, d.ends),
+        None => {
+            decoded.clear();
+            decoded_ends.clear();
+            let mut start = 0;
+            for (i, &end) in d.ends.iter().enumerate() {
+                let field = &d.out[start..end];
+                match d.encoding {
+                    Encoding::Utf8 => match std::str::from_utf8(field) {
+                        Ok(s) => decoded.push_str(s),
+                        Err(e) => {
+                            bad.push(BadBytes {
+                                field: i,
+                                at: e.valid_up_to(),
+                            });
+                            decoded.push_str(&String::from_utf8_lossy(field));
+                        }
+                    },
+                    enc => enc.decode_single_byte(field, decoded),
+                }
+                decoded_ends.push(decoded.len());
+                start = end;
+            }
+            (decoded.as_str(), decoded_ends.as_slice())
+        }
+    };
+    sink.record(&Record {
+        number: d.number,
+        start: d.start,
+        raw: d.raw,
+        text,
+        ends,
+        bad_bytes: bad,
+        delimiter: d.delimiter,
+        quote: d.quote,
+    });
+}
+
+/// UTF-16 text in a Latin script has a NUL in every other byte, at the same parity.
+fn looks_like_utf16(sample: &[u8]) -> bool {
+    let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
+    let half = sample.len() / 2;
+    half >= 2 && (even.max(odd) * 10 >= half * 9) && even.min(odd) * 10 <= half
+}
+
+/// When raw record bytes end inside a quoted field, the offset of its opening quote.
+/// Mirrors csv-core's states: a quote opens a field only at the field's start, and a
+/// doubled quote inside a quoted field is an escaped quote.
+fn open_quote(raw: &[u8], delimiter: u8, quote: u8) -> Option<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum S {
+        Start,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut s = S::Start;
+    let mut opened = 0;
+    for (i, &b) in raw.iter().enumerate() {
+        s = match s {
+            S::Start if b == quote => {
+                opened = i;
+                S::Quoted
+            }
+            S::Start | S::Unquoted if b == delimiter || b == b'\n' || b == b'\r' => S::Start,
+            S::Start | S::Unquoted => S::Unquoted,
+            S::Quoted if b == quote => S::QuoteInQuoted,
+            S::Quoted => S::Quoted,
+            S::QuoteInQuoted if b == quote => S::Quoted,
+            S::QuoteInQuoted if b == delimiter || b == b'\n' || b == b'\r' => S::Start,
+            S::QuoteInQuoted => S::Unquoted,
+        };
+    }
+    (s == S::Quoted).then_some(opened)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default)]
+    struct Collect {
+        records: Vec<(u64, u64, Vec<String>, Vec<BadBytes>)>,
+        offsets: Vec<Vec<u64>>,
+        problem: Option<SourceProblem>,
+        dialect: Option<Dialect>,
+    }
+
+    impl RecordSink for Collect {
+        fn start(&mut self, dialect: &Dialect, _: &EncodingInfo) {
+            self.dialect = Some(dialect.clone());
+        }
+        fn record(&mut self, r: &Record<'_>) {
+            self.records.push((
+                r.number,
+                r.start,
+                r.fields().map(str::to_owned).collect(),
+                r.bad_bytes.to_vec(),
+            ));
+            self.offsets
+                .push((0..r.len()).map(|i| r.field_offset(i)).collect());
+        }
+        fn source_error(&mut self, p: SourceProblem) {
+            self.problem = Some(p);
+        }
+    }
+
+    fn schema() -> Schema {
+        Schema::from_json(r#"{"fields": [{"name": "a"}, {"name": "b"}]}"#).unwrap()
+    }
+
+    fn read(chunks: &[&[u8]], encoding: Encoding, max: usize) -> Collect {
+        let mut r = Reader::new(
+            &schema(),
+            ReaderOptions {
+                dialect: DialectOptions::default(),
+                encoding,
+                max_record_bytes: max,
+            },
+        );
+        let mut c = Collect::default();
+        for chunk in chunks {
+            r.push(chunk, &mut c);
+        }
+        r.finish(&mut c);
+        c
+    }
+
+    fn all_splits(data: &[u8]) -> Vec<Collect> {
+        (0..=data.len())
+            .map(|i| {
+                read(
+                    &[&data[..i], &data[i..]],
+                    Encoding::Utf8,
+                    DEFAULT_MAX_RECORD_BYTES,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_offsets_and_numbers() {
+        let data = "\u{feff}a,b\r\n\r\n\"x,\"\"y\",é\r\nlast,1".as_bytes();
+        for c in all_splits(data) {
+            assert_eq!(
+                c.records
+                    .iter()
+                    .map(|r| (r.0, r.1, r.2.clone()))
+                    .collect::<Vec<_>>(),
+                vec![
+                    (1, 3, vec!["a".into(), "b".into()]),
+                    (2, 10, vec!["x,\"y".into(), "é".into()]),
+                    (3, 22, vec!["last".into(), "1".into()]),
+                ]
+            );
+            assert_eq!(c.offsets, vec![vec![3, 5], vec![10, 18], vec![22, 27]]);
+            assert_eq!(c.problem, None);
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_flagged_per_field() {
+        let c = read(&[b"a,b\nok,caf\xe9\n\xc3,\xa9\n"], Encoding::Utf8, 1024);
+        assert_eq!(c.records[1].2, vec!["ok".to_owned(), "caf\u{fffd}".into()]);
+        assert_eq!(c.records[1].3, vec![BadBytes { field: 1, at: 3 }]);
+        // Two halves of "é" in two fields are two bad fields, not one good character.
+        assert_eq!(
+            c.records[2].3,
+            vec![BadBytes { field: 0, at: 0 }, BadBytes { field: 1, at: 0 }]
+        );
+    }
+
+    #[test]
+    fn single_byte_encodings_decode_after_parsing() {
+        let c = read(&[b"a,b\n\"caf\xe9\",\x80\n"], Encoding::Windows1252, 1024);
+        assert_eq!(c.records[1].2, vec!["café".to_owned(), "€".into()]);
+        assert!(c.records[1].3.is_empty());
+        assert_eq!(c.offsets[1], vec![4, 11]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_a_source_error() {
+        for c in all_splits(b"a,b\n1,\"oops\n2,3\n") {
+            assert_eq!(c.records.len(), 1);
+            assert_eq!(
+                c.problem,
+                Some(SourceProblem::UnterminatedQuote { row: 2, byte: 6 })
+            );
+        }
+        let ok = read(&[b"a,b\n1,\"x\"\"\"\n"], Encoding::Utf8, 1024);
+        assert_eq!(ok.problem, None);
+        assert_eq!(ok.records[1].2, vec!["1".to_owned(), "x\"".into()]);
+    }
+
+    #[test]
+    fn records_over_the_limit_stop_reading() {
+        let mut data = b"a,b\n1,\"".to_vec();
+        data.extend(std::iter::repeat_n(b'x', 5000));
+        let c = read(&[&data[..100], &data[100..]], Encoding::Utf8, 1000);
+        assert_eq!(c.records.len(), 1);
+        assert_eq!(
+            c.problem,
+            Some(SourceProblem::RecordTooLarge {
+                row: 2,
+                byte: 4,
+                limit: 1000
+            })
+        );
+    }
+
+    #[test]
+    fn utf16_is_refused() {
+        let c = read(&[b"\xff\xfea\x00,\x00b\x00\n\x00"], Encoding::Utf8, 1024);
+        assert_eq!(
+            c.problem,
+            Some(SourceProblem::Utf16 {
+                probable: "utf-16le"
+            })
+        );
+        assert!(c.records.is_empty());
+    }
+
+    #[test]
+    fn binary_is_refused() {
+        let c = read(&[b"a,b\n\x00\x01\x02junk\xff\n"], Encoding::Utf8, 1024);
+        assert_eq!(c.problem, Some(SourceProblem::Binary { byte: 4 }));
+        let no_bom = read(&[b"a\x00b\x00,\x00c\x00\n\x00"], Encoding::Utf8, 1024);
+        assert_eq!(
+            no_bom.problem,
+            Some(SourceProblem::Utf16 {
+                probable: "utf-16le"
+            })
+        );
+    }
+
+    #[test]
+    fn empty_input() {
+        let c = read(&[], Encoding::Utf8, 1024);
+        assert!(c.records.is_empty());
+        assert!(c.dialect.is_some());
+        assert_eq!(c.problem, None);
+    }
+
+    #[test]
+    fn open_quote_states() {
+        assert_eq!(open_quote(b"1,\"abc", b',', b'"'), Some(2));
+        assert_eq!(open_quote(b"1,\"a\"\"bc\"", b',', b'"'), None);
+        assert_eq!(open_quote(b"1,a\"bc", b',', b'"'), None);
+        assert_eq!(open_quote(b"\"a\"x,\"", b',', b'"'), Some(5));
+    }
+}

@@ -1,0 +1,861 @@
+//! Frictionless Table Schema v1, loaded from JSON into a checked model.
+//!
+//! Loading is strict on purpose: a typo such as `"minimun"` or `"contraints"` would otherwise
+//! switch a check off without anyone noticing, so unknown keys, unknown types and values of
+//! the wrong kind are errors that name the field and the problem. Properties that Table
+//! Schema allows but watt cannot check (`foreignKeys`) are accepted and reported as notes.
+//!
+//! Each field may also carry a `gdpr` object (see [`crate::gdpr`]); the schema itself may
+//! carry dataset-level `gdpr` facts.
+
+use std::fmt;
+
+use regex::Regex;
+use serde_json::{Map, Value as Json};
+use sha2::{Digest, Sha256};
+
+use crate::gdpr::{DatasetPolicy, FieldPolicy};
+use crate::value::{NumberStyle, TemporalFormat, Value, ValueParser};
+
+/// Why a schema could not be loaded. Every variant names where the problem is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SchemaError {
+    /// The text is not JSON at all.
+    #[error("schema is not valid JSON (line {line}, column {column}): {message}")]
+    Json {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A schema-level property is missing, unknown or of the wrong kind.
+    #[error("schema: {problem}")]
+    Schema { problem: String },
+    /// A field declaration is wrong.
+    #[error("field {name:?} (#{number}): {problem}")]
+    Field {
+        /// Field name, or `"?"` when the name itself is the problem.
+        name: String,
+        /// 1-based position of the field in `fields`.
+        number: usize,
+        problem: String,
+    },
+    /// A field's `gdpr` policy is wrong.
+    #[error("field {name:?}: gdpr: {problem}")]
+    Gdpr { name: String, problem: String },
+}
+
+impl SchemaError {
+    fn schema(problem: impl Into<String>) -> Self {
+        SchemaError::Schema {
+            problem: problem.into(),
+        }
+    }
+}
+
+/// A loaded, checked Table Schema.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// The fields, in declaration order.
+    pub fields: Vec<Field>,
+    /// Strings read as "no value" (Table Schema `missingValues`, default `[""]`).
+    pub missing_values: Vec<String>,
+    /// Indices into `fields` of the primary key, in key order (empty when none).
+    pub primary_key: Vec<usize>,
+    /// Dataset-level GDPR facts, when the schema declares them.
+    pub gdpr: Option<DatasetPolicy>,
+    /// Things the schema declares that watt does not check, said out loud in reports.
+    pub notes: Vec<String>,
+    /// SHA-256 of the schema text, hex, so a manifest can name the exact schema used.
+    pub sha256: String,
+}
+
+/// The type of a field and its format.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    String(StringFormat),
+    Integer,
+    Number,
+    Boolean,
+    Date(TemporalFormat),
+    Time(TemporalFormat),
+    DateTime(TemporalFormat),
+    Year,
+    YearMonth,
+    Object,
+    Array,
+    Any,
+}
+
+impl FieldType {
+    /// The Table Schema name of the type.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FieldType::String(_) => "string",
+            FieldType::Integer => "integer",
+            FieldType::Number => "number",
+            FieldType::Boolean => "boolean",
+            FieldType::Date(_) => "date",
+            FieldType::Time(_) => "time",
+            FieldType::DateTime(_) => "datetime",
+            FieldType::Year => "year",
+            FieldType::YearMonth => "yearmonth",
+            FieldType::Object => "object",
+            FieldType::Array => "array",
+            FieldType::Any => "any",
+        }
+    }
+
+    /// The Table Schema `format`, or `None` for `default`.
+    pub fn format(&self) -> Option<String> {
+        match self {
+            FieldType::String(StringFormat::Default) => None,
+            FieldType::String(f) => Some(f.name().to_owned()),
+            FieldType::Date(f) | FieldType::Time(f) | FieldType::DateTime(f) => match f {
+                TemporalFormat::Default => None,
+                TemporalFormat::Any => Some("any".to_owned()),
+                TemporalFormat::Pattern(p) => Some(p.clone()),
+            },
+            _ => None,
+        }
+    }
+}
+
+/// Formats of the `string` type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringFormat {
+    Default,
+    Email,
+    Uri,
+    Uuid,
+    Binary,
+}
+
+impl StringFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            StringFormat::Default => "default",
+            StringFormat::Email => "email",
+            StringFormat::Uri => "uri",
+            StringFormat::Uuid => "uuid",
+            StringFormat::Binary => "binary",
+        }
+    }
+}
+
+/// One field of the schema.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub field_type: FieldType,
+    /// How numbers are written (decimal and group characters, bare or not).
+    pub number_style: NumberStyle,
+    /// Strings read as `true` / `false` for boolean fields.
+    pub true_values: Vec<String>,
+    pub false_values: Vec<String>,
+    pub constraints: Constraints,
+    /// The field's GDPR policy, when declared.
+    pub gdpr: Option<FieldPolicy>,
+}
+
+impl Field {
+    /// A parser for this field's values, using the number style given (which may differ
+    /// from the declared one when the dialect detected a decimal comma).
+    pub fn parser(&self, number_style: NumberStyle) -> ValueParser {
+        ValueParser::new(
+            self.field_type.clone(),
+            number_style,
+            self.true_values.clone(),
+            self.false_values.clone(),
+        )
+    }
+
+    /// Whether the decimal character was written in the schema (so detection must not
+    /// override it).
+    pub fn declares_decimal_char(&self) -> bool {
+        self.number_style.declared
+    }
+}
+
+/// Checked constraints of a field. Bounds are already parsed into values of the field type.
+#[derive(Debug, Clone, Default)]
+pub struct Constraints {
+    pub required: bool,
+    pub unique: bool,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<Bound>,
+    pub maximum: Option<Bound>,
+    pub exclusive_minimum: Option<Bound>,
+    pub exclusive_maximum: Option<Bound>,
+    pub pattern: Option<Pattern>,
+    pub enumeration: Option<Vec<Bound>>,
+}
+
+/// A constraint bound: the typed value and how the schema wrote it (for messages).
+#[derive(Debug, Clone)]
+pub struct Bound {
+    pub value: Value,
+    pub text: String,
+}
+
+/// A `pattern` constraint: the schema's regular expression, anchored at both ends as Table
+/// Schema requires (the whole value must match).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub source: String,
+    pub regex: Regex,
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+const SCHEMA_KEYS: &[&str] = &[
+    "fields",
+    "missingValues",
+    "primaryKey",
+    "foreignKeys",
+    "gdpr",
+    "$schema",
+    "name",
+    "title",
+    "description",
+    "profile",
+    "version",
+];
+
+const FIELD_KEYS: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "example",
+    "type",
+    "format",
+    "constraints",
+    "trueValues",
+    "falseValues",
+    "decimalChar",
+    "groupChar",
+    "bareNumber",
+    "rdfType",
+    "gdpr",
+];
+
+const CONSTRAINT_KEYS: &[&str] = &[
+    "required",
+    "unique",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "pattern",
+    "enum",
+];
+
+impl Schema {
+    /// Loads a Table Schema from its JSON text.
+    ///
+    /// ```
+    /// let err = watt_core::Schema::from_json(
+    ///     r#"{"fields": [{"name": "kwh", "type": "numbr"}]}"#).unwrap_err();
+    /// assert_eq!(err.to_string(), "field \"kwh\" (#1): unknown type \"numbr\" \
+    ///     (expected one of string, integer, number, boolean, date, time, datetime, \
+    ///     year, yearmonth, object, array, any)");
+    /// ```
+    pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
+        let json: Json = serde_json::from_str(text).map_err(|e| SchemaError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        let Json::Object(obj) = json else {
+            return Err(SchemaError::schema("the schema must be a JSON object"));
+        };
+        let mut schema = Self::from_object(&obj)?;
+        schema.sha256 = data_encoding::HEXLOWER.encode(&Sha256::digest(text.as_bytes()));
+        Ok(schema)
+    }
+
+    fn from_object(obj: &Map<String, Json>) -> Result<Schema, SchemaError> {
+        if let Some(key) = obj.keys().find(|k| !SCHEMA_KEYS.contains(&k.as_str())) {
+            return Err(SchemaError::schema(format!(
+                "unknown property {key:?} (expected one of {})",
+                SCHEMA_KEYS.join(", ")
+            )));
+        }
+        let missing_values = match obj.get("missingValues") {
+            None => vec![String::new()],
+            Some(v) => string_list(v)
+                .ok_or_else(|| SchemaError::schema("missingValues must be an array of strings"))?,
+        };
+        let raw_fields = match obj.get("fields") {
+            Some(Json::Array(a)) => a,
+            Some(_) => return Err(SchemaError::schema("fields must be an array")),
+            None => return Err(SchemaError::schema("fields is missing")),
+        };
+        if raw_fields.is_empty() {
+            return Err(SchemaError::schema("fields is empty"));
+        }
+        let mut fields: Vec<Field> = Vec::with_capacity(raw_fields.len());
+        for (i, raw) in raw_fields.iter().enumerate() {
+            let field = load_field(raw, i + 1)?;
+            if fields.iter().any(|f| f.name == field.name) {
+                return Err(SchemaError::Field {
+                    name: field.name,
+                    number: i + 1,
+                    problem: "the name is used by another field".into(),
+                });
+            }
+            fields.push(field);
+        }
+        let primary_key = match obj.get("primaryKey") {
+            None => Vec::new(),
+            Some(v) => {
+                let names = match v {
+                    Json::String(s) => vec![s.clone()],
+                    other => string_list(other).ok_or_else(|| {
+                        SchemaError::schema("primaryKey must be a field name or an array of names")
+                    })?,
+                };
+                let mut idx = Vec::with_capacity(names.len());
+                for n in names {
+                    let i = fields.iter().position(|f| f.name == n).ok_or_else(|| {
+                        SchemaError::schema(format!("primaryKey names {n:?}, which is not a field"))
+                    })?;
+                    idx.push(i);
+                }
+                idx
+            }
+        };
+        let mut notes = Vec::new();
+        if obj.contains_key("foreignKeys") {
+            notes.push(
+                "foreignKeys are declared but not checked: they need the other tables".into(),
+            );
+        }
+        let gdpr = match obj.get("gdpr") {
+            None => None,
+            Some(v) => Some(DatasetPolicy::from_json(v, &fields)?),
+        };
+        Ok(Schema {
+            fields,
+            missing_values,
+            primary_key,
+            gdpr,
+            notes,
+            sha256: String::new(),
+        })
+    }
+
+    /// The field with this name.
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// Position of the field with this name.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; we report those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn string_list(v: &Json) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(str::to_owned))
+        .collect()
+}
+
+fn load_field(raw: &Json, number: usize) -> Result<Field, SchemaError> {
+    let Json::Object(obj) = raw else {
+        return Err(SchemaError::Field {
+            name: "?".into(),
+            number,
+            problem: "a field must be a JSON object".into(),
+        });
+    };
+    let name = match obj.get("name") {
+        Some(Json::String(s)) if !s.is_empty() => s.clone(),
+        Some(Json::String(_)) => {
+            return Err(SchemaError::Field {
+                name: String::new(),
+                number,
+                problem: "name is empty".into(),
+            });
+        }
+        Some(_) => {
+            return Err(SchemaError::Field {
+                name: "?".into(),
+                number,
+                problem: "name must be a string".into(),
+            });
+        }
+        None => {
+            return Err(SchemaError::Field {
+                name: "?".into(),
+                number,
+                problem: "name is missing".into(),
+            });
+        }
+    };
+    let err = |problem: String| SchemaError::Field {
+        name: name.clone(),
+        number,
+        problem,
+    };
+    if let Some(key) = obj.keys().find(|k| !FIELD_KEYS.contains(&k.as_str())) {
+        return Err(err(format!(
+            "unknown property {key:?} (expected one of {})",
+            FIELD_KEYS.join(", ")
+        )));
+    }
+    let opt_str = |key: &str| -> Result<Option<String>, SchemaError> {
+        match obj.get(key) {
+            None => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(err(format!("{key} must be a string"))),
+        }
+    };
+    let type_name = opt_str("type")?.unwrap_or_else(|| "string".into());
+    let format = opt_str("format")?;
+    let field_type = parse_type(&type_name, format.as_deref()).map_err(&err)?;
+
+    let is_numeric = matches!(field_type, FieldType::Number | FieldType::Integer);
+    let decimal_char = opt_str("decimalChar")?;
+    let group_char = opt_str("groupChar")?;
+    let bare_number = match obj.get("bareNumber") {
+        None => true,
+        Some(Json::Bool(b)) => *b,
+        Some(_) => return Err(err("bareNumber must be true or false".into())),
+    };
+    if !is_numeric
+        && (decimal_char.is_some() || group_char.is_some() || obj.contains_key("bareNumber"))
+    {
+        return Err(err(format!(
+            "decimalChar, groupChar and bareNumber apply to number and integer fields, not {type_name}"
+        )));
+    }
+    let single_char = |key: &str, v: Option<String>| -> Result<Option<char>, SchemaError> {
+        match v {
+            None => Ok(None),
+            Some(s) => {
+                let mut chars = s.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_ascii_digit() => Ok(Some(c)),
+                    _ => Err(err(format!(
+                        "{key} must be one character that is not a digit"
+                    ))),
+                }
+            }
+        }
+    };
+    let declared_decimal = decimal_char.is_some();
+    let decimal = single_char("decimalChar", decimal_char)?.unwrap_or('.');
+    let group = single_char("groupChar", group_char)?;
+    if group == Some(decimal) {
+        return Err(err("decimalChar and groupChar must differ".into()));
+    }
+    if field_type == FieldType::Integer && declared_decimal {
+        return Err(err(
+            "decimalChar applies to number fields, not integer".into()
+        ));
+    }
+    let number_style = NumberStyle {
+        decimal,
+        group,
+        bare: bare_number,
+        declared: declared_decimal,
+    };
+
+    let bool_list = |key: &str, default: &[&str]| -> Result<Vec<String>, SchemaError> {
+        match obj.get(key) {
+            None => Ok(default.iter().map(|s| (*s).to_owned()).collect()),
+            Some(v) if field_type == FieldType::Boolean => {
+                string_list(v).ok_or_else(|| err(format!("{key} must be an array of strings")))
+            }
+            Some(_) => Err(err(format!("{key} applies to boolean fields only"))),
+        }
+    };
+    let true_values = bool_list("trueValues", &["true", "True", "TRUE", "1"])?;
+    let false_values = bool_list("falseValues", &["false", "False", "FALSE", "0"])?;
+    if let Some(v) = true_values.iter().find(|v| false_values.contains(v)) {
+        return Err(err(format!("{v:?} is both in trueValues and falseValues")));
+    }
+
+    let parser = ValueParser::new(
+        field_type.clone(),
+        number_style,
+        true_values.clone(),
+        false_values.clone(),
+    );
+    let constraints = match obj.get("constraints") {
+        None => Constraints::default(),
+        Some(Json::Object(c)) => load_constraints(c, &field_type, &parser).map_err(&err)?,
+        Some(_) => return Err(err("constraints must be an object".into())),
+    };
+    let gdpr = match obj.get("gdpr") {
+        None => None,
+        Some(v) => Some(FieldPolicy::from_json(v, &name, &field_type)?),
+    };
+    Ok(Field {
+        title: opt_str("title")?,
+        description: opt_str("description")?,
+        name,
+        field_type,
+        number_style,
+        true_values,
+        false_values,
+        constraints,
+        gdpr,
+    })
+}
+
+const TYPES: &str =
+    "string, integer, number, boolean, date, time, datetime, year, yearmonth, object, array, any";
+
+fn parse_type(name: &str, format: Option<&str>) -> Result<FieldType, String> {
+    let format = format.filter(|f| *f != "default");
+    let no_format = |t: FieldType| match format {
+        None => Ok(t),
+        Some(f) => Err(format!("type {name} has no format {f:?}")),
+    };
+    let temporal = |f: Option<&str>| -> Result<TemporalFormat, String> {
+        match f {
+            None => Ok(TemporalFormat::Default),
+            Some("any") => Ok(TemporalFormat::Any),
+            Some(p) => {
+                // Table Schema v1 once spelled patterns "fmt:%d/%m/%Y".
+                let p = p.strip_prefix("fmt:").unwrap_or(p);
+                TemporalFormat::pattern(p).map_err(|problem| {
+                    format!("format {p:?} is not a valid date pattern: {problem}")
+                })
+            }
+        }
+    };
+    match name {
+        "string" => Ok(FieldType::String(match format {
+            None => StringFormat::Default,
+            Some("email") => StringFormat::Email,
+            Some("uri") => StringFormat::Uri,
+            Some("uuid") => StringFormat::Uuid,
+            Some("binary") => StringFormat::Binary,
+            Some(f) => {
+                return Err(format!(
+                    "string format {f:?} is not supported (expected default, email, uri, uuid or binary)"
+                ));
+            }
+        })),
+        "integer" => no_format(FieldType::Integer),
+        "number" => no_format(FieldType::Number),
+        "boolean" => no_format(FieldType::Boolean),
+        "date" => Ok(FieldType::Date(temporal(format)?)),
+        "time" => Ok(FieldType::Time(temporal(format)?)),
+        "datetime" => Ok(FieldType::DateTime(temporal(format)?)),
+        "year" => no_format(FieldType::Year),
+        "yearmonth" => no_format(FieldType::YearMonth),
+        "object" => no_format(FieldType::Object),
+        "array" => no_format(FieldType::Array),
+        "any" => no_format(FieldType::Any),
+        "duration" | "geopoint" | "geojson" => Err(format!(
+            "type {name:?} is not supported by watt (declare it as string or any)"
+        )),
+        other => Err(format!("unknown type {other:?} (expected one of {TYPES})")),
+    }
+}
+
+fn load_constraints(
+    c: &Map<String, Json>,
+    ty: &FieldType,
+    parser: &ValueParser,
+) -> Result<Constraints, String> {
+    if let Some(key) = c.keys().find(|k| !CONSTRAINT_KEYS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown constraint {key:?} (expected one of {})",
+            CONSTRAINT_KEYS.join(", ")
+        ));
+    }
+    let flag = |key: &str| -> Result<bool, String> {
+        match c.get(key) {
+            None => Ok(false),
+            Some(Json::Bool(b)) => Ok(*b),
+            Some(_) => Err(format!("constraint {key} must be true or false")),
+        }
+    };
+    let length = |key: &str| -> Result<Option<usize>, String> {
+        match c.get(key) {
+            None => Ok(None),
+            Some(v) => {
+                if !matches!(
+                    ty,
+                    FieldType::String(_) | FieldType::Array | FieldType::Object | FieldType::Any
+                ) {
+                    return Err(format!(
+                        "constraint {key} applies to string, array and object fields, not {}",
+                        ty.name()
+                    ));
+                }
+                v.as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| format!("constraint {key} must be a non-negative integer"))
+            }
+        }
+    };
+    let orderable = matches!(
+        ty,
+        FieldType::Integer
+            | FieldType::Number
+            | FieldType::Date(_)
+            | FieldType::Time(_)
+            | FieldType::DateTime(_)
+            | FieldType::Year
+            | FieldType::YearMonth
+    );
+    let bound = |key: &str| -> Result<Option<Bound>, String> {
+        match c.get(key) {
+            None => Ok(None),
+            Some(v) => {
+                if !orderable {
+                    return Err(format!(
+                        "constraint {key} applies to numbers, dates and times, not {}",
+                        ty.name()
+                    ));
+                }
+                parse_bound(v, parser)
+                    .map(Some)
+                    .map_err(|p| format!("constraint {key}: {p}"))
+            }
+        }
+    };
+    let pattern = match c.get("pattern") {
+        None => None,
+        Some(Json::String(p)) => Some(Pattern {
+            regex: Regex::new(&format!("^(?:{p})$")).map_err(|e| {
+                format!("constraint pattern is not a valid regular expression: {e}")
+            })?,
+            source: p.clone(),
+        }),
+        Some(_) => return Err("constraint pattern must be a string".into()),
+    };
+    let enumeration = match c.get("enum") {
+        None => None,
+        Some(Json::Array(values)) if !values.is_empty() => Some(
+            values
+                .iter()
+                .map(|v| parse_bound(v, parser).map_err(|p| format!("constraint enum: {p}")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Some(_) => return Err("constraint enum must be a non-empty array".into()),
+    };
+    let constraints = Constraints {
+        required: flag("required")?,
+        unique: flag("unique")?,
+        min_length: length("minLength")?,
+        max_length: length("maxLength")?,
+        minimum: bound("minimum")?,
+        maximum: bound("maximum")?,
+        exclusive_minimum: bound("exclusiveMinimum")?,
+        exclusive_maximum: bound("exclusiveMaximum")?,
+        pattern,
+        enumeration,
+    };
+    if let (Some(min), Some(max)) = (constraints.min_length, constraints.max_length) {
+        if min > max {
+            return Err(format!("minLength {min} is greater than maxLength {max}"));
+        }
+    }
+    if let (Some(min), Some(max)) = (&constraints.minimum, &constraints.maximum) {
+        if min.value.compare(&max.value) == Some(std::cmp::Ordering::Greater) {
+            return Err(format!(
+                "minimum {} is greater than maximum {}",
+                min.text, max.text
+            ));
+        }
+    }
+    Ok(constraints)
+}
+
+/// A bound or enum member, written in the schema as a JSON number, string or boolean, read
+/// with the field's own parser so that it compares like the cells do.
+fn parse_bound(v: &Json, parser: &ValueParser) -> Result<Bound, String> {
+    let text = match v {
+        Json::String(s) => s.clone(),
+        Json::Number(n) => n.to_string(),
+        Json::Bool(b) => b.to_string(),
+        _ => return Err("must be a string, number or boolean".into()),
+    };
+    // Numbers in JSON are always written with a '.', whatever the field's decimalChar.
+    let parsed = match v {
+        Json::Number(_) => parser.parse_json_number(&text),
+        _ => parser.parse(&text),
+    };
+    match parsed {
+        Ok(value) => Ok(Bound { value, text }),
+        Err(problem) => Err(format!("{text:?} is {problem}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(json: &str) -> String {
+        Schema::from_json(json).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn loads_every_type_and_constraint() {
+        let s = Schema::from_json(
+            r#"{
+            "fields": [
+              {"name": "s", "type": "string", "format": "email",
+               "constraints": {"required": true, "minLength": 3, "maxLength": 50, "pattern": ".+@.+"}},
+              {"name": "i", "type": "integer", "constraints": {"minimum": 0, "maximum": 10, "unique": true}},
+              {"name": "n", "type": "number", "decimalChar": ",", "groupChar": " ",
+               "constraints": {"minimum": 0.5, "enum": [0.5, 1, 1.5]}},
+              {"name": "b", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]},
+              {"name": "d", "type": "date", "format": "%d/%m/%Y", "constraints": {"minimum": "01/01/2020"}},
+              {"name": "dt", "type": "datetime", "constraints": {"maximum": "2030-01-01T00:00:00Z"}},
+              {"name": "t", "type": "time"},
+              {"name": "y", "type": "year"},
+              {"name": "ym", "type": "yearmonth"},
+              {"name": "u", "type": "string", "format": "uuid"},
+              {"name": "a", "type": "any"}
+            ],
+            "missingValues": ["", "NA"],
+            "primaryKey": ["i", "s"]
+        }"#,
+        )
+        .expect("valid schema");
+        assert_eq!(s.fields.len(), 11);
+        assert_eq!(s.primary_key, vec![1, 0]);
+        assert_eq!(s.missing_values, vec!["", "NA"]);
+        assert_eq!(s.fields[2].number_style.decimal, ',');
+        assert_eq!(s.fields[2].number_style.group, Some(' '));
+        assert!(s.fields[2].declares_decimal_char());
+        assert_eq!(
+            s.fields[2].constraints.enumeration.as_ref().map(Vec::len),
+            Some(3)
+        );
+        assert_eq!(s.sha256.len(), 64);
+    }
+
+    #[test]
+    fn primary_key_may_be_a_single_name() {
+        let s =
+            Schema::from_json(r#"{"fields": [{"name": "a"}, {"name": "b"}], "primaryKey": "b"}"#)
+                .expect("valid");
+        assert_eq!(s.primary_key, vec![1]);
+        assert_eq!(
+            s.fields[0].field_type,
+            FieldType::String(StringFormat::Default)
+        );
+    }
+
+    #[test]
+    fn malformed_json_says_where() {
+        assert_eq!(
+            err("{\"fields\": [\n  {\"name\": \"a\",}\n]}"),
+            "schema is not valid JSON (line 2, column 16): trailing comma"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field_and_the_problem() {
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "kwh", "type": "number", "constraints": {"minimun": 0}}]}"#
+            ),
+            "field \"kwh\" (#1): unknown constraint \"minimun\" (expected one of required, unique, \
+             minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, pattern, enum)"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "a"}, {"name": "kwh", "type": "number", "constraints": {"minimum": "low"}}]}"#
+            ),
+            "field \"kwh\" (#2): constraint minimum: \"low\" is not a number"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a", "contraints": {}}]}"#),
+            "field \"a\" (#1): unknown property \"contraints\" (expected one of name, title, \
+             description, example, type, format, constraints, trueValues, falseValues, decimalChar, \
+             groupChar, bareNumber, rdfType, gdpr)"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a", "type": "string", "constraints": {"minimum": 1}}]}"#),
+            "field \"a\" (#1): constraint minimum applies to numbers, dates and times, not string"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a", "constraints": {"pattern": "("}}]}"#)
+                .split('\n')
+                .next()
+                .map(str::to_owned)
+                .unwrap_or_default(),
+            "field \"a\" (#1): constraint pattern is not a valid regular expression: regex parse error:"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "d", "type": "date", "format": "%Q"}]}"#),
+            "field \"d\" (#1): format \"%Q\" is not a valid date pattern: unknown directive"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}, {"type": "integer"}]}"#),
+            "field \"?\" (#2): name is missing"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}, {"name": "a"}]}"#),
+            "field \"a\" (#2): the name is used by another field"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a", "type": "geopoint"}]}"#),
+            "field \"a\" (#1): type \"geopoint\" is not supported by watt (declare it as string or any)"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "a", "type": "integer", "constraints": {"minimum": 5, "maximum": 1}}]}"#
+            ),
+            "field \"a\" (#1): minimum 5 is greater than maximum 1"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a", "type": "string", "decimalChar": ","}]}"#),
+            "field \"a\" (#1): decimalChar, groupChar and bareNumber apply to number and integer fields, not string"
+        );
+    }
+
+    #[test]
+    fn schema_level_errors() {
+        assert_eq!(err("[]"), "schema: the schema must be a JSON object");
+        assert_eq!(err("{}"), "schema: fields is missing");
+        assert_eq!(err(r#"{"fields": []}"#), "schema: fields is empty");
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}], "primaryKey": ["b"]}"#),
+            "schema: primaryKey names \"b\", which is not a field"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}], "primarykey": ["a"]}"#),
+            "schema: unknown property \"primarykey\" (expected one of fields, missingValues, \
+             primaryKey, foreignKeys, gdpr, $schema, name, title, description, profile, version)"
+        );
+    }
+
+    #[test]
+    fn foreign_keys_are_noted_not_checked() {
+        let s = Schema::from_json(
+            r#"{"fields": [{"name": "a"}], "foreignKeys": [{"fields": "a", "reference": {"resource": "x", "fields": "id"}}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(s.notes.len(), 1);
+    }
+}

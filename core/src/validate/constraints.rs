@@ -1,0 +1,200 @@
+//! Field constraints (`minimum`, `pattern`, `enum`, ...) checked against a parsed value.
+//!
+//! `required` and `unique` are not here: they depend on whether the cell is missing and on
+//! the other rows, and are handled by the row checker.
+
+use std::cmp::Ordering;
+
+use crate::schema::{Bound, Constraints};
+use crate::value::Value;
+
+/// A constraint a value breaks. Borrowed from the schema: no allocation until a message is
+/// needed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Violation<'s> {
+    Minimum(&'s Bound),
+    Maximum(&'s Bound),
+    ExclusiveMinimum(&'s Bound),
+    ExclusiveMaximum(&'s Bound),
+    MinLength(usize),
+    MaxLength(usize),
+    Pattern(&'s str),
+    Enum(&'s [Bound]),
+}
+
+impl Violation<'_> {
+    /// What is wrong, in words, without the value.
+    pub(crate) fn message(&self) -> String {
+        match self {
+            Violation::Minimum(b) => format!("below minimum {}", b.text),
+            Violation::Maximum(b) => format!("above maximum {}", b.text),
+            Violation::ExclusiveMinimum(b) => format!("not above exclusive minimum {}", b.text),
+            Violation::ExclusiveMaximum(b) => format!("not below exclusive maximum {}", b.text),
+            Violation::MinLength(n) => format!("shorter than minLength {n}"),
+            Violation::MaxLength(n) => format!("longer than maxLength {n}"),
+            Violation::Pattern(p) => format!("does not match pattern {p}"),
+            Violation::Enum(values) if values.len() <= 12 => {
+                let list: Vec<&str> = values.iter().map(|b| b.text.as_str()).collect();
+                format!("not one of the allowed values ({})", list.join(", "))
+            }
+            Violation::Enum(values) => {
+                format!("not one of the {} allowed values", values.len())
+            }
+        }
+    }
+}
+
+/// Whether the constraints hold anything to check on a value.
+pub(crate) fn any(c: &Constraints) -> bool {
+    c.min_length.is_some()
+        || c.max_length.is_some()
+        || c.minimum.is_some()
+        || c.maximum.is_some()
+        || c.exclusive_minimum.is_some()
+        || c.exclusive_maximum.is_some()
+        || c.pattern.is_some()
+        || c.enumeration.is_some()
+}
+
+/// Calls `report` for each constraint that `value` (written `text`) breaks.
+pub(crate) fn check<'s>(
+    c: &'s Constraints,
+    value: &Value,
+    text: &str,
+    mut report: impl FnMut(Violation<'s>),
+) {
+    let cmp = |b: &Bound| value.compare(&b.value);
+    if let Some(b) = &c.minimum {
+        if cmp(b) == Some(Ordering::Less) {
+            report(Violation::Minimum(b));
+        }
+    }
+    if let Some(b) = &c.maximum {
+        if cmp(b) == Some(Ordering::Greater) {
+            report(Violation::Maximum(b));
+        }
+    }
+    if let Some(b) = &c.exclusive_minimum {
+        if matches!(cmp(b), Some(Ordering::Less | Ordering::Equal)) {
+            report(Violation::ExclusiveMinimum(b));
+        }
+    }
+    if let Some(b) = &c.exclusive_maximum {
+        if matches!(cmp(b), Some(Ordering::Greater | Ordering::Equal)) {
+            report(Violation::ExclusiveMaximum(b));
+        }
+    }
+    if c.min_length.is_some() || c.max_length.is_some() {
+        let len = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        if let Some(n) = c.min_length {
+            if len < n {
+                report(Violation::MinLength(n));
+            }
+        }
+        if let Some(n) = c.max_length {
+            if len > n {
+                report(Violation::MaxLength(n));
+            }
+        }
+    }
+    if let Some(p) = &c.pattern {
+        if !p.regex.is_match(text) {
+            report(Violation::Pattern(&p.source));
+        }
+    }
+    if let Some(values) = &c.enumeration {
+        if !values.iter().any(|b| value.same(text, &b.value, &b.text)) {
+            report(Violation::Enum(values));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Schema;
+
+    fn violations(field: &str, cell: &str) -> Vec<String> {
+        let s = Schema::from_json(&format!(r#"{{"fields": [{field}]}}"#)).unwrap();
+        let f = &s.fields[0];
+        let value = f.parser(f.number_style).parse(cell).unwrap();
+        let mut out = Vec::new();
+        check(&f.constraints, &value, cell, |v| out.push(v.message()));
+        out
+    }
+
+    #[test]
+    fn minimum_and_maximum() {
+        let f = r#"{"name": "k", "type": "number", "constraints": {"minimum": 0, "maximum": 100}}"#;
+        assert_eq!(violations(f, "-0.5"), ["below minimum 0"]);
+        assert_eq!(violations(f, "100.5"), ["above maximum 100"]);
+        assert!(violations(f, "0").is_empty());
+        assert!(violations(f, "100").is_empty());
+    }
+
+    #[test]
+    fn exclusive_bounds() {
+        let f = r#"{"name": "k", "type": "integer", "constraints": {"exclusiveMinimum": 0, "exclusiveMaximum": 10}}"#;
+        assert_eq!(violations(f, "0"), ["not above exclusive minimum 0"]);
+        assert_eq!(violations(f, "10"), ["not below exclusive maximum 10"]);
+        assert!(violations(f, "5").is_empty());
+    }
+
+    #[test]
+    fn date_bounds() {
+        let f = r#"{"name": "d", "type": "date", "constraints": {"minimum": "2020-01-01"}}"#;
+        assert_eq!(violations(f, "2019-12-31"), ["below minimum 2020-01-01"]);
+        assert!(violations(f, "2020-01-01").is_empty());
+        let t = r#"{"name": "t", "type": "datetime", "constraints": {"maximum": "2024-01-01T00:00:00Z"}}"#;
+        assert_eq!(
+            violations(t, "2024-01-01T00:30:00+00:00"),
+            ["above maximum 2024-01-01T00:00:00Z"]
+        );
+        assert!(
+            violations(t, "2024-01-01T00:30:00+01:00").is_empty(),
+            "an earlier instant"
+        );
+    }
+
+    #[test]
+    fn lengths_count_characters() {
+        let f = r#"{"name": "s", "constraints": {"minLength": 2, "maxLength": 3}}"#;
+        assert_eq!(violations(f, "é"), ["shorter than minLength 2"]);
+        assert!(violations(f, "éèà").is_empty());
+        assert_eq!(violations(f, "abcd"), ["longer than maxLength 3"]);
+    }
+
+    #[test]
+    fn pattern_matches_whole_value() {
+        let f = r#"{"name": "prm", "constraints": {"pattern": "[0-9]{14}"}}"#;
+        assert!(violations(f, "12345678901234").is_empty());
+        assert_eq!(
+            violations(f, "123456789012345"),
+            ["does not match pattern [0-9]{14}"]
+        );
+        assert_eq!(
+            violations(f, "x12345678901234"),
+            ["does not match pattern [0-9]{14}"]
+        );
+    }
+
+    #[test]
+    fn enum_compares_typed_values() {
+        let f = r#"{"name": "c", "constraints": {"enum": ["BASE", "HPHC"]}}"#;
+        assert!(violations(f, "HPHC").is_empty());
+        assert_eq!(
+            violations(f, "hphc"),
+            ["not one of the allowed values (BASE, HPHC)"]
+        );
+        let n = r#"{"name": "n", "type": "integer", "constraints": {"enum": [3, 6, 9]}}"#;
+        assert!(violations(n, "06").is_empty());
+        assert_eq!(
+            violations(n, "7"),
+            ["not one of the allowed values (3, 6, 9)"]
+        );
+    }
+}

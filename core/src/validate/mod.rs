@@ -1,0 +1,565 @@
+//! The streaming checker: a [`Checker`] takes chunks and gives a [`Report`].
+//!
+//! The work is split between the [`Reader`] (bytes → records) and the [`Validator`]
+//! (records → findings). The validator is also what the minimiser and the scanner run on,
+//! so that `watt minimise` and `watt ingest` validate exactly as `watt check` does.
+
+mod constraints;
+mod keys;
+mod labels;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dialect::{Dialect, DialectOptions};
+use crate::encoding::{self, Encoding};
+use crate::reader::{
+    DEFAULT_MAX_RECORD_BYTES, Reader, ReaderOptions, Record, RecordSink, SourceProblem,
+};
+use crate::report::{EncodingInfo, ErrorCode, Finding, Findings, Report, Stats};
+use crate::schema::{Field, Schema};
+use crate::value::{Value, ValueParser};
+
+use keys::KeySet;
+
+/// Settings of a check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    /// What the user says about the dialect (the rest is detected).
+    pub dialect: DialectOptions,
+    pub encoding: Encoding,
+    /// Findings kept in the report (all are counted).
+    pub max_findings: usize,
+    /// Put each offending cell's value in its finding. Off by default: reports travel.
+    pub show_values: bool,
+    /// Longest record accepted (see [`ReaderOptions::max_record_bytes`]).
+    pub max_record_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            dialect: DialectOptions::default(),
+            encoding: Encoding::Utf8,
+            max_findings: 1000,
+            show_values: false,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+impl Options {
+    pub(crate) fn reader_options(&self) -> ReaderOptions {
+        ReaderOptions {
+            dialect: self.dialect.clone(),
+            encoding: self.encoding,
+            max_record_bytes: self.max_record_bytes,
+        }
+    }
+}
+
+/// Validates a CSV file fed in chunks.
+///
+/// ```
+/// use watt_core::{Checker, Options, Schema, ErrorCode};
+/// let schema = Schema::from_json(r#"{"fields": [{"name": "kwh", "type": "number"}]}"#)?;
+/// let mut checker = Checker::new(&schema, Options::default());
+/// checker.push(b"kwh\n1.5\nabc\n");
+/// let report = checker.finish();
+/// assert_eq!(report.error_counts[&ErrorCode::TypeError], 1);
+/// assert_eq!(report.findings[0].message, "not a number");
+/// # Ok::<(), watt_core::SchemaError>(())
+/// ```
+#[derive(Debug)]
+pub struct Checker {
+    reader: Reader,
+    validator: Validator,
+}
+
+impl Checker {
+    pub fn new(schema: &Schema, options: Options) -> Checker {
+        Checker {
+            reader: Reader::new(schema, options.reader_options()),
+            validator: Validator::new(schema, &options),
+        }
+    }
+
+    /// Feeds the next chunk, cut anywhere.
+    pub fn push(&mut self, chunk: &[u8]) {
+        self.reader.push(chunk, &mut self.validator);
+    }
+
+    /// Bytes fed so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.bytes()
+    }
+
+    /// Ends the input and returns the report.
+    pub fn finish(mut self) -> Report {
+        self.reader.finish(&mut self.validator);
+        self.validator.check_empty(self.reader.bytes());
+        self.validator.into_report(self.reader.bytes())
+    }
+}
+
+/// A field's state in the current row, for whoever runs after the validator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Cell {
+    /// The row has no cell for the field (or the header has no column).
+    Absent,
+    /// A missing value (`missingValues`).
+    Null,
+    /// A value of the field's type (it may still break a constraint).
+    Valid(Value),
+    /// Not of the field's type, or not decodable.
+    Invalid,
+}
+
+/// What kind of record the validator just saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowKind {
+    Header,
+    Blank,
+    Data,
+}
+
+/// Per-field checking state.
+#[derive(Debug)]
+struct FieldCheck {
+    parser: ValueParser,
+    required: bool,
+    has_constraints: bool,
+    unique: Option<KeySet>,
+}
+
+/// Checks records against the schema and collects findings.
+#[derive(Debug)]
+pub(crate) struct Validator {
+    schema: Schema,
+    checks: Vec<FieldCheck>,
+    show_values: bool,
+    findings: Findings,
+    dialect: Dialect,
+    encoding: EncodingInfo,
+    started: bool,
+    header_done: bool,
+    /// Columns the rows are expected to have (labels, or fields without a header).
+    columns: usize,
+    /// Column of each field, when the header has one.
+    field_column: Vec<Option<usize>>,
+    rows: u64,
+    records: u64,
+    primary_key: Option<KeySet>,
+    key_scratch: Vec<u64>,
+    cells: Vec<Cell>,
+    kind: RowKind,
+}
+
+impl Validator {
+    pub(crate) fn new(schema: &Schema, options: &Options) -> Validator {
+        let n = schema.fields.len();
+        Validator {
+            schema: schema.clone(),
+            checks: Vec::new(),
+            show_values: options.show_values,
+            findings: Findings::new(options.max_findings),
+            dialect: Dialect::default(),
+            encoding: EncodingInfo {
+                name: options.encoding.name().to_owned(),
+                bom: false,
+                probable: None,
+            },
+            started: false,
+            header_done: false,
+            columns: n,
+            field_column: (0..n).map(Some).collect(),
+            rows: 0,
+            records: 0,
+            primary_key: (!schema.primary_key.is_empty()).then(KeySet::default),
+            key_scratch: Vec::with_capacity(schema.primary_key.len()),
+            cells: vec![Cell::Absent; n],
+            kind: RowKind::Header,
+        }
+    }
+
+    /// The fields' states in the last record.
+    pub(crate) fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// What the last record was.
+    pub(crate) fn kind(&self) -> RowKind {
+        self.kind
+    }
+
+    /// The column each field is read from.
+    pub(crate) fn field_column(&self) -> &[Option<usize>] {
+        &self.field_column
+    }
+
+    /// Findings so far.
+    pub(crate) fn findings_total(&self) -> u64 {
+        self.findings.total()
+    }
+
+    /// The dialect in use (final once the first record was seen).
+    pub(crate) fn dialect(&self) -> &Dialect {
+        &self.dialect
+    }
+
+    pub(crate) fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    pub(crate) fn parser(&self, field: usize) -> Option<&ValueParser> {
+        self.checks.get(field).map(|c| &c.parser)
+    }
+
+    pub(crate) fn into_report(self, bytes: u64) -> Report {
+        let mut notes = self.schema.notes.clone();
+        if self.records > 0 && self.rows == 0 && self.dialect.header {
+            notes.push("the file has a header and no data rows".into());
+        }
+        let (findings, total, counts) = self.findings.into_parts();
+        Report {
+            watt: crate::VERSION.to_owned(),
+            valid: total == 0,
+            dialect: self.dialect,
+            encoding: self.encoding,
+            stats: Stats {
+                rows: self.rows,
+                bytes,
+                columns: self.columns,
+            },
+            error_counts: counts,
+            findings_total: total,
+            truncated: (findings.len() as u64) < total,
+            findings,
+            notes,
+            minimisation: None,
+            scan: None,
+        }
+    }
+
+    fn data_row(&mut self, rec: &Record<'_>) {
+        let row = rec.number;
+        self.rows += 1;
+        if rec
+            .fields()
+            .all(|c| is_missing(&self.schema.missing_values, c))
+            && rec.bad_bytes.is_empty()
+        {
+            self.kind = RowKind::Blank;
+            self.cells.fill(Cell::Null);
+            self.findings.add(ErrorCode::BlankRow, || Finding {
+                code: ErrorCode::BlankRow,
+                row_number: Some(row),
+                field_name: None,
+                field_number: None,
+                byte: rec.start,
+                message: "every cell of the row is empty".into(),
+                cell: None,
+            });
+            return;
+        }
+        self.kind = RowKind::Data;
+        let n = rec.len();
+        let (columns, show) = (self.columns, self.show_values);
+        for col in columns..n {
+            self.findings.add(ErrorCode::ExtraCell, || Finding {
+                code: ErrorCode::ExtraCell,
+                row_number: Some(row),
+                field_name: None,
+                field_number: Some(col + 1),
+                byte: rec.field_offset(col),
+                message: format!("row has {n} cells, the header has {columns}"),
+                cell: show.then(|| rec.field(col).to_owned()),
+            });
+        }
+        for col in n..columns {
+            let field = self.field_column.iter().position(|c| *c == Some(col));
+            let schema = &self.schema;
+            self.findings.add(ErrorCode::MissingCell, || Finding {
+                code: ErrorCode::MissingCell,
+                row_number: Some(row),
+                field_name: field.map(|f| schema.fields[f].name.clone()),
+                field_number: Some(col + 1),
+                byte: rec.start + rec.raw().len() as u64,
+                message: format!("row has {n} cells, the header has {columns}"),
+                cell: None,
+            });
+        }
+        for bad in rec.bad_bytes {
+            self.encoding_error(rec, *bad);
+        }
+        let show = self.show_values;
+        for fi in 0..self.checks.len() {
+            let Some(col) = self.field_column[fi].filter(|c| *c < n) else {
+                self.cells[fi] = Cell::Absent;
+                continue;
+            };
+            if !rec.bad_bytes.is_empty() && rec.bad_bytes.iter().any(|b| b.field == col) {
+                self.cells[fi] = Cell::Invalid;
+                continue;
+            }
+            let text = rec.field(col);
+            let at = CellAt {
+                rec,
+                field: fi,
+                col,
+                show,
+            };
+            let check = &mut self.checks[fi];
+            if is_missing(&self.schema.missing_values, text) {
+                self.cells[fi] = Cell::Null;
+                if check.required {
+                    at.add(
+                        &mut self.findings,
+                        &self.schema,
+                        ErrorCode::ConstraintError,
+                        || "a required value is missing".into(),
+                    );
+                }
+                continue;
+            }
+            let value = match check.parser.parse(text) {
+                Ok(v) => v,
+                Err(problem) => {
+                    self.cells[fi] = Cell::Invalid;
+                    let parser = &check.parser;
+                    at.add(
+                        &mut self.findings,
+                        &self.schema,
+                        ErrorCode::TypeError,
+                        || parser.describe(problem),
+                    );
+                    continue;
+                }
+            };
+            self.cells[fi] = Cell::Valid(value);
+            if check.has_constraints {
+                let (findings, schema) = (&mut self.findings, &self.schema);
+                constraints::check(&schema.fields[fi].constraints, &value, text, |v| {
+                    at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
+                });
+            }
+            if let Some(seen) = check.unique.as_mut() {
+                if let Some(first) = seen.insert(value.key(text), row) {
+                    at.add(
+                        &mut self.findings,
+                        &self.schema,
+                        ErrorCode::UniqueError,
+                        || format!("same value as row {first}"),
+                    );
+                }
+            }
+        }
+        self.check_primary_key(rec);
+    }
+
+    fn check_primary_key(&mut self, rec: &Record<'_>) {
+        let Some(seen) = self.primary_key.as_mut() else {
+            return;
+        };
+        self.key_scratch.clear();
+        for &fi in &self.schema.primary_key {
+            match (self.cells[fi], self.field_column[fi]) {
+                (Cell::Valid(v), Some(col)) => self.key_scratch.push(v.key(rec.field(col))),
+                _ => return,
+            }
+        }
+        let key = keys::combine(self.key_scratch.iter().copied());
+        if let Some(first) = seen.insert(key, rec.number) {
+            let schema = &self.schema;
+            self.findings.add(ErrorCode::PrimaryKey, || {
+                let names: Vec<&str> = schema
+                    .primary_key
+                    .iter()
+                    .map(|&i| schema.fields[i].name.as_str())
+                    .collect();
+                Finding {
+                    code: ErrorCode::PrimaryKey,
+                    row_number: Some(rec.number),
+                    field_name: None,
+                    field_number: None,
+                    byte: rec.start,
+                    message: format!("primary key ({}) same as row {first}", names.join(", ")),
+                    cell: None,
+                }
+            });
+        }
+    }
+
+    fn encoding_error(&mut self, rec: &Record<'_>, bad: crate::reader::BadBytes) {
+        let probable = encoding::guess(rec.raw());
+        if self.encoding.probable.is_none() && self.encoding.name == "utf-8" {
+            self.encoding.probable = Some(probable.to_owned());
+        }
+        let field = self.field_column.iter().position(|c| *c == Some(bad.field));
+        let show = self.show_values;
+        let name = field.map(|f| self.schema.fields[f].name.clone());
+        self.findings.add(ErrorCode::EncodingError, || {
+            let start = rec.field_offset(bad.field);
+            let quoted = rec.raw().get((start - rec.start) as usize) == Some(&b'"');
+            Finding {
+                code: ErrorCode::EncodingError,
+                row_number: Some(rec.number),
+                field_name: name,
+                field_number: Some(bad.field + 1),
+                byte: start + u64::from(quoted) + bad.at as u64,
+                message: format!(
+                    "invalid UTF-8; the file looks like {probable} (read it with --encoding {probable})"
+                ),
+                cell: show.then(|| rec.field(bad.field).to_owned()),
+            }
+        });
+    }
+
+    fn source_problem(&mut self, problem: SourceProblem) {
+        let (row, byte, message) = match problem {
+            SourceProblem::RecordTooLarge { row, byte, limit } => (
+                Some(row),
+                byte,
+                format!(
+                    "row is longer than {} MiB, so reading stopped: an unterminated quote probably swallowed the rest of the file",
+                    limit >> 20
+                ),
+            ),
+            SourceProblem::UnterminatedQuote { row, byte } => (
+                Some(row),
+                byte,
+                format!(
+                    "the file ends inside a quoted field opened at byte {byte} (unterminated quote)"
+                ),
+            ),
+            SourceProblem::Utf16 { probable } => {
+                self.encoding.probable = Some(probable.to_owned());
+                (
+                    None,
+                    0,
+                    format!(
+                        "the file is {probable}, which watt does not read: save it as UTF-8 (Excel: \"CSV UTF-8\")"
+                    ),
+                )
+            }
+            SourceProblem::Binary { byte } => (
+                None,
+                byte,
+                format!("the file holds a NUL byte at offset {byte}: it is binary, not CSV text"),
+            ),
+        };
+        self.findings.add(ErrorCode::SourceError, || Finding {
+            code: ErrorCode::SourceError,
+            row_number: row,
+            field_name: None,
+            field_number: None,
+            byte,
+            message,
+            cell: None,
+        });
+    }
+
+    fn field_check(field: &Field, dialect: &Dialect, in_primary_key: bool) -> FieldCheck {
+        FieldCheck {
+            parser: field.parser(dialect.number_style(field.number_style)),
+            required: field.constraints.required || in_primary_key,
+            has_constraints: constraints::any(&field.constraints),
+            unique: field.constraints.unique.then(KeySet::default),
+        }
+    }
+}
+
+/// Whether a cell is one of the schema's missing values.
+fn is_missing(missing_values: &[String], cell: &str) -> bool {
+    match missing_values {
+        [only] if only.is_empty() => cell.is_empty(),
+        values => values.iter().any(|m| m == cell),
+    }
+}
+
+/// Where a cell finding points: the record, the field and its column.
+#[derive(Clone, Copy)]
+struct CellAt<'r, 'a> {
+    rec: &'r Record<'a>,
+    field: usize,
+    col: usize,
+    show: bool,
+}
+
+impl CellAt<'_, '_> {
+    fn add(
+        &self,
+        findings: &mut Findings,
+        schema: &Schema,
+        code: ErrorCode,
+        message: impl FnOnce() -> String,
+    ) {
+        findings.add(code, || Finding {
+            code,
+            row_number: Some(self.rec.number),
+            field_name: Some(schema.fields[self.field].name.clone()),
+            field_number: Some(self.col + 1),
+            byte: self.rec.field_offset(self.col),
+            message: message(),
+            cell: self.show.then(|| self.rec.field(self.col).to_owned()),
+        });
+    }
+}
+
+impl RecordSink for Validator {
+    fn start(&mut self, dialect: &Dialect, encoding: &EncodingInfo) {
+        self.started = true;
+        self.dialect = dialect.clone();
+        self.encoding = encoding.clone();
+        self.checks = self
+            .schema
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Self::field_check(f, dialect, self.schema.primary_key.contains(&i)))
+            .collect();
+        if !dialect.header {
+            self.header_done = true;
+        }
+    }
+
+    fn record(&mut self, rec: &Record<'_>) {
+        self.records += 1;
+        if self.header_done {
+            self.data_row(rec);
+        } else {
+            self.header_done = true;
+            self.kind = RowKind::Header;
+            self.header(rec);
+        }
+    }
+
+    fn source_error(&mut self, problem: SourceProblem) {
+        self.source_problem(problem);
+    }
+}
+
+impl Validator {
+    /// Called by [`Checker::finish`] and the minimiser when nothing at all was read.
+    pub(crate) fn check_empty(&mut self, bytes: u64) {
+        if self.records == 0 && self.findings.total() == 0 {
+            let message = if bytes == 0 {
+                "the file is empty".to_owned()
+            } else {
+                "the file holds no CSV row".to_owned()
+            };
+            self.findings.add(ErrorCode::SourceError, || Finding {
+                code: ErrorCode::SourceError,
+                row_number: None,
+                field_name: None,
+                field_number: None,
+                byte: 0,
+                message,
+                cell: None,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

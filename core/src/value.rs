@@ -1,0 +1,911 @@
+//! Typed cell values: parsing a cell's text into the value its field's type says it holds.
+//!
+//! Parsing is on the hot path of every check, so the common forms (ISO dates, plain
+//! numbers) have byte-level fast paths; calendar validity and custom `strptime`-style
+//! patterns go through `chrono`. Values are `Copy` and never borrow the cell: text values
+//! are [`Value::Text`] and the caller still holds the cell's text.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use chrono::format::{Item, StrftimeItems};
+use chrono::{DateTime as ChronoDateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::schema::{FieldType, StringFormat};
+
+/// How numbers are written: Table Schema `decimalChar`, `groupChar` and `bareNumber`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumberStyle {
+    pub decimal: char,
+    pub group: Option<char>,
+    /// `false` lets numbers carry leading and trailing non-numeric text such as `€` or `%`.
+    pub bare: bool,
+    /// Whether the schema wrote `decimalChar` (detection never overrides what was written).
+    pub declared: bool,
+}
+
+impl Default for NumberStyle {
+    fn default() -> Self {
+        NumberStyle {
+            decimal: '.',
+            group: None,
+            bare: true,
+            declared: false,
+        }
+    }
+}
+
+/// Format of a date, time or datetime field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemporalFormat {
+    /// ISO 8601 (`2024-01-31`, `08:30:00`, `2024-01-31T08:30:00+01:00`).
+    Default,
+    /// ISO 8601 or a common day-first form (`31/01/2024`, `31-01-2024 08:30`).
+    Any,
+    /// A `strptime`-style pattern such as `%d/%m/%Y`.
+    Pattern(String),
+}
+
+impl TemporalFormat {
+    /// Checks a pattern before it is used, so a bad one fails when the schema loads.
+    pub fn pattern(p: &str) -> Result<TemporalFormat, String> {
+        if StrftimeItems::new(p).any(|i| matches!(i, Item::Error)) {
+            return Err("unknown directive".into());
+        }
+        if !p.contains('%') {
+            return Err("a pattern needs at least one % directive".into());
+        }
+        Ok(TemporalFormat::Pattern(p.to_owned()))
+    }
+
+    /// Whether a datetime pattern carries a UTC offset.
+    fn has_offset(p: &str) -> bool {
+        p.contains("%z") || p.contains("%:z") || p.contains("%#z")
+    }
+}
+
+/// A typed cell value. Text-like values do not copy the text: the caller keeps the cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value {
+    /// A string (or `any`) value; its content is the cell's text.
+    Text,
+    Integer(i128),
+    Number(f64),
+    Boolean(bool),
+    Date(NaiveDate),
+    Time(NaiveTime),
+    /// A local datetime and, when written, its UTC offset in seconds.
+    DateTime(NaiveDateTime, Option<i32>),
+    Year(i32),
+    YearMonth(i32, u32),
+    /// A JSON object or array; compared as text.
+    Json,
+}
+
+impl Value {
+    /// Orders two values of the same type; `None` when they cannot be compared.
+    pub fn compare(&self, other: &Value) -> Option<Ordering> {
+        match (self, other) {
+            (Value::Integer(a), Value::Integer(b)) => Some(a.cmp(b)),
+            (Value::Number(a), Value::Number(b)) => a.partial_cmp(b),
+            (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+            (Value::Time(a), Value::Time(b)) => Some(a.cmp(b)),
+            (Value::DateTime(a, Some(oa)), Value::DateTime(b, Some(ob))) => {
+                let ua = *a - chrono::Duration::seconds(i64::from(*oa));
+                let ub = *b - chrono::Duration::seconds(i64::from(*ob));
+                Some(ua.cmp(&ub))
+            }
+            (Value::DateTime(a, _), Value::DateTime(b, _)) => Some(a.cmp(b)),
+            (Value::Year(a), Value::Year(b)) => Some(a.cmp(b)),
+            (Value::YearMonth(ay, am), Value::YearMonth(by, bm)) => Some((ay, am).cmp(&(by, bm))),
+            (Value::Boolean(a), Value::Boolean(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+
+    /// Whether two values are the same, given their texts (text values compare by text).
+    pub fn same(&self, text: &str, other: &Value, other_text: &str) -> bool {
+        match (self, other) {
+            (Value::Text, Value::Text) | (Value::Json, Value::Json) => text == other_text,
+            _ => self.compare(other) == Some(Ordering::Equal),
+        }
+    }
+
+    /// A 64-bit hash of the value's canonical form: `1`, `01` and `+1` are the same integer,
+    /// `2024-01-01T01:00:00+01:00` and `2024-01-01T00:00:00Z` the same instant. Used for
+    /// `unique` and `primaryKey`; platform-independent (xxh3), so the browser and the CLI
+    /// report the same duplicates.
+    pub fn key(&self, text: &str) -> u64 {
+        match *self {
+            Value::Text | Value::Json => xxh3_64_with_seed(text.as_bytes(), 0),
+            Value::Integer(i) => xxh3_64_with_seed(&i.to_le_bytes(), 1),
+            Value::Number(f) => {
+                let f = if f == 0.0 {
+                    0.0
+                } else if f.is_nan() {
+                    f64::NAN
+                } else {
+                    f
+                };
+                xxh3_64_with_seed(&f.to_bits().to_le_bytes(), 2)
+            }
+            Value::Boolean(b) => xxh3_64_with_seed(&[u8::from(b)], 3),
+            Value::Date(d) => xxh3_64_with_seed(&d.num_days_from_ce().to_le_bytes(), 4),
+            Value::DateTime(dt, offset) => {
+                let (utc, seed) = match offset {
+                    Some(o) => (dt - chrono::Duration::seconds(i64::from(o)), 5),
+                    None => (dt, 6),
+                };
+                let t = utc.and_utc();
+                let mut b = [0u8; 12];
+                b[..8].copy_from_slice(&t.timestamp().to_le_bytes());
+                b[8..].copy_from_slice(&t.timestamp_subsec_nanos().to_le_bytes());
+                xxh3_64_with_seed(&b, seed)
+            }
+            Value::Time(t) => {
+                let mut b = [0u8; 8];
+                b[..4].copy_from_slice(&t.num_seconds_from_midnight().to_le_bytes());
+                b[4..].copy_from_slice(&t.nanosecond().to_le_bytes());
+                xxh3_64_with_seed(&b, 7)
+            }
+            Value::Year(y) => xxh3_64_with_seed(&y.to_le_bytes(), 8),
+            Value::YearMonth(y, m) => {
+                let mut b = [0u8; 8];
+                b[..4].copy_from_slice(&y.to_le_bytes());
+                b[4..].copy_from_slice(&m.to_le_bytes());
+                xxh3_64_with_seed(&b, 9)
+            }
+        }
+    }
+}
+
+/// What is wrong with a cell that does not parse as its field's type. Kept small and
+/// `Copy` so that counting millions of errors costs no allocation; the message is made only
+/// for findings that are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeProblem {
+    Integer,
+    IntegerTooLarge,
+    Number,
+    Boolean,
+    Date,
+    Time,
+    DateTime,
+    Year,
+    YearMonth,
+    Email,
+    Uri,
+    Uuid,
+    Binary,
+    Object,
+    Array,
+}
+
+impl fmt::Display for TypeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TypeProblem::Integer => "not an integer",
+            TypeProblem::IntegerTooLarge => "an integer too large (more than 38 digits)",
+            TypeProblem::Number => "not a number",
+            TypeProblem::Boolean => "not a boolean",
+            TypeProblem::Date => "not a date",
+            TypeProblem::Time => "not a time",
+            TypeProblem::DateTime => "not a datetime",
+            TypeProblem::Year => "not a year",
+            TypeProblem::YearMonth => "not a year-month (YYYY-MM)",
+            TypeProblem::Email => "not an email address",
+            TypeProblem::Uri => "not a URI",
+            TypeProblem::Uuid => "not a UUID",
+            TypeProblem::Binary => "not base64 binary",
+            TypeProblem::Object => "not a JSON object",
+            TypeProblem::Array => "not a JSON array",
+        })
+    }
+}
+
+/// Parses cells of one field. Built once per field and reused for every cell.
+#[derive(Debug, Clone)]
+pub struct ValueParser {
+    field_type: FieldType,
+    style: NumberStyle,
+    true_values: Vec<String>,
+    false_values: Vec<String>,
+    /// For datetime patterns: whether the pattern carries an offset.
+    pattern_offset: bool,
+}
+
+/// Day-first and ISO forms tried, in order, by `format: any`.
+const ANY_DATES: &[&str] = &["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d"];
+const ANY_DATETIMES: &[&str] = &[
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+];
+const ANY_TIMES: &[&str] = &["%H:%M", "%Hh%M", "%H:%M:%S%.f"];
+
+impl ValueParser {
+    pub fn new(
+        field_type: FieldType,
+        style: NumberStyle,
+        true_values: Vec<String>,
+        false_values: Vec<String>,
+    ) -> ValueParser {
+        let pattern_offset = matches!(
+            &field_type,
+            FieldType::DateTime(TemporalFormat::Pattern(p)) if TemporalFormat::has_offset(p)
+        );
+        ValueParser {
+            field_type,
+            style,
+            true_values,
+            false_values,
+            pattern_offset,
+        }
+    }
+
+    /// The field type this parser reads.
+    pub fn field_type(&self) -> &FieldType {
+        &self.field_type
+    }
+
+    /// The number style this parser reads numbers with.
+    pub fn number_style(&self) -> NumberStyle {
+        self.style
+    }
+
+    /// Parses one cell (already known not to be a missing value).
+    pub fn parse(&self, s: &str) -> Result<Value, TypeProblem> {
+        match &self.field_type {
+            FieldType::String(format) => check_string_format(*format, s).map(|()| Value::Text),
+            FieldType::Any => Ok(Value::Text),
+            FieldType::Integer => self.parse_integer(s).map(Value::Integer),
+            FieldType::Number => self.parse_number(s).map(Value::Number),
+            FieldType::Boolean => {
+                if self.true_values.iter().any(|v| v == s) {
+                    Ok(Value::Boolean(true))
+                } else if self.false_values.iter().any(|v| v == s) {
+                    Ok(Value::Boolean(false))
+                } else {
+                    Err(TypeProblem::Boolean)
+                }
+            }
+            FieldType::Date(f) => parse_date(f, s).map(Value::Date).ok_or(TypeProblem::Date),
+            FieldType::Time(f) => parse_time(f, s).map(Value::Time).ok_or(TypeProblem::Time),
+            FieldType::DateTime(f) => self
+                .parse_datetime(f, s)
+                .map(|(dt, o)| Value::DateTime(dt, o))
+                .ok_or(TypeProblem::DateTime),
+            FieldType::Year => parse_year(s).map(Value::Year).ok_or(TypeProblem::Year),
+            FieldType::YearMonth => parse_year_month(s)
+                .map(|(y, m)| Value::YearMonth(y, m))
+                .ok_or(TypeProblem::YearMonth),
+            FieldType::Object => match serde_json::from_str::<serde_json::Value>(s) {
+                Ok(serde_json::Value::Object(_)) => Ok(Value::Json),
+                _ => Err(TypeProblem::Object),
+            },
+            FieldType::Array => match serde_json::from_str::<serde_json::Value>(s) {
+                Ok(serde_json::Value::Array(_)) => Ok(Value::Json),
+                _ => Err(TypeProblem::Array),
+            },
+        }
+    }
+
+    /// Parses a number written in JSON (always with a `.`), for schema bounds.
+    pub fn parse_json_number(&self, s: &str) -> Result<Value, TypeProblem> {
+        match self.field_type {
+            FieldType::Number => s
+                .parse::<f64>()
+                .map(Value::Number)
+                .map_err(|_| TypeProblem::Number),
+            FieldType::Integer => parse_plain_integer(s.as_bytes()).map(Value::Integer),
+            _ => self.parse(s),
+        }
+    }
+
+    /// A message for a type problem that names the expected form, e.g.
+    /// `not a date (expected YYYY-MM-DD)` or `not a number (decimal ",")`.
+    pub fn describe(&self, problem: TypeProblem) -> String {
+        let expected = match (&self.field_type, problem) {
+            (FieldType::Date(f), _) => temporal_hint(f, "YYYY-MM-DD"),
+            (FieldType::Time(f), _) => temporal_hint(f, "HH:MM:SS"),
+            (FieldType::DateTime(f), _) => {
+                temporal_hint(f, "ISO 8601, e.g. 2024-01-31T08:30:00+01:00")
+            }
+            (FieldType::Number, _) if self.style.decimal != '.' => {
+                format!("decimal \"{}\"", self.style.decimal)
+            }
+            _ => String::new(),
+        };
+        if expected.is_empty() {
+            problem.to_string()
+        } else {
+            format!("{problem} ({expected})")
+        }
+    }
+
+    fn strip_decoration<'a>(&self, s: &'a str) -> &'a str {
+        if self.style.bare {
+            return s;
+        }
+        let numeric =
+            |c: char| c.is_ascii_digit() || c == '-' || c == '+' || c == self.style.decimal;
+        let start = s.find(numeric).unwrap_or(s.len());
+        let end = s
+            .rfind(|c: char| c.is_ascii_digit())
+            .map_or(start, |i| i + 1);
+        if start >= end { "" } else { &s[start..end] }
+    }
+
+    fn parse_integer(&self, s: &str) -> Result<i128, TypeProblem> {
+        let s = self.strip_decoration(s);
+        match self.style.group {
+            None => parse_plain_integer(s.as_bytes()),
+            Some(g) => {
+                let mut buf = [0u8; 64];
+                let mut n = 0;
+                for c in s.chars() {
+                    if c == g {
+                        continue;
+                    }
+                    if !c.is_ascii() || n == buf.len() {
+                        return Err(TypeProblem::Integer);
+                    }
+                    buf[n] = c as u8;
+                    n += 1;
+                }
+                parse_plain_integer(&buf[..n])
+            }
+        }
+    }
+
+    fn parse_number(&self, s: &str) -> Result<f64, TypeProblem> {
+        let s = self.strip_decoration(s);
+        match s {
+            "NaN" => return Ok(f64::NAN),
+            "INF" | "+INF" => return Ok(f64::INFINITY),
+            "-INF" => return Ok(f64::NEG_INFINITY),
+            _ => {}
+        }
+        let b = s.as_bytes();
+        if b.is_empty() {
+            return Err(TypeProblem::Number);
+        }
+        if self.style.decimal == '.' && self.style.group.is_none() {
+            return parse_plain_float(b);
+        }
+        let mut buf = [0u8; 64];
+        let mut n = 0;
+        for c in s.chars() {
+            let out = if Some(c) == self.style.group {
+                continue;
+            } else if c == self.style.decimal {
+                b'.'
+            } else if c == '.' || !c.is_ascii() {
+                // A '.' when the decimal character is something else is not a number here:
+                // "12.5" in a decimal-comma file would otherwise be read as twelve and a half.
+                return Err(TypeProblem::Number);
+            } else {
+                c as u8
+            };
+            if n == buf.len() {
+                return Err(TypeProblem::Number);
+            }
+            buf[n] = out;
+            n += 1;
+        }
+        parse_plain_float(&buf[..n])
+    }
+
+    fn parse_datetime(&self, f: &TemporalFormat, s: &str) -> Option<(NaiveDateTime, Option<i32>)> {
+        match f {
+            TemporalFormat::Default => parse_iso_datetime(s.as_bytes()),
+            TemporalFormat::Any => parse_iso_datetime(s.as_bytes()).or_else(|| {
+                ANY_DATETIMES
+                    .iter()
+                    .find_map(|p| NaiveDateTime::parse_from_str(s, p).ok())
+                    .map(|dt| (dt, None))
+            }),
+            TemporalFormat::Pattern(p) if self.pattern_offset => {
+                ChronoDateTime::parse_from_str(s, p)
+                    .ok()
+                    .map(|dt| (dt.naive_local(), Some(dt.offset().local_minus_utc())))
+            }
+            TemporalFormat::Pattern(p) => NaiveDateTime::parse_from_str(s, p)
+                .ok()
+                .map(|dt| (dt, None)),
+        }
+    }
+}
+
+fn temporal_hint(f: &TemporalFormat, default: &str) -> String {
+    match f {
+        TemporalFormat::Default => format!("expected {default}"),
+        TemporalFormat::Any => "expected ISO 8601 or day-first".into(),
+        TemporalFormat::Pattern(p) => format!("expected format {p}"),
+    }
+}
+
+/// Digits with an optional sign, nothing else; up to 38 digits (i128).
+fn parse_plain_integer(b: &[u8]) -> Result<i128, TypeProblem> {
+    let (neg, digits) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(TypeProblem::Integer);
+    }
+    if digits.len() <= 18 {
+        let mut v: i64 = 0;
+        for d in digits {
+            v = v * 10 + i64::from(d - b'0');
+        }
+        return Ok(i128::from(if neg { -v } else { v }));
+    }
+    let mut v: i128 = 0;
+    for d in digits {
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i128::from(d - b'0')))
+            .ok_or(TypeProblem::IntegerTooLarge)?;
+    }
+    Ok(if neg { -v } else { v })
+}
+
+/// A decimal number in the usual notation, with optional exponent. Unlike `str::parse`,
+/// refuses `inf`, `nan`, `infinity` and the like (Table Schema spells those `INF`, `NaN`).
+fn parse_plain_float(b: &[u8]) -> Result<f64, TypeProblem> {
+    let ok = b
+        .iter()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
+    if !ok || !b.iter().any(u8::is_ascii_digit) {
+        return Err(TypeProblem::Number);
+    }
+    std::str::from_utf8(b)
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .ok_or(TypeProblem::Number)
+}
+
+fn digits2(b: &[u8]) -> Option<u32> {
+    match b {
+        [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => {
+            Some(u32::from(a - b'0') * 10 + u32::from(c - b'0'))
+        }
+        _ => None,
+    }
+}
+
+fn digits4(b: &[u8]) -> Option<i32> {
+    if b.len() != 4 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0i32, |v, d| v * 10 + i32::from(d - b'0')))
+}
+
+/// `YYYY-MM-DD`, calendar-checked.
+pub(crate) fn parse_iso_date(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits4(&b[..4])?, digits2(&b[5..7])?, digits2(&b[8..10])?)
+}
+
+/// `HH:MM[:SS[.fraction]]`; returns the time and how many bytes it used.
+fn parse_iso_time_prefix(b: &[u8], need_seconds: bool) -> Option<(NaiveTime, usize)> {
+    if b.len() < 5 || b[2] != b':' {
+        return None;
+    }
+    let h = digits2(&b[..2])?;
+    let m = digits2(&b[3..5])?;
+    let mut used = 5;
+    let mut s = 0;
+    let mut nanos = 0;
+    if b.len() >= 8 && b[5] == b':' {
+        s = digits2(&b[6..8])?;
+        used = 8;
+        if b.len() > 8 && (b[8] == b'.' || b[8] == b',') {
+            let frac = &b[9..];
+            let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return None;
+            }
+            let mut scale = 100_000_000;
+            for d in &frac[..n.min(9)] {
+                nanos += u32::from(d - b'0') * scale;
+                scale /= 10;
+            }
+            used = 9 + n;
+        }
+    } else if need_seconds {
+        return None;
+    }
+    Some((NaiveTime::from_hms_nano_opt(h, m, s, nanos)?, used))
+}
+
+/// ISO 8601 datetime, read permissively as exports write it: `T` or a space between date and
+/// time, seconds and fraction optional, offset `Z`, `±HH:MM`, `±HHMM`, `±HH` or none.
+pub(crate) fn parse_iso_datetime(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
+    if b.len() < 16 || !(b[10] == b'T' || b[10] == b' ') {
+        return None;
+    }
+    let date = parse_iso_date(&b[..10])?;
+    let (time, used) = parse_iso_time_prefix(&b[11..], false)?;
+    let rest = &b[11 + used..];
+    let offset = match rest {
+        [] => None,
+        [b'Z'] | [b'z'] => Some(0),
+        [sign @ (b'+' | b'-'), tail @ ..] => {
+            let (h, m) = match tail {
+                [h1, h2] => (digits2(&[*h1, *h2])?, 0),
+                [h1, h2, m1, m2] => (digits2(&[*h1, *h2])?, digits2(&[*m1, *m2])?),
+                [h1, h2, b':', m1, m2] => (digits2(&[*h1, *h2])?, digits2(&[*m1, *m2])?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let secs = (h * 3600 + m * 60) as i32;
+            Some(if *sign == b'-' { -secs } else { secs })
+        }
+        _ => return None,
+    };
+    Some((date.and_time(time), offset))
+}
+
+fn parse_date(f: &TemporalFormat, s: &str) -> Option<NaiveDate> {
+    match f {
+        TemporalFormat::Default => parse_iso_date(s.as_bytes()),
+        TemporalFormat::Any => parse_iso_date(s.as_bytes()).or_else(|| {
+            ANY_DATES
+                .iter()
+                .find_map(|p| NaiveDate::parse_from_str(s, p).ok())
+        }),
+        TemporalFormat::Pattern(p) => NaiveDate::parse_from_str(s, p).ok(),
+    }
+}
+
+fn parse_time(f: &TemporalFormat, s: &str) -> Option<NaiveTime> {
+    let iso = |s: &str| match parse_iso_time_prefix(s.as_bytes(), true) {
+        Some((t, used)) if used == s.len() => Some(t),
+        _ => None,
+    };
+    match f {
+        TemporalFormat::Default => iso(s),
+        TemporalFormat::Any => iso(s).or_else(|| {
+            ANY_TIMES
+                .iter()
+                .find_map(|p| NaiveTime::parse_from_str(s, p).ok())
+        }),
+        TemporalFormat::Pattern(p) => NaiveTime::parse_from_str(s, p).ok(),
+    }
+}
+
+fn parse_year(s: &str) -> Option<i32> {
+    let b = s.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if digits.is_empty() || digits.len() > 6 || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn parse_year_month(s: &str) -> Option<(i32, u32)> {
+    let b = s.as_bytes();
+    if b.len() != 7 || b[4] != b'-' {
+        return None;
+    }
+    let y = digits4(&b[..4])?;
+    let m = digits2(&b[5..])?;
+    (1..=12).contains(&m).then_some((y, m))
+}
+
+fn check_string_format(format: StringFormat, s: &str) -> Result<(), TypeProblem> {
+    match format {
+        StringFormat::Default => Ok(()),
+        StringFormat::Email => is_email(s).then_some(()).ok_or(TypeProblem::Email),
+        StringFormat::Uri => is_uri(s).then_some(()).ok_or(TypeProblem::Uri),
+        StringFormat::Uuid => is_uuid(s).then_some(()).ok_or(TypeProblem::Uuid),
+        StringFormat::Binary => data_encoding::BASE64
+            .decode(s.as_bytes())
+            .map(|_| ())
+            .map_err(|_| TypeProblem::Binary),
+    }
+}
+
+/// `local@domain.tld`: one `@`, no whitespace, a dot inside the domain, no empty label.
+pub(crate) fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain.contains('.')
+        && domain.split('.').all(|label| !label.is_empty())
+}
+
+/// `scheme:rest` with an RFC 3986 scheme and no whitespace.
+fn is_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !rest.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parser(ty: FieldType) -> ValueParser {
+        parser_with(ty, NumberStyle::default())
+    }
+
+    fn parser_with(ty: FieldType, style: NumberStyle) -> ValueParser {
+        ValueParser::new(
+            ty,
+            style,
+            vec!["true".into(), "1".into()],
+            vec!["false".into(), "0".into()],
+        )
+    }
+
+    #[test]
+    fn integers() {
+        let p = parser(FieldType::Integer);
+        assert_eq!(p.parse("42"), Ok(Value::Integer(42)));
+        assert_eq!(p.parse("-7"), Ok(Value::Integer(-7)));
+        assert_eq!(p.parse("+007"), Ok(Value::Integer(7)));
+        assert_eq!(
+            p.parse("123456789012345678901234567890"),
+            Ok(Value::Integer(123_456_789_012_345_678_901_234_567_890))
+        );
+        assert_eq!(p.parse(&"9".repeat(40)), Err(TypeProblem::IntegerTooLarge));
+        for bad in ["", "-", "1.0", "1e3", " 1", "1 000", "12a", "١٢"] {
+            assert_eq!(p.parse(bad), Err(TypeProblem::Integer), "{bad:?}");
+        }
+        let grouped = parser_with(
+            FieldType::Integer,
+            NumberStyle {
+                group: Some(' '),
+                ..NumberStyle::default()
+            },
+        );
+        assert_eq!(grouped.parse("1 000 000"), Ok(Value::Integer(1_000_000)));
+        let decorated = parser_with(
+            FieldType::Integer,
+            NumberStyle {
+                bare: false,
+                ..NumberStyle::default()
+            },
+        );
+        assert_eq!(decorated.parse("150 €"), Ok(Value::Integer(150)));
+        assert_eq!(decorated.parse("€"), Err(TypeProblem::Integer));
+    }
+
+    #[test]
+    fn numbers() {
+        let p = parser(FieldType::Number);
+        assert_eq!(p.parse("12.5"), Ok(Value::Number(12.5)));
+        assert_eq!(p.parse("-0.25"), Ok(Value::Number(-0.25)));
+        assert_eq!(p.parse("1e3"), Ok(Value::Number(1000.0)));
+        assert_eq!(p.parse("INF"), Ok(Value::Number(f64::INFINITY)));
+        assert!(matches!(p.parse("NaN"), Ok(Value::Number(f)) if f.is_nan()));
+        for bad in [
+            "", "12,5", "inf", "infinity", "nan", "1.2.3", "abc", "--1", ".",
+        ] {
+            assert_eq!(p.parse(bad), Err(TypeProblem::Number), "{bad:?}");
+        }
+        let fr = parser_with(
+            FieldType::Number,
+            NumberStyle {
+                decimal: ',',
+                group: Some('\u{a0}'),
+                ..NumberStyle::default()
+            },
+        );
+        assert_eq!(fr.parse("12,5"), Ok(Value::Number(12.5)));
+        assert_eq!(fr.parse("1\u{a0}234,5"), Ok(Value::Number(1234.5)));
+        assert_eq!(fr.parse("12.5"), Err(TypeProblem::Number));
+        assert_eq!(
+            fr.describe(TypeProblem::Number),
+            "not a number (decimal \",\")"
+        );
+        let pct = parser_with(
+            FieldType::Number,
+            NumberStyle {
+                bare: false,
+                ..NumberStyle::default()
+            },
+        );
+        assert_eq!(pct.parse("95.5%"), Ok(Value::Number(95.5)));
+    }
+
+    #[test]
+    fn booleans() {
+        let p = parser(FieldType::Boolean);
+        assert_eq!(p.parse("true"), Ok(Value::Boolean(true)));
+        assert_eq!(p.parse("0"), Ok(Value::Boolean(false)));
+        assert_eq!(p.parse("yes"), Err(TypeProblem::Boolean));
+    }
+
+    #[test]
+    fn dates() {
+        let p = parser(FieldType::Date(TemporalFormat::Default));
+        assert_eq!(
+            p.parse("2024-02-29"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()))
+        );
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-1-01",
+            "01/02/2024",
+            "2024-01-01T00:00",
+        ] {
+            assert_eq!(p.parse(bad), Err(TypeProblem::Date), "{bad:?}");
+        }
+        assert_eq!(
+            p.describe(TypeProblem::Date),
+            "not a date (expected YYYY-MM-DD)"
+        );
+        let fr = parser(FieldType::Date(
+            TemporalFormat::pattern("%d/%m/%Y").unwrap(),
+        ));
+        assert_eq!(
+            fr.parse("31/01/2024"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()))
+        );
+        assert_eq!(fr.parse("2024-01-31"), Err(TypeProblem::Date));
+        assert_eq!(
+            fr.describe(TypeProblem::Date),
+            "not a date (expected format %d/%m/%Y)"
+        );
+        let any = parser(FieldType::Date(TemporalFormat::Any));
+        assert_eq!(
+            any.parse("05/03/2024"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap()))
+        );
+        assert_eq!(
+            any.parse("2024-03-05"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 3, 5).unwrap()))
+        );
+    }
+
+    #[test]
+    fn datetimes() {
+        let p = parser(FieldType::DateTime(TemporalFormat::Default));
+        let dt = |s: &str| match p.parse(s) {
+            Ok(Value::DateTime(d, o)) => Some((d.to_string(), o)),
+            _ => None,
+        };
+        assert_eq!(
+            dt("2024-01-15T08:30:00+01:00"),
+            Some(("2024-01-15 08:30:00".into(), Some(3600)))
+        );
+        assert_eq!(
+            dt("2024-01-15T08:30:00Z"),
+            Some(("2024-01-15 08:30:00".into(), Some(0)))
+        );
+        assert_eq!(
+            dt("2024-01-15 08:30"),
+            Some(("2024-01-15 08:30:00".into(), None))
+        );
+        assert_eq!(
+            dt("2024-01-15T08:30:00.250-0230"),
+            Some(("2024-01-15 08:30:00.250".into(), Some(-9000)))
+        );
+        for bad in [
+            "2024-01-15",
+            "2024-01-15T25:00:00",
+            "2024-01-15T08:30:00+1",
+            "2024-01-15T08:30:00 Z",
+            "x",
+        ] {
+            assert_eq!(p.parse(bad), Err(TypeProblem::DateTime), "{bad:?}");
+        }
+        let same_instant = p.parse("2024-01-01T01:00:00+01:00").unwrap();
+        let utc = p.parse("2024-01-01T00:00:00Z").unwrap();
+        assert_eq!(same_instant.key(""), utc.key(""));
+        assert_eq!(same_instant.compare(&utc), Some(Ordering::Equal));
+        let pat = parser(FieldType::DateTime(
+            TemporalFormat::pattern("%d/%m/%Y %H:%M").unwrap(),
+        ));
+        assert!(matches!(
+            pat.parse("15/01/2024 08:30"),
+            Ok(Value::DateTime(_, None))
+        ));
+        let off = parser(FieldType::DateTime(
+            TemporalFormat::pattern("%d/%m/%Y %H:%M %z").unwrap(),
+        ));
+        assert!(matches!(
+            off.parse("15/01/2024 08:30 +0100"),
+            Ok(Value::DateTime(_, Some(3600)))
+        ));
+    }
+
+    #[test]
+    fn times_years_and_months() {
+        let t = parser(FieldType::Time(TemporalFormat::Default));
+        assert!(t.parse("23:59:59").is_ok());
+        assert!(t.parse("23:59").is_err());
+        assert!(t.parse("24:00:00").is_err());
+        let any = parser(FieldType::Time(TemporalFormat::Any));
+        assert!(any.parse("08h30").is_ok());
+        let y = parser(FieldType::Year);
+        assert_eq!(y.parse("2024"), Ok(Value::Year(2024)));
+        assert_eq!(y.parse("20x4"), Err(TypeProblem::Year));
+        let ym = parser(FieldType::YearMonth);
+        assert_eq!(ym.parse("2024-02"), Ok(Value::YearMonth(2024, 2)));
+        assert_eq!(ym.parse("2024-13"), Err(TypeProblem::YearMonth));
+    }
+
+    #[test]
+    fn string_formats() {
+        let email = parser(FieldType::String(StringFormat::Email));
+        assert!(email.parse("jeanne.martin@exemple.fr").is_ok());
+        for bad in ["jeanne", "@x.fr", "a@b", "a b@c.fr", "a@@b.fr", "a@b..fr"] {
+            assert_eq!(email.parse(bad), Err(TypeProblem::Email), "{bad:?}");
+        }
+        let uri = parser(FieldType::String(StringFormat::Uri));
+        assert!(uri.parse("https://exemple.fr/a?b=c").is_ok());
+        assert!(uri.parse("mailto:a@b.fr").is_ok());
+        assert!(uri.parse("exemple.fr").is_err());
+        assert!(uri.parse("1http://x").is_err());
+        let uuid = parser(FieldType::String(StringFormat::Uuid));
+        assert!(uuid.parse("123e4567-e89b-12d3-a456-426614174000").is_ok());
+        assert!(uuid.parse("123e4567e89b12d3a456426614174000").is_err());
+        let bin = parser(FieldType::String(StringFormat::Binary));
+        assert!(bin.parse("aGVsbG8=").is_ok());
+        assert!(bin.parse("not base64!").is_err());
+    }
+
+    #[test]
+    fn json_values() {
+        assert_eq!(
+            parser(FieldType::Object).parse(r#"{"a": 1}"#),
+            Ok(Value::Json)
+        );
+        assert_eq!(
+            parser(FieldType::Object).parse("[1]"),
+            Err(TypeProblem::Object)
+        );
+        assert_eq!(parser(FieldType::Array).parse("[1]"), Ok(Value::Json));
+    }
+
+    #[test]
+    fn canonical_keys() {
+        let p = parser(FieldType::Integer);
+        assert_eq!(
+            p.parse("1").unwrap().key("1"),
+            p.parse("+01").unwrap().key("+01")
+        );
+        assert_ne!(
+            p.parse("1").unwrap().key("1"),
+            p.parse("2").unwrap().key("2")
+        );
+        let n = parser(FieldType::Number);
+        assert_eq!(
+            n.parse("0.0").unwrap().key(""),
+            n.parse("-0").unwrap().key("")
+        );
+        assert_ne!(Value::Text.key("a"), Value::Text.key("b"));
+    }
+}
