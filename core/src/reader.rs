@@ -80,6 +80,17 @@ impl<'a> Record<'a> {
         self.raw
     }
 
+    /// Byte offset in the source just after the record's last cell (before its line break).
+    pub fn end_of_content(&self) -> u64 {
+        let breaks = self
+            .raw
+            .iter()
+            .rev()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        self.start + (self.raw.len() - breaks) as u64
+    }
+
     /// Byte offset in the source of field `i`'s first byte (its opening quote when quoted).
     /// Computed by re-reading the record's raw bytes, so it costs a pass over the record:
     /// it is meant for findings, not for every cell.

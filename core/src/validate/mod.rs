@@ -284,7 +284,7 @@ impl Validator {
                 row_number: Some(row),
                 field_name: field.map(|f| schema.fields[f].name.clone()),
                 field_number: Some(col + 1),
-                byte: rec.start + rec.raw().len() as u64,
+                byte: rec.end_of_content(),
                 message: format!("row has {n} cells, the header has {columns}"),
                 cell: None,
             });
