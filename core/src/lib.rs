@@ -34,6 +34,7 @@ pub mod infer;
 pub mod minimise;
 pub mod pii;
 pub mod reader;
+pub mod register;
 pub mod report;
 pub mod scan;
 pub mod schema;

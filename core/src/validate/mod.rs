@@ -197,22 +197,20 @@ impl Validator {
         &self.field_column
     }
 
-    /// Findings so far.
-    pub(crate) fn findings_total(&self) -> u64 {
-        self.findings.total()
-    }
-
-    /// The dialect in use (final once the first record was seen).
-    pub(crate) fn dialect(&self) -> &Dialect {
-        &self.dialect
-    }
-
     pub(crate) fn schema(&self) -> &Schema {
         &self.schema
     }
 
-    pub(crate) fn parser(&self, field: usize) -> Option<&ValueParser> {
-        self.checks.get(field).map(|c| &c.parser)
+    /// How field `field` reads numbers (after dialect detection).
+    pub(crate) fn number_style_of(&self, field: usize) -> crate::value::NumberStyle {
+        self.checks
+            .get(field)
+            .map_or_else(Default::default, |c| c.parser.number_style())
+    }
+
+    /// Columns of a row of `len` cells that no field reads.
+    pub(crate) fn unmapped_columns(&self, len: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..len.min(self.columns)).filter(|c| !self.field_column.contains(&Some(*c)))
     }
 
     pub(crate) fn into_report(self, bytes: u64) -> Report {

@@ -1,0 +1,684 @@
+//! Streaming minimisation: the schema's GDPR policy applied to every cell, chunk by chunk.
+//!
+//! A [`Minimiser`] reads like a [`crate::Checker`] (same reader, same validator, so the same
+//! findings) and writes a new CSV holding only what the purpose needs: dropped columns are
+//! gone, identifiers are keyed pseudonyms, quasi-identifiers are generalised, free text is
+//! redacted. Output bytes depend only on the input bytes, the schema and the key — never on
+//! how the input was cut — so the browser and the CLI produce identical files.
+//!
+//! Output dialect: UTF-8, `,` between cells, `"` quotes where needed, `\n` after each row,
+//! numbers with a `.` decimal point, header = the kept fields in schema order.
+
+mod generalise;
+pub mod kanon;
+mod mask;
+mod pseudonymise;
+mod redact;
+pub(crate) mod writer;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dialect::Dialect;
+use crate::gdpr::{Action, Category, MaskStyle};
+use crate::pii::{self, KindSet, PiiKind};
+use crate::reader::{Reader, Record, RecordSink, SourceProblem};
+use crate::report::{EncodingInfo, Report};
+use crate::scan::{ScanReport, ScannedField};
+use crate::schema::{FieldType, Schema};
+use crate::validate::{Cell, Options, RowKind, Validator};
+use crate::value::Value;
+
+pub use kanon::KAnonymityReport;
+pub use pseudonymise::{MIN_KEY_BYTES, PseudonymKey};
+
+use kanon::KAnonymity;
+use pseudonymise::Pseudonymiser;
+use redact::{Redactor, RowIdentifier};
+use writer::CsvWriter;
+
+/// Why minimisation cannot run. Nothing here ever contains a key or a cell value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MinimiseError {
+    /// Fields without a `gdpr` policy: every column must be decided.
+    #[error(
+        "no gdpr policy for field(s) {}: every column must say what minimisation does to it (keep, drop, pseudonymise, generalise, mask or redact)",
+        .fields.join(", ")
+    )]
+    Undecided { fields: Vec<String> },
+    /// The schema pseudonymises fields and no key was given. There is no default key.
+    #[error(
+        "a pseudonymisation key is required for field(s) {}; watt has no built-in key",
+        .fields.join(", ")
+    )]
+    KeyRequired { fields: Vec<String> },
+    #[error("the pseudonymisation key is too short: {len} bytes, at least {min} are needed")]
+    KeyTooShort { len: usize, min: usize },
+    #[error("the pseudonymisation key is too weak: it uses fewer than 8 distinct characters")]
+    KeyWeak,
+    #[error("no field named {0:?} in the schema")]
+    UnknownField(String),
+    #[error("field {0:?} is not pseudonymised by the schema")]
+    NotPseudonymised(String),
+}
+
+/// What minimisation did to one field. Counts only, no values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldSummary {
+    pub name: String,
+    pub category: Option<Category>,
+    /// The action and its parameters, as the register writes it.
+    pub action: String,
+    /// Cells whose output differs from the input.
+    pub cells_changed: u64,
+    /// Cells emptied because they could not be minimised as declared (not of the field's
+    /// type): a value that cannot be generalised is not let through.
+    pub cells_suppressed: u64,
+    /// Personal items found in the field's cells, by kind: replaced for `redact`, left in
+    /// place (and warned about) for `keep`.
+    pub pii_found: BTreeMap<PiiKind, u64>,
+    /// Occurrences of the row's own identifiers (a name in a comment) redacted.
+    pub row_identifiers_redacted: u64,
+}
+
+/// What minimisation did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MinimisationReport {
+    /// Fingerprint of the pseudonymisation key (never the key).
+    pub key_id: Option<String>,
+    pub rows_out: u64,
+    pub columns_out: Vec<String>,
+    pub fields: Vec<FieldSummary>,
+    pub k_anonymity: Option<KAnonymityReport>,
+    pub warnings: Vec<String>,
+}
+
+/// The end of a minimisation: the last output bytes and the report.
+#[derive(Debug)]
+pub struct Minimised {
+    pub tail: Vec<u8>,
+    pub report: Report,
+}
+
+/// Minimises a CSV file fed in chunks.
+///
+/// ```
+/// use watt_core::{Minimiser, Options, PseudonymKey, Schema};
+/// let schema = Schema::from_json(r#"{"fields": [
+///   {"name": "prm", "gdpr": {"category": "direct-identifier", "action": "pseudonymise", "bytes": 8}},
+///   {"name": "name", "gdpr": {"category": "direct-identifier", "action": "drop"}},
+///   {"name": "postcode", "gdpr": {"category": "quasi-identifier", "action": "generalise", "chars": 2}},
+///   {"name": "note", "gdpr": {"category": "free-text", "action": "redact"}}
+/// ]}"#)?;
+/// let key = PseudonymKey::new(b"an example key that is long enough, 0123456789")?;
+/// let mut m = Minimiser::new(&schema, Options::default(), Some(key))?;
+/// let mut out = m.push(b"prm,name,postcode,note\n12345678901234,Jeanne Martin,75011,appeler Martin au 0612345678\n").to_vec();
+/// let done = m.finish();
+/// out.extend(done.tail);
+/// assert_eq!(String::from_utf8(out).unwrap(),
+///     "prm,postcode,note\n253f732f3b1c1980,75,appeler [NAME] au [PHONE]\n");
+/// assert!(done.report.valid);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Minimiser {
+    reader: Reader,
+    engine: Engine,
+}
+
+impl Minimiser {
+    /// Refuses to start when a field has no policy, or when a field is pseudonymised and no
+    /// key is given.
+    pub fn new(
+        schema: &Schema,
+        options: Options,
+        key: Option<PseudonymKey>,
+    ) -> Result<Minimiser, MinimiseError> {
+        let undecided: Vec<String> = schema
+            .fields
+            .iter()
+            .filter(|f| f.gdpr.is_none())
+            .map(|f| f.name.clone())
+            .collect();
+        if !undecided.is_empty() {
+            return Err(MinimiseError::Undecided { fields: undecided });
+        }
+        let pseudonymised = pseudonymised_fields(schema);
+        if key.is_none() && !pseudonymised.is_empty() {
+            return Err(MinimiseError::KeyRequired {
+                fields: pseudonymised,
+            });
+        }
+        Ok(Minimiser {
+            reader: Reader::new(schema, options.reader_options()),
+            engine: Engine::new(schema, &options, Mode::Minimise, key.as_ref()),
+        })
+    }
+
+    /// Feeds the next chunk; returns the output bytes ready so far (valid until the next
+    /// call).
+    pub fn push(&mut self, chunk: &[u8]) -> &[u8] {
+        self.engine.begin_chunk();
+        self.reader.push(chunk, &mut self.engine);
+        self.engine.end_chunk()
+    }
+
+    /// Bytes fed so far (for progress).
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.bytes()
+    }
+
+    /// Ends the input: the last output bytes and the report (validation and minimisation).
+    pub fn finish(mut self) -> Minimised {
+        self.engine.begin_chunk();
+        self.reader.finish(&mut self.engine);
+        let tail = self.engine.end_chunk().to_vec();
+        let report = self.engine.into_report(self.reader.bytes());
+        Minimised { tail, report }
+    }
+}
+
+/// Names of the fields the schema pseudonymises.
+fn pseudonymised_fields(schema: &Schema) -> Vec<String> {
+    schema
+        .fields
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.gdpr.as_ref().map(|g| &g.action),
+                Some(Action::Pseudonymise(_))
+            )
+        })
+        .map(|f| f.name.clone())
+        .collect()
+}
+
+/// The pseudonym of one value of a field, as [`Minimiser`] would write it: how a
+/// data-subject request finds a person's rows in minimised data.
+///
+/// ```
+/// # use watt_core::{Schema, PseudonymKey, minimise::pseudonym_of};
+/// let schema = Schema::from_json(r#"{"fields": [{"name": "prm",
+///   "gdpr": {"category": "direct-identifier", "action": "pseudonymise", "normalise": "digits", "bytes": 8}}]}"#)?;
+/// let key = PseudonymKey::new(b"an example key that is long enough, 0123456789")?;
+/// assert_eq!(pseudonym_of(&schema, "prm", "1234 5678 9012 34", &key)?, "253f732f3b1c1980");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn pseudonym_of(
+    schema: &Schema,
+    field: &str,
+    value: &str,
+    key: &PseudonymKey,
+) -> Result<String, MinimiseError> {
+    let f = schema
+        .field(field)
+        .ok_or_else(|| MinimiseError::UnknownField(field.to_owned()))?;
+    match f.gdpr.as_ref().map(|g| &g.action) {
+        Some(Action::Pseudonymise(p)) => {
+            let mut out = String::new();
+            Pseudonymiser::new(key, p).write(value, &mut out);
+            Ok(out)
+        }
+        _ => Err(MinimiseError::NotPseudonymised(field.to_owned())),
+    }
+}
+
+/// Whether the engine writes output or only measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Minimise,
+    /// No output and no key: pseudonyms are replaced by the normalised values (which group
+    /// rows exactly as pseudonyms would), and undeclared or non-personal columns are
+    /// searched for personal data.
+    Scan,
+}
+
+#[derive(Debug, Default, Clone)]
+struct FieldStats {
+    changed: u64,
+    suppressed: u64,
+    pii: [u64; PiiKind::ALL.len()],
+    row_identifiers: u64,
+    scanned: u64,
+    cells_with_pii: u64,
+}
+
+#[derive(Debug)]
+struct FieldPlan {
+    name: String,
+    category: Option<Category>,
+    action: Action,
+    field_type: FieldType,
+    output: bool,
+    pseudonymiser: Option<Pseudonymiser>,
+    redactor: Option<Redactor>,
+    /// Numbers written with a decimal comma or group separators are rewritten canonically.
+    canonical_number: bool,
+    /// Search the cells for personal data (reported, not changed).
+    search_pii: bool,
+    /// Placeholder when this field's value shows up in free text (`[FULL_NAME]`).
+    placeholder: String,
+    stats: FieldStats,
+}
+
+/// A column of the file with no field in the schema (scan mode searches it too).
+#[derive(Debug, Default)]
+struct ExtraColumn {
+    stats: FieldStats,
+}
+
+/// The record sink that validates, then minimises or scans, each row.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    validator: Validator,
+    mode: Mode,
+    plans: Vec<FieldPlan>,
+    writer: CsvWriter,
+    /// Output values of the current row, end offsets in `row_ends` (one per plan).
+    row: String,
+    row_ends: Vec<usize>,
+    row_ids: Vec<RowIdentifier>,
+    kanon: Option<KAnonymity>,
+    quasi_identifiers: Vec<usize>,
+    subject: Option<usize>,
+    k_threshold: u64,
+    extra: BTreeMap<usize, ExtraColumn>,
+    found: Vec<pii::PiiMatch>,
+    rows_out: u64,
+    key_id: Option<String>,
+}
+
+impl Engine {
+    pub(crate) fn new(
+        schema: &Schema,
+        options: &Options,
+        mode: Mode,
+        key: Option<&PseudonymKey>,
+    ) -> Engine {
+        let plans: Vec<FieldPlan> = schema
+            .fields
+            .iter()
+            .map(|f| {
+                let policy = f.gdpr.as_ref();
+                let action = policy.map_or(Action::Keep, |p| p.action.clone());
+                let category = policy.map(|p| p.category);
+                let is_string = matches!(f.field_type, FieldType::String(_) | FieldType::Any);
+                let search_pii = match mode {
+                    Mode::Minimise => action == Action::Keep && is_string,
+                    Mode::Scan => matches!(category, None | Some(Category::NonPersonal)),
+                };
+                FieldPlan {
+                    name: f.name.clone(),
+                    category,
+                    output: action != Action::Drop,
+                    pseudonymiser: match (&action, key) {
+                        (Action::Pseudonymise(p), Some(k)) => Some(Pseudonymiser::new(k, p)),
+                        _ => None,
+                    },
+                    redactor: match &action {
+                        Action::Redact {
+                            detectors,
+                            row_identifiers,
+                        } => Some(Redactor::new(detectors, *row_identifiers)),
+                        _ => None,
+                    },
+                    canonical_number: matches!(
+                        f.field_type,
+                        FieldType::Number | FieldType::Integer
+                    ),
+                    search_pii,
+                    placeholder: format!("[{}]", f.name.to_uppercase()),
+                    field_type: f.field_type.clone(),
+                    action,
+                    stats: FieldStats::default(),
+                }
+            })
+            .collect();
+        let quasi_identifiers: Vec<usize> = plans
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.category == Some(Category::QuasiIdentifier) && p.output)
+            .map(|(i, _)| i)
+            .collect();
+        let dataset = schema.gdpr.as_ref();
+        let subject = dataset
+            .and_then(|d| d.subject_field.as_deref())
+            .and_then(|s| schema.field_index(s));
+        let writer = CsvWriter::new();
+        Engine {
+            validator: Validator::new(schema, options),
+            mode,
+            row_ends: Vec::with_capacity(plans.len()),
+            plans,
+            writer,
+            row: String::new(),
+            row_ids: Vec::new(),
+            kanon: (!quasi_identifiers.is_empty()).then(KAnonymity::default),
+            quasi_identifiers,
+            subject,
+            k_threshold: dataset.map_or(5, |d| d.k_threshold),
+            extra: BTreeMap::new(),
+            found: Vec::new(),
+            rows_out: 0,
+            key_id: key.map(|k| k.id().to_owned()),
+        }
+    }
+
+    /// Output bytes before this point were handed out: forget them.
+    pub(crate) fn begin_chunk(&mut self) {
+        self.writer.clear();
+    }
+
+    pub(crate) fn end_chunk(&mut self) -> &[u8] {
+        self.writer.bytes()
+    }
+
+    /// Minimises (or scans) one data row.
+    fn row(&mut self, rec: &Record<'_>) {
+        self.row.clear();
+        self.row_ends.clear();
+        self.row_ids.clear();
+        let cells = self.validator.cells();
+        let columns = self.validator.field_column();
+        // The row's direct identifiers, searched for in its free text.
+        if self.plans.iter().any(|p| p.redactor.is_some()) {
+            for (i, plan) in self.plans.iter().enumerate() {
+                if plan.category == Some(Category::DirectIdentifier) {
+                    if let (Some(col), Cell::Valid(_) | Cell::Invalid) = (columns[i], cells[i]) {
+                        redact::tokens_of(rec.field(col), &plan.placeholder, &mut self.row_ids);
+                    }
+                }
+            }
+        }
+        for (i, plan) in self.plans.iter_mut().enumerate() {
+            let text = columns[i].map_or("", |c| rec.field(c));
+            let cell = cells[i];
+            if plan.search_pii && matches!(cell, Cell::Valid(_) | Cell::Invalid) {
+                search(&mut plan.stats, text, &mut self.found);
+            }
+            if !plan.output {
+                if matches!(cell, Cell::Valid(_) | Cell::Invalid) {
+                    plan.stats.changed += 1;
+                }
+                self.row_ends.push(self.row.len());
+                continue;
+            }
+            let start = self.row.len();
+            let out = &mut self.row;
+            let ok = match (cell, &plan.action) {
+                (Cell::Absent | Cell::Null, _) => true,
+                (Cell::Valid(Value::Number(_) | Value::Integer(_)), Action::Keep)
+                    if plan.canonical_number =>
+                {
+                    canonical_number(text, self.validator.number_style_of(i), out);
+                    true
+                }
+                (_, Action::Keep) => {
+                    out.push_str(text);
+                    true
+                }
+                (_, Action::Drop) => true,
+                (_, Action::Pseudonymise(p)) => {
+                    match plan.pseudonymiser.as_mut() {
+                        Some(ps) => ps.write(text, out),
+                        None => {
+                            let mut scratch = String::new();
+                            out.push_str(Pseudonymiser::normalise(p.normalise, text, &mut scratch));
+                        }
+                    }
+                    true
+                }
+                (Cell::Valid(v), Action::Generalise(g)) => {
+                    generalise::generalise(g, &v, text, &plan.field_type, out)
+                }
+                (_, Action::Generalise(_)) => false,
+                (
+                    _,
+                    Action::Mask {
+                        style: MaskStyle::EmailDomain,
+                    },
+                ) => mask::email_domain(text, out),
+                (
+                    _,
+                    Action::Mask {
+                        style: MaskStyle::PhoneLast2,
+                    },
+                ) => mask::phone_last2(text, out),
+                (_, Action::Redact { .. }) => match plan.redactor.as_mut() {
+                    Some(r) => {
+                        let done = r.redact(text, &self.row_ids, out);
+                        for (n, add) in plan.stats.pii.iter_mut().zip(done.by_kind) {
+                            *n += add;
+                        }
+                        plan.stats.row_identifiers += done.row_identifiers;
+                        true
+                    }
+                    None => false,
+                },
+            };
+            if !ok {
+                self.row.truncate(start);
+                plan.stats.suppressed += 1;
+            }
+            if self.row[start..] != *text {
+                plan.stats.changed += 1;
+            }
+            self.row_ends.push(self.row.len());
+        }
+        if self.mode == Mode::Minimise {
+            let row = &self.row;
+            let ends = &self.row_ends;
+            let values = self
+                .plans
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.output)
+                .map(|(i, _)| {
+                    let start = if i == 0 { 0 } else { ends[i - 1] };
+                    &row.as_bytes()[start..ends[i]]
+                });
+            self.writer.record(values);
+        }
+        self.rows_out += 1;
+        if let Some(k) = self.kanon.as_mut() {
+            let value = |i: usize| {
+                let start = if i == 0 { 0 } else { self.row_ends[i - 1] };
+                &self.row[start..self.row_ends[i]]
+            };
+            let subject = self
+                .subject
+                .and_then(|s| columns[s].map(|c| rec.field(c).trim()))
+                .filter(|s| !s.is_empty());
+            k.add(self.quasi_identifiers.iter().map(|&i| value(i)), subject);
+        }
+        if self.mode == Mode::Scan {
+            for col in self.validator.unmapped_columns(rec.len()) {
+                let extra = self.extra.entry(col).or_default();
+                search(&mut extra.stats, rec.field(col), &mut self.found);
+            }
+        }
+    }
+
+    pub(crate) fn into_report(self, bytes: u64) -> Report {
+        let mut warnings = Vec::new();
+        let schema = self.validator.schema();
+        let k_anonymity = self.kanon.as_ref().map(|k| {
+            let names = self
+                .quasi_identifiers
+                .iter()
+                .map(|&i| self.plans[i].name.clone())
+                .collect();
+            let subject = self.subject.map(|s| schema.fields[s].name.clone());
+            k.report(names, subject, self.k_threshold)
+        });
+        if let Some(k) = &k_anonymity {
+            if !k.passes && self.rows_out > 0 {
+                let counted = k
+                    .subject_field
+                    .as_deref()
+                    .map_or("row(s)".to_owned(), |s| format!("distinct {s} value(s)"));
+                warnings.push(format!(
+                    "k-anonymity: the smallest group sharing the same ({}) values holds {} {counted}, below the threshold {}; {} group(s) are too small — generalise further or drop a quasi-identifier",
+                    k.quasi_identifiers.join(", "),
+                    k.k,
+                    k.threshold,
+                    k.groups_below_threshold
+                ));
+            }
+        }
+        let fields: Vec<FieldSummary> = self
+            .plans
+            .iter()
+            .map(|p| {
+                let pii_found = pii_counts(&p.stats);
+                if self.mode == Mode::Minimise && p.action == Action::Keep && !pii_found.is_empty() {
+                    warnings.push(format!(
+                        "field {} is kept as is but holds personal data ({}): declare it and choose an action",
+                        p.name,
+                        describe_counts(&pii_found)
+                    ));
+                }
+                if p.stats.suppressed > 0 {
+                    warnings.push(format!(
+                        "field {}: {} value(s) could not be minimised as declared (not of the field's type) and were emptied",
+                        p.name, p.stats.suppressed
+                    ));
+                }
+                FieldSummary {
+                    name: p.name.clone(),
+                    category: p.category,
+                    action: p.action.to_string(),
+                    cells_changed: p.stats.changed,
+                    cells_suppressed: p.stats.suppressed,
+                    pii_found,
+                    row_identifiers_redacted: p.stats.row_identifiers,
+                }
+            })
+            .collect();
+        let scan = (self.mode == Mode::Scan).then(|| {
+            let mut scanned: Vec<ScannedField> = self
+                .plans
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.search_pii)
+                .map(|(i, p)| ScannedField {
+                    name: p.name.clone(),
+                    column: self.validator.field_column()[i].map(|c| c + 1),
+                    declared: p.category,
+                    cells_scanned: p.stats.scanned,
+                    cells_with_pii: p.stats.cells_with_pii,
+                    pii: pii_counts(&p.stats),
+                })
+                .collect();
+            scanned.extend(self.extra.iter().map(|(col, e)| ScannedField {
+                name: format!("column {}", col + 1),
+                column: Some(col + 1),
+                declared: None,
+                cells_scanned: e.stats.scanned,
+                cells_with_pii: e.stats.cells_with_pii,
+                pii: pii_counts(&e.stats),
+            }));
+            ScanReport {
+                personal_data_found: scanned.iter().any(|f| f.cells_with_pii > 0),
+                fields: scanned,
+            }
+        });
+        let minimisation = MinimisationReport {
+            key_id: self.key_id.clone(),
+            rows_out: self.rows_out,
+            columns_out: self
+                .plans
+                .iter()
+                .filter(|p| p.output)
+                .map(|p| p.name.clone())
+                .collect(),
+            fields,
+            k_anonymity,
+            warnings,
+        };
+        let mut validator = self.validator;
+        validator.check_empty(bytes);
+        let mut report = validator.into_report(bytes);
+        report.minimisation = Some(minimisation);
+        report.scan = scan;
+        report
+    }
+}
+
+fn search(stats: &mut FieldStats, text: &str, found: &mut Vec<pii::PiiMatch>) {
+    stats.scanned += 1;
+    pii::detect(text, KindSet::ALL, found);
+    if !found.is_empty() {
+        stats.cells_with_pii += 1;
+        for m in found.iter() {
+            stats.pii[m.kind as usize] += 1;
+        }
+    }
+}
+
+fn pii_counts(stats: &FieldStats) -> BTreeMap<PiiKind, u64> {
+    PiiKind::ALL
+        .iter()
+        .zip(stats.pii)
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (*k, n))
+        .collect()
+}
+
+fn describe_counts(counts: &BTreeMap<PiiKind, u64>) -> String {
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {}", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A number as Table Schema writes it canonically: `.` as decimal point, no group separator,
+/// no decoration. The text is rewritten character by character (not re-formatted from a
+/// float) so no digit is lost or added.
+fn canonical_number(text: &str, style: crate::value::NumberStyle, out: &mut String) {
+    if style.decimal == '.' && style.group.is_none() && style.bare {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        if c.is_ascii_digit() || c == '-' || c == '+' || c == 'e' || c == 'E' {
+            out.push(c);
+        } else if c == style.decimal {
+            out.push('.');
+        } else if matches!(text, "NaN" | "INF" | "-INF" | "+INF") {
+            out.push(c);
+        }
+    }
+}
+
+impl RecordSink for Engine {
+    fn start(&mut self, dialect: &Dialect, encoding: &EncodingInfo) {
+        self.validator.start(dialect, encoding);
+        if self.mode == Mode::Minimise {
+            let header = self
+                .plans
+                .iter()
+                .filter(|p| p.output)
+                .map(|p| p.name.as_bytes());
+            self.writer.record(header);
+        }
+    }
+
+    fn record(&mut self, record: &Record<'_>) {
+        self.validator.record(record);
+        if self.validator.kind() == RowKind::Data {
+            self.row(record);
+        }
+    }
+
+    fn source_error(&mut self, problem: SourceProblem) {
+        self.validator.source_error(problem);
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,343 @@
+//! Tests of the minimiser as a whole, on the energy schema: output bytes, chunking
+//! independence, keys, planted personal values, k-anonymity, refusals.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::pii::PiiKind;
+use crate::report::ErrorCode;
+
+const KEY: &[u8] = b"test key for watt minimisation, not a real secret 42";
+const OTHER_KEY: &[u8] = b"another test key, also long enough to be accepted!!";
+
+fn energy() -> Schema {
+    Schema::from_json(include_str!(
+        "../../../data/schemas/energy_consumption.schema.json"
+    ))
+    .expect("energy schema")
+}
+
+fn nir(body: &str) -> String {
+    let n: u64 = body
+        .replace("2A", "19")
+        .replace("2B", "18")
+        .parse()
+        .expect("digits");
+    format!("{body}{:02}", 97 - n % 97)
+}
+
+/// Rows with personal data planted in every column, and in the comments.
+fn planted() -> String {
+    let nir = nir("2840775123456");
+    format!(
+        "prm,customer_id,full_name,email,phone,address,postcode,city,timestamp,kwh,contract_type,comment\n\
+         12345678901234,C0000001,Sophie Martin,sophie.martin@example.com,06 12 34 56 78,12 rue des Lilas,75011,Paris,2024-01-15T00:30:00+01:00,0.512,BASE,\"Mme Martin joignable au 06 98 76 54 32, NIR {nir}\"\n\
+         12345678901234,C0000001,Sophie Martin,sophie.martin@example.com,06 12 34 56 78,12 rue des Lilas,75011,Paris,2024-01-15T01:00:00+01:00,0.488,BASE,RIB FR76 3000 6000 0112 3456 7890 189\n\
+         98765432109876,C0000002,Karim Benali,k.benali@example.org,+33 7 11 22 33 44,3 avenue Foch,69003,Lyon,2024-01-15T00:30:00+01:00,1.25,HPHC,\"PDL 98765432109876, écrire à karim.b@example.net\"\n\
+         55555555555555,C0000003,Élodie Le Gall,elodie@example.com,0699887766,1 place Nette,13001,Marseille,2024-01-15T00:00:00+01:00,0.9,TEMPO,RAS\n"
+    )
+}
+
+fn minimise_chunked(schema: &Schema, data: &[u8], key: &[u8], cuts: &[usize]) -> (Vec<u8>, Report) {
+    let key = PseudonymKey::new(key).expect("key");
+    let mut m = Minimiser::new(schema, Options::default(), Some(key)).expect("minimiser");
+    let mut out = Vec::new();
+    let mut last = 0;
+    for &cut in cuts {
+        let cut = cut.clamp(last, data.len());
+        out.extend_from_slice(m.push(&data[last..cut]));
+        last = cut;
+    }
+    out.extend_from_slice(m.push(&data[last..]));
+    let done = m.finish();
+    out.extend(done.tail);
+    (out, done.report)
+}
+
+fn minimise(data: &str) -> (String, Report) {
+    let (out, report) = minimise_chunked(&energy(), data.as_bytes(), KEY, &[]);
+    (String::from_utf8(out).expect("utf-8 output"), report)
+}
+
+#[test]
+fn output_has_the_kept_fields_and_minimised_values() {
+    let (out, report) = minimise(&planted());
+    assert!(report.valid, "{:?}", report.findings);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "prm,customer_id,postcode,timestamp,kwh,contract_type,comment"
+    );
+    assert_eq!(lines.len(), 5);
+    let first: Vec<&str> = lines[1].splitn(7, ',').collect();
+    assert_eq!(first[0].len(), 32, "128-bit hex pseudonym");
+    assert!(first[0].bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(first[2], "75");
+    assert_eq!(first[3], "2024-01-15T00:00:00+01:00");
+    assert_eq!(first[4], "0.512");
+    assert_eq!(first[5], "BASE");
+    assert_eq!(first[6], "\"Mme [NAME] joignable au [PHONE], NIR [NIR]\"");
+    assert!(lines[2].ends_with(",RIB [IBAN]"));
+    assert!(
+        lines[3].ends_with(",\"PDL [PRM], écrire à [EMAIL]\""),
+        "{}",
+        lines[3]
+    );
+    // The same meter has the same pseudonym on every row; another meter another one.
+    let prm = |l: &str| l.split(',').next().map(str::to_owned);
+    assert_eq!(prm(lines[1]), prm(lines[2]));
+    assert_ne!(prm(lines[1]), prm(lines[3]));
+
+    let m = report.minimisation.expect("minimisation report");
+    assert_eq!(m.rows_out, 4);
+    assert_eq!(m.columns_out.len(), 7);
+    let comment = m
+        .fields
+        .iter()
+        .find(|f| f.name == "comment")
+        .expect("comment");
+    assert_eq!(comment.pii_found.get(&PiiKind::Phone), Some(&1));
+    assert_eq!(comment.pii_found.get(&PiiKind::Nir), Some(&1));
+    assert_eq!(comment.pii_found.get(&PiiKind::Iban), Some(&1));
+    assert_eq!(comment.pii_found.get(&PiiKind::Email), Some(&1));
+    assert_eq!(comment.pii_found.get(&PiiKind::Prm), Some(&1));
+    assert_eq!(comment.cells_changed, 3);
+    let name = m
+        .fields
+        .iter()
+        .find(|f| f.name == "full_name")
+        .expect("name");
+    assert_eq!((name.action.as_str(), name.cells_changed), ("drop", 4));
+    assert!(m.key_id.is_some());
+}
+
+#[test]
+fn no_planted_value_survives() {
+    let data = planted();
+    let (out, report) = minimise(&data);
+    let nir = nir("2840775123456");
+    for planted in [
+        "Sophie",
+        "Martin",
+        "sophie.martin@example.com",
+        "06 12 34 56 78",
+        "06 98 76 54 32",
+        "Lilas",
+        "Paris",
+        "12345678901234",
+        "98765432109876",
+        "C0000001",
+        "Karim",
+        "Benali",
+        "k.benali",
+        "karim.b@example.net",
+        "+33 7 11 22 33 44",
+        "Foch",
+        "Lyon",
+        "Élodie",
+        "Gall",
+        "0699887766",
+        "FR76 3000",
+        "7890 189",
+        &nir,
+        "75011",
+        "69003",
+        "00:30:00",
+    ] {
+        assert!(!out.contains(planted), "{planted:?} survived in\n{out}");
+    }
+    let json = serde_json::to_string(&report).expect("json");
+    for planted in [
+        "Sophie",
+        "Martin",
+        "12345678901234",
+        "example.com",
+        &nir,
+        "FR76",
+    ] {
+        assert!(!json.contains(planted), "{planted:?} in the report");
+    }
+}
+
+#[test]
+fn same_key_same_output_other_key_other_pseudonyms() {
+    let data = planted();
+    let (a, _) = minimise_chunked(&energy(), data.as_bytes(), KEY, &[]);
+    let (b, _) = minimise_chunked(&energy(), data.as_bytes(), KEY, &[]);
+    assert_eq!(a, b, "two runs, one key: identical bytes");
+    let (c, _) = minimise_chunked(&energy(), data.as_bytes(), OTHER_KEY, &[]);
+    let first_cell = |out: &[u8]| {
+        String::from_utf8_lossy(out)
+            .lines()
+            .nth(1)
+            .and_then(|l| l.split(',').next().map(str::to_owned))
+    };
+    assert_ne!(first_cell(&a), first_cell(&c));
+    // Only pseudonyms differ between keys.
+    let without_ids = |out: &[u8]| {
+        String::from_utf8_lossy(out)
+            .lines()
+            .map(|l| l.splitn(3, ',').nth(2).unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(without_ids(&a), without_ids(&c));
+}
+
+#[test]
+fn pseudonym_of_finds_a_persons_rows() {
+    let key = PseudonymKey::new(KEY).expect("key");
+    let (out, _) = minimise(&planted());
+    let p = pseudonym_of(&energy(), "prm", "1234 5678 9012 34", &key).expect("pseudonym");
+    assert_eq!(out.lines().filter(|l| l.starts_with(&p)).count(), 2);
+    assert_eq!(
+        pseudonym_of(&energy(), "kwh", "1", &key),
+        Err(MinimiseError::NotPseudonymised("kwh".into()))
+    );
+    assert_eq!(
+        pseudonym_of(&energy(), "nope", "1", &key),
+        Err(MinimiseError::UnknownField("nope".into()))
+    );
+}
+
+#[test]
+fn refuses_without_a_key_or_a_policy() {
+    let err = Minimiser::new(&energy(), Options::default(), None).expect_err("no key");
+    assert_eq!(
+        err,
+        MinimiseError::KeyRequired {
+            fields: vec!["prm".into(), "customer_id".into()]
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "a pseudonymisation key is required for field(s) prm, customer_id; watt has no built-in key"
+    );
+    let schema = Schema::from_json(r#"{"fields": [{"name": "a", "gdpr": {"category": "personal", "action": "keep"}}, {"name": "b"}]}"#)
+        .expect("schema");
+    let err = Minimiser::new(&schema, Options::default(), None).expect_err("undecided");
+    assert_eq!(
+        err,
+        MinimiseError::Undecided {
+            fields: vec!["b".into()]
+        }
+    );
+}
+
+#[test]
+fn invalid_values_are_suppressed_not_passed_through() {
+    let data = planted().replace("2024-01-15T00:00:00+01:00", "le 15 janvier vers minuit");
+    let (out, report) = minimise(&data);
+    assert!(!report.valid);
+    assert_eq!(report.error_counts[&ErrorCode::TypeError], 1);
+    assert!(!out.contains("minuit"));
+    let m = report.minimisation.expect("report");
+    let ts = m
+        .fields
+        .iter()
+        .find(|f| f.name == "timestamp")
+        .expect("timestamp");
+    assert_eq!(ts.cells_suppressed, 1);
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.starts_with("field timestamp: 1 value(s) could not be minimised"))
+    );
+}
+
+#[test]
+fn french_excel_numbers_are_written_canonically() {
+    let data = planted()
+        .replace(',', ";")
+        .replace("0.512", "0,512")
+        .replace("0.488", "0,488")
+        .replace("1.25", "1,25")
+        .replace("0.9", "0,9");
+    let (out, report) = minimise(&data);
+    assert_eq!(report.dialect.decimal_char, ',');
+    assert!(report.valid, "{:?}", report.findings);
+    assert!(
+        out.lines().nth(1).is_some_and(|l| l.contains(",0.512,")),
+        "{out}"
+    );
+}
+
+#[test]
+fn k_anonymity_counts_customers_per_group() {
+    let (_, report) = minimise(&planted());
+    let k = report.minimisation.and_then(|m| m.k_anonymity).expect("k");
+    assert_eq!(k.quasi_identifiers, ["postcode", "timestamp"]);
+    assert_eq!(k.subject_field.as_deref(), Some("customer_id"));
+    // (75, 00h), (75, 01h), (69, 00h), (13, 00h): one customer each.
+    assert_eq!((k.k, k.groups, k.passes), (1, 4, false));
+}
+
+#[test]
+fn kept_fields_holding_personal_data_are_warned_about() {
+    let data = planted().replace(",BASE,", ",jean@example.fr,");
+    let (_, report) = minimise(&data);
+    let m = report.minimisation.expect("report");
+    assert!(
+        m.warnings.iter().any(|w| w == "field contract_type is kept as is but holds personal data (2 email): declare it and choose an action"),
+        "{:?}",
+        m.warnings
+    );
+}
+
+#[test]
+fn scan_finds_undeclared_personal_data() {
+    let schema = Schema::from_json(
+        r#"{"fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "tariff", "gdpr": {"category": "non-personal", "action": "keep"}},
+            {"name": "note", "gdpr": {"category": "free-text", "action": "redact"}}]}"#,
+    )
+    .expect("schema");
+    let mut s = crate::scan::Scanner::new(&schema, Options::default());
+    s.push(b"id,tariff,note,extra\n1,BASE,ok 06 12 34 56 78,x@example.fr\n2,jean@example.fr,ok,\n");
+    let report = s.finish();
+    let scan = report.scan.clone().expect("scan");
+    assert!(scan.personal_data_found);
+    let by_name = |n: &str| scan.fields.iter().find(|f| f.name == n).expect(n);
+    assert_eq!(by_name("id").cells_with_pii, 0);
+    assert_eq!(by_name("id").declared, None);
+    assert_eq!(by_name("tariff").pii.get(&PiiKind::Email), Some(&1));
+    assert!(
+        scan.fields.iter().all(|f| f.name != "note"),
+        "declared free text is not scanned"
+    );
+    assert_eq!(by_name("column 4").pii.get(&PiiKind::Email), Some(&1));
+    assert!(
+        !serde_json::to_string(&report)
+            .expect("json")
+            .contains("jean@")
+    );
+}
+
+#[test]
+fn a_lone_empty_output_cell_keeps_its_row() {
+    let schema = Schema::from_json(
+        r#"{"fields": [{"name": "a", "gdpr": {"category": "personal", "action": "keep"}},
+                       {"name": "b", "gdpr": {"category": "personal", "action": "drop"}}]}"#,
+    )
+    .expect("schema");
+    let mut m = Minimiser::new(&schema, Options::default(), None).expect("no key needed");
+    let mut out = m.push(b"a,b\n,x\n1,y\n").to_vec();
+    out.extend(m.finish().tail);
+    assert_eq!(String::from_utf8(out).expect("utf-8"), "a\n\"\"\n1\n");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Output bytes and report do not depend on how the input is cut.
+    #[test]
+    fn output_does_not_depend_on_chunking(cuts in proptest::collection::vec(0usize..1400, 0..16)) {
+        let data = planted();
+        let mut cuts = cuts;
+        cuts.sort_unstable();
+        let whole = minimise_chunked(&energy(), data.as_bytes(), KEY, &[]);
+        let chunked = minimise_chunked(&energy(), data.as_bytes(), KEY, &cuts);
+        prop_assert_eq!(whole.0, chunked.0);
+        prop_assert_eq!(whole.1, chunked.1);
+    }
+}
