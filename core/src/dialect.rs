@@ -113,6 +113,11 @@ impl Dialect {
         };
         let mut detected = Vec::new();
         let line_terminator = line_terminator(sample);
+        let given = &DialectOptions {
+            delimiter: given.delimiter.filter(char::is_ascii),
+            quote_char: given.quote_char.filter(char::is_ascii),
+            ..given.clone()
+        };
         let quote = match given.quote_char {
             Some(q) => ascii_byte(q),
             None => {
@@ -163,8 +168,95 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// Detects the delimiter, quote and line terminator of a file that has no schema yet
+    /// (for [`crate::infer`]); `complete` says the sample is the whole file.
+    ///
+    /// Without a schema there is no field count to prefer and no field type to read a
+    /// first row or a decimal character against: `header` is what `given` says (a header
+    /// when it says nothing) and `decimal_char` is what `given` says (`.` when it says
+    /// nothing). Schema inference decides both from the column types it finds, and adds
+    /// them to `detected` when it does.
+    ///
+    /// ```
+    /// use watt_core::{Dialect, DialectOptions};
+    /// let d = Dialect::sniff_without_schema(
+    ///     b"prm;kwh\r\n01234567890123;1,5\r\n", true, &DialectOptions::default());
+    /// assert_eq!((d.delimiter, d.quote_char, d.line_terminator.as_str()), (';', '"', "\r\n"));
+    /// assert_eq!(d.detected, ["quoteChar", "delimiter"]);
+    /// ```
+    pub fn sniff_without_schema(sample: &[u8], complete: bool, given: &DialectOptions) -> Dialect {
+        let sample = if complete {
+            sample
+        } else {
+            match sample.iter().rposition(|b| *b == b'\n') {
+                Some(i) => &sample[..=i],
+                None => sample,
+            }
+        };
+        let mut detected = Vec::new();
+        let given = &DialectOptions {
+            delimiter: given.delimiter.filter(char::is_ascii),
+            quote_char: given.quote_char.filter(char::is_ascii),
+            ..given.clone()
+        };
+        let quote = match given.quote_char {
+            Some(q) => ascii_byte(q),
+            None => {
+                detected.push("quoteChar".to_owned());
+                sniff_quote(sample)
+            }
+        };
+        let delimiter = match given.delimiter {
+            Some(d) => ascii_byte(d),
+            None => {
+                detected.push("delimiter".to_owned());
+                // No schema: no field count is preferred (0 never wins, a mode is >= 2).
+                sniff_delimiter(sample, quote, 0)
+            }
+        };
+        Dialect {
+            delimiter: char::from(delimiter),
+            quote_char: char::from(quote),
+            double_quote: true,
+            header: given.header.unwrap_or(true),
+            line_terminator: line_terminator(sample).to_owned(),
+            decimal_char: given.decimal_char.unwrap_or('.'),
+            detected,
+        }
+    }
+}
+
 fn ascii_byte(c: char) -> u8 {
     u8::try_from(c).ok().filter(u8::is_ascii).unwrap_or(b',')
+}
+
+impl DialectOptions {
+    /// Checks what the user gave: delimiter and quote must be single ASCII characters
+    /// other than a line break, and differ. Shells call this before building a checker;
+    /// a dialect that fails it is never used silently.
+    pub fn check(&self) -> Result<(), String> {
+        for (name, c) in [("delimiter", self.delimiter), ("quote", self.quote_char)] {
+            if let Some(c) = c {
+                if !c.is_ascii() || c == '\n' || c == '\r' {
+                    return Err(format!(
+                        "the {name} must be one ASCII character other than a line break, not {c:?}"
+                    ));
+                }
+            }
+        }
+        if self.delimiter.is_some() && self.delimiter == self.quote_char {
+            return Err("the delimiter and the quote must differ".into());
+        }
+        if let Some(d) = self.decimal_char {
+            if d.is_ascii_digit() || self.delimiter == Some(d) {
+                return Err(format!(
+                    "the decimal character {d:?} cannot be a digit or the delimiter"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn line_terminator(sample: &[u8]) -> &'static str {
@@ -408,6 +500,24 @@ mod tests {
         let d = Dialect::sniff(b"a,b,c,d\n", true, &schema(), &given);
         assert_eq!((d.delimiter, d.header, d.decimal_char), (';', false, '.'));
         assert!(d.detected.is_empty());
+    }
+
+    #[test]
+    fn sniffs_without_a_schema() {
+        let d = Dialect::sniff_without_schema(
+            b"a|b|c\n1|2|3\n4|5|6\n",
+            true,
+            &DialectOptions::default(),
+        );
+        assert_eq!((d.delimiter, d.header, d.decimal_char), ('|', true, '.'));
+        assert_eq!(d.detected, ["quoteChar", "delimiter"]);
+        let given = DialectOptions {
+            header: Some(false),
+            decimal_char: Some(','),
+            ..DialectOptions::default()
+        };
+        let d = Dialect::sniff_without_schema(b"x;1,5;a\ny;2,5;b\nz;3", false, &given);
+        assert_eq!((d.delimiter, d.header, d.decimal_char), (';', false, ','));
     }
 
     #[test]

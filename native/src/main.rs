@@ -1,1 +1,35 @@
-fn main() {}
+//! `watt`, the command line: parses the arguments, runs the command, and turns its outcome
+//! into an exit code. Everything else lives in the command modules and in `watt-core`.
+//!
+//! Exit codes: 0 the data is valid (or the command did its work), 1 the data is invalid,
+//! 2 the command could not run (bad usage, bad schema, unreadable file). Clap's own usage
+//! errors exit 2 as well.
+
+mod cli;
+mod commands;
+mod error;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, SchemaCommand};
+use commands::Outcome;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Schema(SchemaCommand::Infer(args)) => commands::schema::infer(args),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Invalid) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("watt: error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -406,7 +406,7 @@ impl Validator {
                 field_number: Some(bad.field + 1),
                 byte: start + u64::from(quoted) + bad.at as u64,
                 message: format!(
-                    "invalid UTF-8; the file looks like {probable} (read it with --encoding {probable})"
+                    "invalid UTF-8; the file looks like {probable} (read it as {probable})"
                 ),
                 cell: show.then(|| rec.field(bad.field).to_owned()),
             }

@@ -1,0 +1,45 @@
+//! `watt check FILE --schema SCHEMA`: validates a CSV file and prints the report.
+//!
+//! The file is streamed through the core's [`Checker`] chunk by chunk; the report is
+//! printed as the core made it (JSON) or rendered for people (text). The JSON is exactly
+//! what the browser produces for the same file: nothing is added here.
+
+use std::ops::ControlFlow;
+
+use watt_core::{Checker, Options};
+
+use super::{Outcome, load_schema};
+use crate::cli::{CheckArgs, Format};
+use crate::error::CliError;
+use crate::input::Input;
+use crate::output::{self, Palette};
+
+pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
+    let schema = load_schema(&args.schema)?;
+    let options = Options {
+        dialect: args.read.dialect(),
+        encoding: args.read.encoding,
+        max_findings: args.max_findings,
+        show_values: args.show_values,
+        ..Options::default()
+    };
+    let mut input = Input::open(&args.file)?;
+    let mut checker = Checker::new(&schema, options);
+    input.read_chunks(|chunk| {
+        checker.push(chunk);
+        ControlFlow::Continue(())
+    })?;
+    let report = checker.finish();
+    match args.format {
+        Format::Json => output::to_stdout(|out| output::json::write(&report, out))?,
+        Format::Text => {
+            let palette = Palette::for_stdout();
+            output::to_stdout(|out| output::text::write(&report, &palette, out))?;
+        }
+    }
+    Ok(if report.valid {
+        Outcome::Success
+    } else {
+        Outcome::Invalid
+    })
+}

@@ -1,0 +1,29 @@
+//! One module per command: each parses its input, calls the core, and converts the output.
+
+pub mod check;
+pub mod schema;
+
+use std::path::Path;
+
+use watt_core::Schema;
+
+use crate::error::CliError;
+
+/// How a command that ran ended (main turns it into the exit code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The data is valid, or the command did its work.
+    Success,
+    /// The data is invalid.
+    Invalid,
+}
+
+/// Reads and loads a Table Schema (a small JSON file, read whole).
+pub fn load_schema(path: &Path) -> Result<Schema, CliError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::SchemaUnreadable {
+        path: name.clone(),
+        source,
+    })?;
+    Schema::from_json(&text).map_err(|source| CliError::SchemaInvalid { path: name, source })
+}

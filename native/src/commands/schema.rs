@@ -1,0 +1,67 @@
+//! `watt schema infer FILE`: writes a draft Table Schema inferred by the core from the
+//! first rows of a file. Reading stops as soon as the core has the rows it asked for.
+
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use watt_core::infer::{InferOptions, Inferrer};
+
+use super::Outcome;
+use crate::cli::InferArgs;
+use crate::error::CliError;
+use crate::input::Input;
+use crate::output;
+
+pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
+    if let Some(out) = &args.output {
+        refuse_to_overwrite_input(&args.file, out)?;
+    }
+    let mut input = Input::open(&args.file)?;
+    let mut inferrer = Inferrer::new(InferOptions {
+        rows: args.rows,
+        dialect: args.read.dialect(),
+        encoding: args.read.encoding,
+    });
+    input.read_chunks(|chunk| {
+        if inferrer.push(chunk) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    })?;
+    let draft = inferrer.finish().map_err(|source| CliError::Infer {
+        path: input.name().to_owned(),
+        source,
+    })?;
+    let json = draft.to_json();
+    match &args.output {
+        None => output::to_stdout(|out| writeln!(out, "{json}"))?,
+        Some(path) => {
+            std::fs::write(path, format!("{json}\n")).map_err(|source| {
+                CliError::OutputUnwritable {
+                    path: path.display().to_string(),
+                    source,
+                }
+            })?;
+            eprintln!(
+                "watt: wrote a draft schema of {} fields, inferred from {} data rows, to {}: review it before use",
+                draft.fields.len(),
+                draft.rows,
+                path.display()
+            );
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn refuse_to_overwrite_input(input: &Path, output: &Path) -> Result<(), CliError> {
+    if input.as_os_str() == "-" {
+        return Ok(());
+    }
+    match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        (Ok(a), Ok(b)) if a == b => Err(CliError::OutputIsInput {
+            path: output.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
+}

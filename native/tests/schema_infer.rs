@@ -1,0 +1,218 @@
+//! `watt schema infer` driven as a user would: the draft loads with the core and the file
+//! it was inferred from checks as valid against it.
+
+mod common;
+
+use common::{VALID_CSV, Workdir};
+use serde_json::{Value, json};
+
+/// Energy readings with the columns of the real schema, in a French Excel export.
+fn french_export(rows: usize) -> String {
+    let mut csv = String::from(
+        "\u{feff}prm;customer_id;full_name;email;code_postal;horodatage;kwh;contract_type;commentaire\r\n",
+    );
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "{:014};C{:07};Client {i};client{i}@exemple.fr;{:05};2024-01-15T{:02}:00:00+01:00;{},{};{};{}\r\n",
+            10_000_000_000_000u64 + i as u64,
+            i,
+            1000 + i,
+            i % 24,
+            i % 7,
+            i % 10,
+            ["BASE", "HPHC", "TEMPO"][i % 3],
+            if i % 5 == 0 { "relevé estimé" } else { "" },
+        ));
+    }
+    csv
+}
+
+fn infer(w: &Workdir, args: &[&str]) -> Value {
+    let mut all = vec!["schema", "infer"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = w.run(&all);
+    assert_eq!((code, stderr.as_str()), (0, ""), "{stdout}");
+    serde_json::from_str(&stdout).expect("stdout is the schema, as JSON")
+}
+
+fn field<'a>(schema: &'a Value, name: &str) -> &'a Value {
+    schema["fields"]
+        .as_array()
+        .expect("fields is an array")
+        .iter()
+        .find(|f| f["name"] == name)
+        .expect("the field is in the draft")
+}
+
+#[test]
+fn the_draft_of_a_french_export_loads_and_the_file_checks_valid() {
+    let w = Workdir::new();
+    w.write("export.csv", french_export(30));
+    let draft = infer(&w, &["export.csv"]);
+    assert_eq!(
+        field(&draft, "prm"),
+        &json!({"name": "prm", "type": "string",
+                "description": "gdpr category direct-identifier suggested from the column name; action drop is the most protective default: review both",
+                "constraints": {"required": true, "pattern": "[0-9]{14}"},
+                "gdpr": {"category": "direct-identifier", "action": "drop"}})
+    );
+    assert_eq!(field(&draft, "customer_id")["type"], "string");
+    assert_eq!(
+        field(&draft, "customer_id")["constraints"]["pattern"],
+        "C[0-9]{7}"
+    );
+    assert_eq!(field(&draft, "email")["format"], "email");
+    assert_eq!(
+        field(&draft, "code_postal")["constraints"]["pattern"],
+        "[0-9]{5}"
+    );
+    assert_eq!(field(&draft, "horodatage")["type"], "datetime");
+    assert_eq!(field(&draft, "kwh")["type"], "number");
+    assert_eq!(field(&draft, "kwh")["decimalChar"], ",");
+    assert_eq!(
+        field(&draft, "contract_type")["constraints"],
+        json!({"required": true, "enum": ["BASE", "HPHC", "TEMPO"]})
+    );
+    assert_eq!(
+        field(&draft, "commentaire")["gdpr"]["category"],
+        "free-text"
+    );
+    assert!(field(&draft, "commentaire").get("constraints").is_none());
+
+    let text = serde_json::to_string(&draft).expect("JSON");
+    watt_core::Schema::from_json(&text).expect("the draft loads with the core");
+    w.write("draft.json", &text);
+    let (code, report) = w.check_json("export.csv", "draft.json", &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["stats"]["rows"], 30);
+}
+
+#[test]
+fn output_file_and_summary_on_stderr() {
+    let w = Workdir::new();
+    w.write("data.csv", VALID_CSV);
+    let (code, stdout, stderr) = w.run(&["schema", "infer", "data.csv", "-o", "draft.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "watt: wrote a draft schema of 5 fields, inferred from 3 data rows, to draft.json: review it before use\n"
+    );
+    let text = std::fs::read_to_string(w.path("draft.json")).expect("the draft is written");
+    assert!(text.ends_with("}\n"));
+    let schema = watt_core::Schema::from_json(&text).expect("the draft loads");
+    let names: Vec<&str> = schema.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["prm", "timestamp", "kwh", "city", "comment"]);
+    let (code, _, _) = w.run(&["check", "data.csv", "--schema", "draft.json"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn rows_limits_the_sample() {
+    let w = Workdir::new();
+    w.write("data.csv", "n\n1\n2\n3.5\n");
+    assert_eq!(field(&infer(&w, &["data.csv"]), "n")["type"], "number");
+    let draft = infer(&w, &["data.csv", "--rows", "2"]);
+    assert_eq!(field(&draft, "n")["type"], "integer");
+    assert!(
+        draft["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("from the first 2 data rows")),
+        "{draft:#}"
+    );
+    let (code, _, stderr) = w.run(&["schema", "infer", "data.csv", "--rows", "0"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("at least 1"), "{stderr}");
+}
+
+#[test]
+fn a_headerless_file_gets_numbered_fields() {
+    let w = Workdir::new();
+    let csv = "01234567890123,2024-01-15T08:00:00Z,1.5\n01234567890124,2024-01-15T09:00:00Z,2\n";
+    w.write("data.csv", csv);
+    let draft = infer(&w, &["data.csv"]);
+    let names: Vec<&Value> = draft["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| &f["name"])
+        .collect();
+    assert_eq!(
+        names,
+        [&json!("field1"), &json!("field2"), &json!("field3")]
+    );
+    w.write("draft.json", serde_json::to_string(&draft).expect("JSON"));
+    let (code, report) = w.check_json("data.csv", "draft.json", &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["dialect"]["header"], false);
+    assert_eq!(report["stats"]["rows"], 2);
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let w = Workdir::new();
+    w.write("data.csv", VALID_CSV);
+    let from_file = infer(&w, &["data.csv"]);
+    let out = w
+        .watt(&["schema", "infer", "-"])
+        .write_stdin(VALID_CSV)
+        .output()
+        .expect("watt runs");
+    assert_eq!(out.status.code(), Some(0));
+    let from_stdin: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(from_stdin, from_file);
+}
+
+#[test]
+fn errors_exit_2_without_values() {
+    let w = Workdir::new();
+    w.write("empty.csv", "");
+    let (code, stdout, stderr) = w.run(&["schema", "infer", "empty.csv"]);
+    assert_eq!((code, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        "watt: error: cannot infer a schema from empty.csv: the file is empty: there is no header or row to infer a schema from\n"
+    );
+
+    let latin: Vec<u8> = "ville\nOrléans\n"
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1"))
+        .collect();
+    w.write("latin.csv", &latin);
+    let (code, _, stderr) = w.run(&["schema", "infer", "latin.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "watt: error: cannot infer a schema from latin.csv: row 2 is not valid UTF-8; the file looks like windows-1252 (read it as windows-1252)\n"
+    );
+    assert!(!stderr.contains("Orl"));
+    let draft = infer(&w, &["latin.csv", "--encoding", "windows-1252"]);
+    assert_eq!(
+        field(&draft, "ville")["gdpr"]["category"],
+        "quasi-identifier"
+    );
+
+    let (code, _, stderr) = w.run(&["schema", "infer", "absent.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "watt: error: cannot read absent.csv: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn the_input_is_never_overwritten() {
+    let w = Workdir::new();
+    w.write("data.csv", VALID_CSV);
+    let (code, _, stderr) = w.run(&["schema", "infer", "data.csv", "-o", "./data.csv"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "watt: error: refusing to write the schema to ./data.csv: it is the input file\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(w.path("data.csv")).expect("still there"),
+        VALID_CSV
+    );
+}
