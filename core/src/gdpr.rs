@@ -208,7 +208,13 @@ impl fmt::Display for Action {
                 p.domain, p.bytes
             ),
             Action::Generalise(Generalisation::Truncate { granularity }) => {
-                write!(f, "generalise(to {granularity:?})")
+                let to = match granularity {
+                    Granularity::Hour => "hour",
+                    Granularity::Day => "day",
+                    Granularity::Month => "month",
+                    Granularity::Year => "year",
+                };
+                write!(f, "generalise(to the {to})")
             }
             Action::Generalise(Generalisation::Round { decimals }) => {
                 write!(f, "generalise(round to {decimals} decimals)")

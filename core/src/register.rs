@@ -5,7 +5,7 @@
 //! that fails when the two disagree. A field's own purpose, legal basis and retention win
 //! over the dataset's.
 
-use crate::gdpr::FieldPolicy;
+use crate::gdpr::{Action, FieldPolicy};
 use crate::minimise::writer::CsvWriter;
 use crate::schema::Schema;
 
@@ -50,10 +50,27 @@ pub fn data_inventory_csv(schema: &Schema) -> String {
             .or_else(|| dataset.and_then(|d| d.legal_basis))
             .map(|b| b.as_str())
             .unwrap_or_default();
+        // A dropped column is not kept and reaches no recipient.
+        let dropped = policy.is_some_and(|p| p.action == Action::Drop);
         let retention = policy
             .and_then(|p| p.retention.clone())
-            .or_else(|| dataset.and_then(|d| d.retention.clone()))
-            .unwrap_or_default();
+            .or_else(|| {
+                (!dropped)
+                    .then(|| dataset.and_then(|d| d.retention.clone()))
+                    .flatten()
+            })
+            .unwrap_or_else(|| {
+                if dropped {
+                    "not kept (dropped)".to_owned()
+                } else {
+                    String::new()
+                }
+            });
+        let recipients = if dropped {
+            "none (dropped)"
+        } else {
+            recipients.as_str()
+        };
         let row = [
             field.name.as_str(),
             field.title.as_deref().unwrap_or(""),
@@ -62,7 +79,7 @@ pub fn data_inventory_csv(schema: &Schema) -> String {
             &purpose,
             legal_basis,
             &retention,
-            &recipients,
+            recipients,
         ];
         w.record(row.iter().map(|c| c.as_bytes()));
     }
@@ -83,7 +100,9 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 13);
         assert!(lines[1].starts_with("prm,Point Référence Mesure (PRM / PDL),direct-identifier,\"pseudonymise(HMAC-SHA256, domain meter, 16 bytes)\","));
-        assert!(lines.iter().any(|l| l.starts_with("full_name,Customer name,direct-identifier,drop,Not needed for forecasting,legitimate-interests,P3Y,")));
+        assert!(lines.contains(
+            &"full_name,Customer name,direct-identifier,drop,Not needed for forecasting,legitimate-interests,not kept (dropped),none (dropped)"
+        ));
     }
 
     #[test]

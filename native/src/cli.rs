@@ -27,6 +27,29 @@ pub enum Command {
     /// Work with Table Schemas.
     #[command(subcommand)]
     Schema(SchemaCommand),
+    /// Minimise a CSV file as its schema's gdpr policy says, into a new file.
+    ///
+    /// Identifiers become keyed pseudonyms (key from --key-file, WATT_PSEUDONYM_KEY or
+    /// .env; there is no default key), quasi-identifiers are generalised, free text is
+    /// redacted, the rest is kept or dropped. The output is written only when the data is
+    /// valid. Exit code 0 written, 1 invalid data, 2 could not run.
+    #[command(visible_alias = "minimize")]
+    Minimise(MinimiseArgs),
+    /// Find personal data the schema does not declare, and measure k-anonymity.
+    ///
+    /// Searches columns declared non-personal, columns without a gdpr policy and columns
+    /// the schema does not know. No key needed, nothing written. Exit code 1 when personal
+    /// data was found there, k is below the threshold, or the data is invalid.
+    Scan(ScanArgs),
+    /// Print the pseudonym of an identifier, as `watt minimise` writes it with the same key.
+    ///
+    /// Answers data-subject requests: find one person's rows in minimised data. Without
+    /// VALUE, reads one value per line from standard input.
+    Pseudonym(PseudonymArgs),
+    /// Print the data inventory (GDPR Art. 30 register, field by field) of a schema, as CSV.
+    Register(RegisterArgs),
+    /// Print (or write to a new file, mode 0600) a random 256-bit pseudonymisation key.
+    Keygen(KeygenArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,6 +107,101 @@ pub struct InferArgs {
 
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MinimiseArgs {
+    /// CSV file to minimise (`-` reads standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Table Schema with a gdpr policy for every field.
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: PathBuf,
+
+    /// Where to write the minimised CSV (`-`: standard output).
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: PathBuf,
+
+    /// File holding the pseudonymisation key (else WATT_PSEUDONYM_KEY, from the environment
+    /// or .env).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// Also write the full report (JSON) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// `json` prints the full report on standard output (when OUT is a file).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the minimised rows even when the data is invalid.
+    #[arg(long)]
+    pub allow_invalid: bool,
+
+    /// Findings listed in the report (all of them are counted).
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_findings)]
+    pub max_findings: usize,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// CSV file to scan (`-` reads standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Table Schema (a gdpr policy is not required).
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: PathBuf,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Findings listed in the report (all of them are counted).
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_findings)]
+    pub max_findings: usize,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PseudonymArgs {
+    /// The identifier (e.g. a meter id). Omit it to read values from standard input.
+    #[arg(value_name = "VALUE")]
+    pub value: Option<String>,
+
+    /// The schema field whose pseudonymisation to apply (its domain and normalisation).
+    #[arg(long, short = 'f', value_name = "FIELD")]
+    pub field: String,
+
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: PathBuf,
+
+    /// File holding the pseudonymisation key (else WATT_PSEUDONYM_KEY).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: PathBuf,
+
+    /// Write the CSV to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "OUT")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Write the key to this new file (mode 0600; an existing file is never replaced).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// How to read the CSV file; what is not given is detected.

@@ -5,8 +5,8 @@
 
 use std::io;
 
-use watt_core::SchemaError;
 use watt_core::infer::InferError;
+use watt_core::{MinimiseError, SchemaError};
 
 /// A command that could not run.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +21,30 @@ pub enum CliError {
     Infer { path: String, source: InferError },
     #[error("cannot write {path}: {source}")]
     OutputUnwritable { path: String, source: io::Error },
-    #[error("refusing to write the schema to {path}: it is the input file")]
+    #[error("refusing to write to {path}: it is the input file, which watt only reads")]
     OutputIsInput { path: String },
+    #[error("cannot read key file {path}: {source}")]
+    KeyUnreadable { path: String, source: io::Error },
+    #[error("the key from {from} cannot be used: {source}")]
+    Key { from: String, source: MinimiseError },
+    #[error(
+        "a pseudonymisation key is required for field(s) {}; watt has no built-in key: {}",
+        .fields.join(", "),
+        crate::key::HOW_TO_GIVE_ONE
+    )]
+    KeyMissing { fields: Vec<String> },
+    #[error("{0}")]
+    Minimise(MinimiseError),
+    #[error("no randomness from the operating system: {0}")]
+    Random(String),
+}
+
+impl CliError {
+    /// A core refusal, with the CLI's way to fix it when there is one.
+    pub fn minimise(err: MinimiseError) -> CliError {
+        match err {
+            MinimiseError::KeyRequired { fields } => CliError::KeyMissing { fields },
+            other => CliError::Minimise(other),
+        }
+    }
 }

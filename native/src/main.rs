@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod error;
 mod input;
+mod key;
 mod output;
 
 use std::process::ExitCode;
@@ -23,6 +24,11 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Schema(SchemaCommand::Infer(args)) => commands::schema::infer(args),
+        Command::Minimise(args) => commands::minimise::run(args),
+        Command::Scan(args) => commands::scan::run(args),
+        Command::Pseudonym(args) => commands::pseudonym::run(args),
+        Command::Register(args) => commands::register::run(args),
+        Command::Keygen(args) => commands::keygen::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -230,12 +230,18 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
     let d = number.digits();
     let n = d.len();
     let groups = number.groups();
+    let siret_shape = n == 14 && siret_valid(d) && (groups == [14] || groups == [3, 3, 3, 5]);
+    if siret_shape && context_before(text, i, &["siret"]) {
+        if let Some(m) = found(PiiKind::Siret, number.end) {
+            return Some(m);
+        }
+    }
     if n == 14 && kinds.contains(PiiKind::Prm) && prm_context(text, i) {
         if let Some(m) = found(PiiKind::Prm, number.end) {
             return Some(m);
         }
     }
-    if n == 14 && siret_valid(d) && (groups == [14] || groups == [3, 3, 3, 5]) {
+    if siret_shape {
         if let Some(m) = found(PiiKind::Siret, number.end) {
             return Some(m);
         }
@@ -772,6 +778,11 @@ mod tests {
     fn siren_siret_and_cards_need_luhn() {
         assert_eq!(kinds("SIRET 732 829 320 00074"), [PiiKind::Siret]);
         assert_eq!(kinds("siret 73282932000074"), [PiiKind::Siret]);
+        // "Compteurs" names a meter, but "SIRET" is closer to what this number is.
+        assert_eq!(
+            kinds("Réseaux & Compteurs SAS, SIRET 567 630 876 00033"),
+            [PiiKind::Siret]
+        );
         assert!(kinds("siret 73282932000075").is_empty());
         assert_eq!(kinds("société 732 829 320"), [PiiKind::Siren]);
         assert_eq!(kinds("SIREN 732829320"), [PiiKind::Siren]);

@@ -1,6 +1,11 @@
 //! One module per command: each parses its input, calls the core, and converts the output.
 
 pub mod check;
+pub mod keygen;
+pub mod minimise;
+pub mod pseudonym;
+pub mod register;
+pub mod scan;
 pub mod schema;
 
 use std::path::Path;
@@ -26,4 +31,17 @@ pub fn load_schema(path: &Path) -> Result<Schema, CliError> {
         source,
     })?;
     Schema::from_json(&text).map_err(|source| CliError::SchemaInvalid { path: name, source })
+}
+
+/// Refuses to write over the input file (the source is only ever read).
+pub fn refuse_same_file(input: &Path, output: &Path) -> Result<(), CliError> {
+    if input.as_os_str() == "-" {
+        return Ok(());
+    }
+    match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
+        (Ok(a), Ok(b)) if a == b => Err(CliError::OutputIsInput {
+            path: output.display().to_string(),
+        }),
+        _ => Ok(()),
+    }
 }

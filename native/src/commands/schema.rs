@@ -2,7 +2,6 @@
 //! first rows of a file. Reading stops as soon as the core has the rows it asked for.
 
 use std::ops::ControlFlow;
-use std::path::Path;
 
 use watt_core::infer::{InferOptions, Inferrer};
 
@@ -14,7 +13,7 @@ use crate::output;
 
 pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
     if let Some(out) = &args.output {
-        refuse_to_overwrite_input(&args.file, out)?;
+        super::refuse_same_file(&args.file, out)?;
     }
     let mut input = Input::open(&args.file)?;
     let mut inferrer = Inferrer::new(InferOptions {
@@ -52,16 +51,4 @@ pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
         }
     }
     Ok(Outcome::Success)
-}
-
-fn refuse_to_overwrite_input(input: &Path, output: &Path) -> Result<(), CliError> {
-    if input.as_os_str() == "-" {
-        return Ok(());
-    }
-    match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-        (Ok(a), Ok(b)) if a == b => Err(CliError::OutputIsInput {
-            path: output.display().to_string(),
-        }),
-        _ => Ok(()),
-    }
 }

@@ -2,6 +2,7 @@
 //! colour palette of the text.
 
 pub mod json;
+pub mod minimisation;
 pub mod text;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -42,6 +43,16 @@ impl Palette {
     pub fn for_stdout() -> Palette {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         if io::stdout().is_terminal() && !no_color {
+            Palette::coloured()
+        } else {
+            Palette::default()
+        }
+    }
+
+    /// Colours when standard error is a terminal and `NO_COLOR` is not set.
+    pub fn for_stderr() -> Palette {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if io::stderr().is_terminal() && !no_color {
             Palette::coloured()
         } else {
             Palette::default()

@@ -143,7 +143,7 @@ fn hints(report: &Report) -> Vec<String> {
     hints
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub(crate) fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {

@@ -1,0 +1,146 @@
+//! `watt minimise FILE --schema S -o OUT`: applies the schema's GDPR policy and writes the
+//! minimised CSV.
+//!
+//! The output is written to a temporary file next to `OUT` and renamed into place only when
+//! the data is valid: an invalid file leaves no output behind (unless `--allow-invalid`), and
+//! a reader of `OUT` never sees half a file. The source is only read. A summary goes to
+//! standard error, the full report to `--report FILE` or, with `--format json`, to standard
+//! output.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use watt_core::{Minimiser, Options};
+
+use super::{Outcome, load_schema, refuse_same_file};
+use crate::cli::{Format, MinimiseArgs};
+use crate::error::CliError;
+use crate::input::Input;
+use crate::key;
+use crate::output::{self, Palette};
+
+pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
+    let schema = load_schema(&args.schema)?;
+    let to_stdout = args.output.as_os_str() == "-";
+    if !to_stdout {
+        refuse_same_file(&args.file, &args.output)?;
+    }
+    let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
+    let options = Options {
+        dialect: args.read.dialect(),
+        encoding: args.read.encoding,
+        max_findings: args.max_findings,
+        ..Options::default()
+    };
+    let mut minimiser = Minimiser::new(&schema, options, key).map_err(CliError::minimise)?;
+    let mut input = Input::open(&args.file)?;
+    let mut sink = Sink::open(&args.output)?;
+    let mut write_error = None;
+    input.read_chunks(|chunk| match sink.write(minimiser.push(chunk)) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(e) => {
+            write_error = Some(e);
+            ControlFlow::Break(())
+        }
+    })?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    let done = minimiser.finish();
+    sink.write(&done.tail)?;
+    let report = done.report;
+    let keep = report.valid || args.allow_invalid;
+    let written = sink.finish(keep)?;
+    if let Some(path) = &args.report {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        std::fs::write(path, format!("{json}\n")).map_err(|source| CliError::OutputUnwritable {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    let palette = Palette::for_stderr();
+    let mut err = std::io::stderr().lock();
+    let _ = output::text::write(&report, &palette, &mut err);
+    let _ = output::minimisation::write(&report, &palette, &mut err);
+    let _ = match (&written, report.valid) {
+        (Some(path), _) => writeln!(err, "wrote {}", path.display()),
+        (None, false) if !to_stdout => writeln!(
+            err,
+            "nothing written: the data is invalid (fix it, or pass --allow-invalid to write the minimised rows anyway)"
+        ),
+        _ => Ok(()),
+    };
+    if args.format == Format::Json && !to_stdout {
+        output::to_stdout(|out| output::json::write(&report, out))?;
+    }
+    Ok(if report.valid {
+        Outcome::Success
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// Where the minimised bytes go: standard output, or a temporary file renamed at the end.
+enum Sink<'a> {
+    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    File {
+        tmp: tempfile::NamedTempFile,
+        path: &'a Path,
+    },
+}
+
+impl<'a> Sink<'a> {
+    fn open(path: &'a Path) -> Result<Sink<'a>, CliError> {
+        if path.as_os_str() == "-" {
+            return Ok(Sink::Stdout(std::io::BufWriter::new(
+                std::io::stdout().lock(),
+            )));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".watt-minimise-")
+            .suffix(".partial")
+            .tempfile_in(dir)
+            .map_err(|source| CliError::OutputUnwritable {
+                path: path.display().to_string(),
+                source,
+            })?;
+        Ok(Sink::File { tmp, path })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        let (result, name) = match self {
+            Sink::Stdout(out) => (out.write_all(bytes), "standard output".to_owned()),
+            Sink::File { tmp, path } => (tmp.write_all(bytes), path.display().to_string()),
+        };
+        result.map_err(|source| CliError::OutputUnwritable { path: name, source })
+    }
+
+    /// Puts the output in place when `keep`; otherwise removes it. Returns the path written.
+    fn finish(self, keep: bool) -> Result<Option<&'a Path>, CliError> {
+        match self {
+            Sink::Stdout(mut out) => {
+                out.flush().map_err(|source| CliError::OutputUnwritable {
+                    path: "standard output".into(),
+                    source,
+                })?;
+                Ok(None)
+            }
+            Sink::File { tmp, path } if keep => {
+                let unwritable = |source| CliError::OutputUnwritable {
+                    path: path.display().to_string(),
+                    source,
+                };
+                tmp.as_file().sync_all().map_err(unwritable)?;
+                tmp.persist(path).map_err(|e| unwritable(e.error))?;
+                Ok(Some(path))
+            }
+            // Dropping the temporary file removes it.
+            Sink::File { .. } => Ok(None),
+        }
+    }
+}
