@@ -34,6 +34,7 @@ use serde::Serialize;
 use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
 use crate::encoding::{self, Encoding};
 use crate::gdpr::Category;
+use crate::pii::{KindSet, PiiKind};
 use crate::schema::{FieldType, StringFormat};
 use crate::value::{NumberStyle, TemporalFormat, ValueParser};
 
@@ -98,9 +99,7 @@ pub enum InferError {
     )]
     NoRows,
     /// A sampled row is not valid UTF-8.
-    #[error(
-        "row {row} is not valid UTF-8; the file looks like {probable} (read it as {probable})"
-    )]
+    #[error("row {row} is not valid UTF-8; the file looks like {probable} (read it as {probable})")]
     Encoding { row: u64, probable: &'static str },
     /// The file is UTF-16.
     #[error(
@@ -117,12 +116,23 @@ pub enum InferError {
 pub enum Evidence {
     /// The column's name says what it holds (`email`, `code_postal`, `commentaire`).
     ColumnName,
+    /// The detectors of [`crate::pii`] found personal items of `kind` in `cells` of the
+    /// `of` sampled values (the most frequent kind is named).
+    Values {
+        kind: PiiKind,
+        cells: usize,
+        of: usize,
+    },
 }
 
 impl Evidence {
-    fn describe(self) -> &'static str {
+    fn describe(self) -> String {
         match self {
-            Evidence::ColumnName => "from the column name",
+            Evidence::ColumnName => "from the column name".to_owned(),
+            Evidence::Values { kind, cells, of } => format!(
+                "because personal data was detected in {cells} of {of} sampled values (mostly {})",
+                kind.as_str()
+            ),
         }
     }
 }
@@ -669,17 +679,16 @@ fn prefixed_code_pattern(values: &[&str]) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------------------
-// EXTENSION POINT — GDPR category suggestions.
+// GDPR category suggestions.
 //
-// `suggest_gdpr` is the one place the draft's `gdpr` categories come from. Today it reads
-// the column name only. Suggestions from the values (emails, phone numbers, NIR, IBAN, PRM
-// found by the detectors of `crate::pii`) belong here too: use `values` (the column's
-// non-empty sampled cells), add an `Evidence` variant saying what was detected, and keep
-// the name rules as a fallback. Nothing else in this module needs to change: the draft
-// writes whatever this returns, with `GdprSuggestion::default_action`.
+// `suggest_gdpr` is the one place the draft's `gdpr` categories come from: the detectors
+// of `crate::pii` on the sampled values first (a column of emails is an identifier whatever
+// its name), then the column name, then values that hold personal items among other text
+// (free text to redact). The draft writes whatever this returns, with
+// `GdprSuggestion::default_action`, and says why in the field's description.
 // ---------------------------------------------------------------------------------------
 
-/// Suggests the GDPR category of a column from its name (and, later, its values).
+/// Suggests the GDPR category of a column from its values and its name.
 ///
 /// Names are split into words (`code_postal`, `CodePostal` and `code-postal` are the same
 /// two words), lower-cased and stripped of accents (`téléphone`), and a word matches with
@@ -695,7 +704,65 @@ fn prefixed_code_pattern(values: &[&str]) -> Option<String> {
 /// assert_eq!(category("commentaires"), Some(Category::FreeText));
 /// assert_eq!(category("kwh"), None);
 /// ```
-pub fn suggest_gdpr(name: &str, _values: &[&str]) -> Option<GdprSuggestion> {
+pub fn suggest_gdpr(name: &str, values: &[&str]) -> Option<GdprSuggestion> {
+    let by_values = detected(values);
+    // A column whose values are, almost all, one personal item each: an identifier,
+    // whatever its name says.
+    if let Some((kind, cells, whole)) = by_values {
+        if whole * 10 >= values.len() * 8 {
+            return Some(GdprSuggestion {
+                category: Category::DirectIdentifier,
+                evidence: Evidence::Values {
+                    kind,
+                    cells,
+                    of: values.len(),
+                },
+            });
+        }
+    }
+    let by_name = suggest_from_name(name);
+    match (by_name, by_values) {
+        (Some(s), _) => Some(s),
+        // Personal items inside some values: text that needs redacting.
+        (None, Some((kind, cells, _))) => Some(GdprSuggestion {
+            category: Category::FreeText,
+            evidence: Evidence::Values {
+                kind,
+                cells,
+                of: values.len(),
+            },
+        }),
+        (None, None) => None,
+    }
+}
+
+/// The most frequent kind of personal item in `values`, the number of values holding any,
+/// and the number that are one item and nothing else.
+fn detected(values: &[&str]) -> Option<(PiiKind, usize, usize)> {
+    let mut found = Vec::new();
+    let mut by_kind = [0usize; PiiKind::ALL.len()];
+    let (mut cells, mut whole) = (0, 0);
+    for v in values {
+        crate::pii::detect(v, KindSet::ALL, &mut found);
+        if found.is_empty() {
+            continue;
+        }
+        cells += 1;
+        if let [m] = found.as_slice() {
+            if m.start == 0 && m.end == v.trim_end().len() {
+                whole += 1;
+            }
+        }
+        for m in &found {
+            by_kind[m.kind as usize] += 1;
+        }
+    }
+    let (i, _) = by_kind.iter().enumerate().max_by_key(|(_, n)| **n)?;
+    (cells > 0).then_some((PiiKind::ALL[i], cells, whole))
+}
+
+/// The name rules alone.
+fn suggest_from_name(name: &str) -> Option<GdprSuggestion> {
     const DIRECT: &[&str] = &[
         "email",
         "mail",
@@ -1304,5 +1371,50 @@ mod tests {
         assert_eq!(json["fields"][0]["constraints"]["required"], true);
         let schema = assert_round_trip(csv.as_bytes(), &d);
         assert!(schema.fields[0].gdpr.is_some());
+    }
+
+    #[test]
+    fn values_reveal_identifiers_and_free_text() {
+        let emails = [
+            "a.b@example.fr",
+            "c@example.com",
+            "d.e@example.org",
+            "f@example.net",
+            "g@example.fr",
+        ];
+        let s = suggest_gdpr("contact", &emails).expect("suggested");
+        assert_eq!(s.category, Category::DirectIdentifier);
+        assert_eq!(
+            s.evidence,
+            Evidence::Values {
+                kind: PiiKind::Email,
+                cells: 5,
+                of: 5
+            }
+        );
+        let notes = [
+            "RAS",
+            "rappeler au 06 12 34 56 78",
+            "RAS",
+            "relevé estimé",
+            "ok",
+        ];
+        let s = suggest_gdpr("remarque", &notes).expect("suggested");
+        assert_eq!(s.category, Category::FreeText);
+        assert_eq!(
+            s.evidence,
+            Evidence::Values {
+                kind: PiiKind::Phone,
+                cells: 1,
+                of: 5
+            }
+        );
+        // The name still decides when the values say nothing.
+        let s = suggest_gdpr("commentaire", &["RAS", "ok"]).expect("suggested");
+        assert_eq!(
+            (s.category, s.evidence),
+            (Category::FreeText, Evidence::ColumnName)
+        );
+        assert_eq!(suggest_gdpr("tarif", &["BASE", "HPHC"]), None);
     }
 }

@@ -29,7 +29,7 @@ pub const COLUMNS: [&str; 8] = [
 ///   "gdpr": {"purpose": "forecasting", "legalBasis": "contract", "retention": "P3Y"}}"#)?;
 /// assert_eq!(watt_core::register::data_inventory_csv(&schema),
 ///   "field,title,category,action,purpose,legal_basis,retention,recipients\n\
-///    prm,,direct-identifier,drop,forecasting,contract,P3Y,\n");
+///    prm,,direct-identifier,drop,forecasting,contract,not kept (dropped),none (dropped)\n");
 /// # Ok::<(), watt_core::SchemaError>(())
 /// ```
 pub fn data_inventory_csv(schema: &Schema) -> String {
