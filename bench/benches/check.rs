@@ -41,8 +41,13 @@ fn throughput(c: &mut Criterion) {
         });
         group.bench_function("check", |b| {
             b.iter(|| {
-                let (outcome, report) =
-                    measure::check(black_box(&data[..]), &schema, CHUNK_BYTES).expect("in memory");
+                let (outcome, report) = measure::check(
+                    black_box(&data[..]),
+                    &schema,
+                    CHUNK_BYTES,
+                    Some(data.len() as u64),
+                )
+                .expect("in memory");
                 assert!(report.valid);
                 outcome
             })

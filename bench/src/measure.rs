@@ -90,9 +90,19 @@ pub fn for_each_chunk(
     }
 }
 
-/// The checker: `watt_core::Checker` with default options, fed `chunk`-byte chunks.
-pub fn check(source: impl Read, schema: &Schema, chunk: usize) -> io::Result<(Outcome, Report)> {
-    let mut checker = Checker::new(schema, Options::default());
+/// The checker: `watt_core::Checker` with default options (and the input's size, as the
+/// CLI gives it), fed `chunk`-byte chunks.
+pub fn check(
+    source: impl Read,
+    schema: &Schema,
+    chunk: usize,
+    size_hint: Option<u64>,
+) -> io::Result<(Outcome, Report)> {
+    let options = Options {
+        size_hint,
+        ..Options::default()
+    };
+    let mut checker = Checker::new(schema, options);
     let bytes = for_each_chunk(source, chunk, |c| checker.push(c))?;
     let report = checker.finish();
     let records = report.stats.rows + u64::from(report.dialect.header);
@@ -108,10 +118,18 @@ pub fn check(source: impl Read, schema: &Schema, chunk: usize) -> io::Result<(Ou
 
 /// The minimiser: `watt_core::Minimiser` with default options and [`BENCH_KEY`], fed
 /// `chunk`-byte chunks; its output is counted, not kept.
-pub fn minimise(source: impl Read, schema: &Schema, chunk: usize) -> io::Result<(Outcome, Report)> {
+pub fn minimise(
+    source: impl Read,
+    schema: &Schema,
+    chunk: usize,
+    size_hint: Option<u64>,
+) -> io::Result<(Outcome, Report)> {
     let key = PseudonymKey::new(BENCH_KEY).map_err(io::Error::other)?;
-    let mut minimiser =
-        Minimiser::new(schema, Options::default(), Some(key)).map_err(io::Error::other)?;
+    let options = Options {
+        size_hint,
+        ..Options::default()
+    };
+    let mut minimiser = Minimiser::new(schema, options, Some(key)).map_err(io::Error::other)?;
     let mut written = 0u64;
     let bytes = for_each_chunk(source, chunk, |c| {
         written += minimiser.push(c).len() as u64;
@@ -162,13 +180,13 @@ mod tests {
             let d = detect_delimiter(&data, &schema);
             assert_eq!(d, style.delimiter());
             let f = floor(&data[..], d).unwrap();
-            let (c, report) = check(&data[..], &schema, 4096).unwrap();
+            let (c, report) = check(&data[..], &schema, 4096, None).unwrap();
             assert_eq!(f.records, 601);
             assert_eq!(c.records, 601);
             assert_eq!(c.bytes, data.len() as u64);
             assert_eq!(f.bytes, data.len() as u64);
             assert!(report.valid, "{:?}", report.findings);
-            let (m, report) = minimise(&data[..], &schema, 4096).unwrap();
+            let (m, report) = minimise(&data[..], &schema, 4096, None).unwrap();
             assert!(report.valid, "{:?}", report.findings);
             assert_eq!((m.bytes, m.records), (c.bytes, c.records));
             assert!(m.written > 0 && m.written < m.bytes, "{m:?}");

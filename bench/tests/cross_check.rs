@@ -103,11 +103,6 @@ fn core_detectors_find_every_planted_value_of_the_sample() {
             .map(|m| m.kind)
             .collect();
         match core_kind(kind) {
-            // Known core behaviour, reported to the lead: a 14-digit number after a word
-            // naming a meter ("Réseaux & Compteurs SAS, SIRET ...") is taken for a PRM even
-            // when "SIRET" is nearer and the Luhn digit holds. It is still redacted, under
-            // the wrong kind. Remove this arm once the SIRET keyword wins.
-            Some(PiiKind::Siret) if covering == [PiiKind::Prm] && text.contains("Compteurs") => {}
             Some(want) if covering != [want] => misses.push(format!(
                 "row {row}: {} found as {covering:?}",
                 kind.as_str()

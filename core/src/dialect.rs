@@ -330,16 +330,52 @@ fn parse_rows(sample: &[u8], delimiter: u8, quote: u8, max: usize) -> Vec<Vec<St
     rows
 }
 
+/// Cells per row of up to `max` rows, without keeping the cells.
+fn field_counts(sample: &[u8], delimiter: u8, quote: u8, max: usize) -> Vec<usize> {
+    let mut parser = csv_core::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .quote(quote)
+        .build();
+    let mut counts = Vec::new();
+    let mut input = sample;
+    let mut out = [0u8; 4096];
+    let mut ends = [0usize; 256];
+    let mut fields = 0;
+    let mut finished_input = false;
+    while counts.len() < max {
+        let (res, nin, _, nend) = parser.read_record(input, &mut out, &mut ends);
+        input = &input[nin..];
+        fields += nend;
+        match res {
+            csv_core::ReadRecordResult::InputEmpty => {
+                if finished_input {
+                    break;
+                }
+                finished_input = true;
+            }
+            // The cells' bytes are not needed: let the parser overwrite them.
+            csv_core::ReadRecordResult::OutputFull | csv_core::ReadRecordResult::OutputEndsFull => {
+            }
+            csv_core::ReadRecordResult::Record => {
+                counts.push(fields);
+                fields = 0;
+            }
+            csv_core::ReadRecordResult::End => break,
+        }
+    }
+    counts
+}
+
 /// The delimiter whose rows are most consistent, preferring the one that gives as many
 /// cells as the schema has fields.
 fn sniff_delimiter(sample: &[u8], quote: u8, fields: usize) -> u8 {
     let mut best = (b',', (false, 0usize, 0usize));
     for d in DELIMITERS {
-        let rows = parse_rows(sample, d, quote, SNIFF_ROWS);
-        if rows.is_empty() {
+        let mut counts = field_counts(sample, d, quote, SNIFF_ROWS);
+        if counts.is_empty() {
             continue;
         }
-        let mut counts: Vec<usize> = rows.iter().map(Vec::len).collect();
+        let rows = counts.len();
         counts.sort_unstable();
         // The most frequent cell count and how many rows have it.
         let (mut mode, mut mode_n, mut run) = (0, 0, 0);
@@ -357,7 +393,7 @@ fn sniff_delimiter(sample: &[u8], quote: u8, fields: usize) -> u8 {
         if mode < 2 {
             continue;
         }
-        let score = (mode == fields, mode_n * 1000 / rows.len(), mode);
+        let score = (mode == fields, mode_n * 1000 / rows, mode);
         if score > best.1 {
             best = (d, score);
         }

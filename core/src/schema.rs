@@ -10,7 +10,6 @@
 
 use std::fmt;
 
-use regex::Regex;
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
 
@@ -200,13 +199,7 @@ pub struct Bound {
     pub text: String,
 }
 
-/// A `pattern` constraint: the schema's regular expression, anchored at both ends as Table
-/// Schema requires (the whole value must match).
-#[derive(Debug, Clone)]
-pub struct Pattern {
-    pub source: String,
-    pub regex: Regex,
-}
+pub use crate::pattern::{Pattern, PatternCache};
 
 impl fmt::Display for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -640,16 +633,14 @@ fn load_constraints(
             }
         }
     };
-    let pattern = match c.get("pattern") {
-        None => None,
-        Some(Json::String(p)) => Some(Pattern {
-            regex: Regex::new(&format!("^(?:{p})$")).map_err(|e| {
+    let pattern =
+        match c.get("pattern") {
+            None => None,
+            Some(Json::String(p)) => Some(Pattern::new(p).map_err(|e| {
                 format!("constraint pattern is not a valid regular expression: {e}")
-            })?,
-            source: p.clone(),
-        }),
-        Some(_) => return Err("constraint pattern must be a string".into()),
-    };
+            })?),
+            Some(_) => return Err("constraint pattern must be a string".into()),
+        };
     let enumeration = match c.get("enum") {
         None => None,
         Some(Json::Array(values)) if !values.is_empty() => Some(

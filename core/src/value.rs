@@ -70,7 +70,7 @@ impl TemporalFormat {
 pub enum Value {
     /// A string (or `any`) value; its content is the cell's text.
     Text,
-    Integer(i128),
+    Integer(i64),
     Number(f64),
     Boolean(bool),
     Date(NaiveDate),
@@ -92,8 +92,9 @@ impl Value {
             (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
             (Value::Time(a), Value::Time(b)) => Some(a.cmp(b)),
             (Value::DateTime(a, Some(oa)), Value::DateTime(b, Some(ob))) => {
-                let ua = *a - chrono::Duration::seconds(i64::from(*oa));
-                let ub = *b - chrono::Duration::seconds(i64::from(*ob));
+                // Integer seconds since the epoch: no calendar arithmetic on the hot path.
+                let ua = (a.and_utc().timestamp() - i64::from(*oa), a.nanosecond());
+                let ub = (b.and_utc().timestamp() - i64::from(*ob), b.nanosecond());
                 Some(ua.cmp(&ub))
             }
             (Value::DateTime(a, _), Value::DateTime(b, _)) => Some(a.cmp(b)),
@@ -133,13 +134,13 @@ impl Value {
             Value::Boolean(b) => xxh3_64_with_seed(&[u8::from(b)], 3),
             Value::Date(d) => xxh3_64_with_seed(&d.num_days_from_ce().to_le_bytes(), 4),
             Value::DateTime(dt, offset) => {
-                let (utc, seed) = match offset {
-                    Some(o) => (dt - chrono::Duration::seconds(i64::from(o)), 5),
-                    None => (dt, 6),
+                let t = dt.and_utc();
+                let (secs, seed) = match offset {
+                    Some(o) => (t.timestamp() - i64::from(o), 5),
+                    None => (t.timestamp(), 6),
                 };
-                let t = utc.and_utc();
                 let mut b = [0u8; 12];
-                b[..8].copy_from_slice(&t.timestamp().to_le_bytes());
+                b[..8].copy_from_slice(&secs.to_le_bytes());
                 b[8..].copy_from_slice(&t.timestamp_subsec_nanos().to_le_bytes());
                 xxh3_64_with_seed(&b, seed)
             }
@@ -186,7 +187,9 @@ impl fmt::Display for TypeProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             TypeProblem::Integer => "not an integer",
-            TypeProblem::IntegerTooLarge => "an integer too large (more than 38 digits)",
+            TypeProblem::IntegerTooLarge => {
+                "an integer beyond 64 bits (declare such ids as strings)"
+            }
             TypeProblem::Number => "not a number",
             TypeProblem::Boolean => "not a boolean",
             TypeProblem::Date => "not a date",
@@ -339,7 +342,7 @@ impl ValueParser {
         if start >= end { "" } else { &s[start..end] }
     }
 
-    fn parse_integer(&self, s: &str) -> Result<i128, TypeProblem> {
+    fn parse_integer(&self, s: &str) -> Result<i64, TypeProblem> {
         let s = self.strip_decoration(s);
         match self.style.group {
             None => parse_plain_integer(s.as_bytes()),
@@ -428,8 +431,8 @@ fn temporal_hint(f: &TemporalFormat, default: &str) -> String {
     }
 }
 
-/// Digits with an optional sign, nothing else; up to 38 digits (i128).
-fn parse_plain_integer(b: &[u8]) -> Result<i128, TypeProblem> {
+/// Digits with an optional sign, nothing else; must fit in 64 bits.
+fn parse_plain_integer(b: &[u8]) -> Result<i64, TypeProblem> {
     let (neg, digits) = match b.first() {
         Some(b'-') => (true, &b[1..]),
         Some(b'+') => (false, &b[1..]),
@@ -438,26 +441,29 @@ fn parse_plain_integer(b: &[u8]) -> Result<i128, TypeProblem> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return Err(TypeProblem::Integer);
     }
-    if digits.len() <= 18 {
-        let mut v: i64 = 0;
-        for d in digits {
-            v = v * 10 + i64::from(d - b'0');
-        }
-        return Ok(i128::from(if neg { -v } else { v }));
-    }
-    let mut v: i128 = 0;
+    let mut v: i64 = 0;
     for d in digits {
+        let d = i64::from(d - b'0');
         v = v
             .checked_mul(10)
-            .and_then(|v| v.checked_add(i128::from(d - b'0')))
+            .and_then(|v| {
+                if neg {
+                    v.checked_sub(d)
+                } else {
+                    v.checked_add(d)
+                }
+            })
             .ok_or(TypeProblem::IntegerTooLarge)?;
     }
-    Ok(if neg { -v } else { v })
+    Ok(v)
 }
 
 /// A decimal number in the usual notation, with optional exponent. Unlike `str::parse`,
 /// refuses `inf`, `nan`, `infinity` and the like (Table Schema spells those `INF`, `NaN`).
 fn parse_plain_float(b: &[u8]) -> Result<f64, TypeProblem> {
+    if let Some(x) = fast_decimal(b) {
+        return Ok(x);
+    }
     let ok = b
         .iter()
         .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'-' | b'+' | b'e' | b'E'));
@@ -468,6 +474,43 @@ fn parse_plain_float(b: &[u8]) -> Result<f64, TypeProblem> {
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
         .ok_or(TypeProblem::Number)
+}
+
+/// The common case of `[-]digits[.digits]` with at most 15 significant digits, read
+/// exactly: the digits form an integer m < 2⁵³ and the value is m / 10ᵏ with k ≤ 22, both
+/// exact in a double, so one IEEE division gives the correctly rounded result — the same
+/// bits `str::parse` gives (Clinger's fast path). Anything else returns `None`.
+fn fast_decimal(b: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let (neg, digits) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut fraction: Option<usize> = None;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                count += 1;
+                if count > 15 {
+                    return None;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(count),
+            _ => return None,
+        }
+    }
+    let decimals = fraction.map_or(0, |at| count - at);
+    // Digits before and after the point: "5.", ".5" and "." go to the general parser.
+    if count == 0 || fraction.is_some_and(|at| at == 0 || at == count) {
+        return None;
+    }
+    let x = mantissa as f64 / POW10[decimals];
+    Some(if neg { -x } else { x })
 }
 
 fn digits2(b: &[u8]) -> Option<u32> {
@@ -618,6 +661,30 @@ fn check_string_format(format: StringFormat, s: &str) -> Result<(), TypeProblem>
 
 /// `local@domain.tld`: one `@`, no whitespace, a dot inside the domain, no empty label.
 pub(crate) fn is_email(s: &str) -> bool {
+    // One pass over the bytes: find the single '@', reject ASCII whitespace and controls,
+    // and check the domain's labels; non-ASCII text goes through the char-based check.
+    let b = s.as_bytes();
+    let mut at = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'@' if at.is_some() => return false,
+            b'@' => at = Some(i),
+            0..=0x20 | 0x7f => return false,
+            0x80.. => return is_email_unicode(s),
+            _ => {}
+        }
+    }
+    let Some(at) = at else { return false };
+    let domain = &b[at + 1..];
+    at > 0
+        && at <= 64
+        && domain.contains(&b'.')
+        && !domain.starts_with(b".")
+        && !domain.ends_with(b".")
+        && !domain.windows(2).any(|w| w == b"..")
+}
+
+fn is_email_unicode(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -673,9 +740,14 @@ mod tests {
         assert_eq!(p.parse("42"), Ok(Value::Integer(42)));
         assert_eq!(p.parse("-7"), Ok(Value::Integer(-7)));
         assert_eq!(p.parse("+007"), Ok(Value::Integer(7)));
+        assert_eq!(p.parse("9223372036854775807"), Ok(Value::Integer(i64::MAX)));
         assert_eq!(
-            p.parse("123456789012345678901234567890"),
-            Ok(Value::Integer(123_456_789_012_345_678_901_234_567_890))
+            p.parse("-9223372036854775808"),
+            Ok(Value::Integer(i64::MIN))
+        );
+        assert_eq!(
+            p.parse("9223372036854775808"),
+            Err(TypeProblem::IntegerTooLarge)
         );
         assert_eq!(p.parse(&"9".repeat(40)), Err(TypeProblem::IntegerTooLarge));
         for bad in ["", "-", "1.0", "1e3", " 1", "1 000", "12a", "١٢"] {
@@ -736,6 +808,42 @@ mod tests {
             },
         );
         assert_eq!(pct.parse("95.5%"), Ok(Value::Number(95.5)));
+    }
+
+    #[test]
+    fn fast_decimals_give_the_same_bits_as_the_standard_parser() {
+        for text in [
+            "0.532",
+            "-0.001",
+            "3.5",
+            "12",
+            "0.1",
+            "0.3",
+            "123456789012345",
+            "99999.9999999999",
+            "1.7976931348623",
+            "0.00000000000001",
+            "-0",
+            "2.675",
+            "1.005",
+        ] {
+            let fast = fast_decimal(text.as_bytes()).expect(text);
+            let std: f64 = text.parse().unwrap();
+            assert_eq!(fast.to_bits(), std.to_bits(), "{text}");
+        }
+        for slow in [
+            "1e3",
+            "0.000000000000001",
+            "1234567890123456",
+            ".5",
+            "5.",
+            "+1",
+            "1.2.3",
+            "",
+            "-",
+        ] {
+            assert_eq!(fast_decimal(slow.as_bytes()), None, "{slow}");
+        }
     }
 
     #[test]

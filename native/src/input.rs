@@ -18,6 +18,7 @@ pub const CHUNK_BYTES: usize = 1 << 20;
 pub struct Input {
     name: String,
     reader: Box<dyn Read>,
+    size: Option<u64>,
 }
 
 impl std::fmt::Debug for Input {
@@ -33,16 +34,23 @@ impl Input {
             return Ok(Input {
                 name: "standard input".to_owned(),
                 reader: Box::new(io::stdin().lock()),
+                size: None,
             });
         }
         let name = path.display().to_string();
         match File::open(path) {
             Ok(file) => Ok(Input {
                 name,
+                size: file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()),
                 reader: Box::new(file),
             }),
             Err(source) => Err(CliError::InputUnreadable { path: name, source }),
         }
+    }
+
+    /// The input's size in bytes, when it is a regular file (a hint for the core).
+    pub fn size(&self) -> Option<u64> {
+        self.size
     }
 
     /// How messages name the input: its path, or "standard input".

@@ -219,8 +219,9 @@ fn run(args: &Args) -> Result<(), String> {
         (
             "check",
             Box::new(|| {
-                let (outcome, report) = measure::check(open(&args.file)?, &schema, CHUNK_BYTES)
-                    .map_err(|e| format!("check: {e}"))?;
+                let (outcome, report) =
+                    measure::check(open(&args.file)?, &schema, CHUNK_BYTES, Some(bytes))
+                        .map_err(|e| format!("check: {e}"))?;
                 valid.set(Some(report.valid));
                 Ok(outcome)
             }),
@@ -228,7 +229,7 @@ fn run(args: &Args) -> Result<(), String> {
         (
             "minimise",
             Box::new(|| {
-                measure::minimise(open(&args.file)?, &schema, CHUNK_BYTES)
+                measure::minimise(open(&args.file)?, &schema, CHUNK_BYTES, Some(bytes))
                     .map(|(outcome, _)| outcome)
                     .map_err(|e| format!("minimise: {e}"))
             }),

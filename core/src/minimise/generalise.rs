@@ -48,7 +48,8 @@ pub(crate) fn generalise(
                 write!(out, "{i}").is_ok()
             } else {
                 let step = 10i128.pow(decimals.unsigned_abs());
-                let rounded = (*i + step / 2 * i.signum()) / step * step;
+                let i = i128::from(*i);
+                let rounded = (i + step / 2 * i.signum()) / step * step;
                 write!(out, "{rounded}").is_ok()
             }
         }
@@ -97,18 +98,46 @@ fn write_datetime(
             None => write!(out, "{}", dt.format(p)).is_ok(),
         },
         _ => {
-            let ok = write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S")).is_ok();
+            // ISO 8601 written by hand: this runs on every row of a load curve.
+            let ok = match u32::try_from(dt.year()) {
+                Ok(y) if y <= 9999 => {
+                    push_digits(out, y, 4);
+                    out.push('-');
+                    push_digits(out, dt.month(), 2);
+                    out.push('-');
+                    push_digits(out, dt.day(), 2);
+                    out.push('T');
+                    push_digits(out, dt.hour(), 2);
+                    out.push(':');
+                    push_digits(out, dt.minute(), 2);
+                    out.push(':');
+                    push_digits(out, dt.second(), 2);
+                    true
+                }
+                _ => write!(out, "{}", dt.format("%Y-%m-%dT%H:%M:%S")).is_ok(),
+            };
             match offset {
                 None => {}
                 Some(0) => out.push('Z'),
                 Some(o) => {
-                    let sign = if o < 0 { '-' } else { '+' };
+                    out.push(if o < 0 { '-' } else { '+' });
                     let o = o.unsigned_abs();
-                    let _ = write!(out, "{sign}{:02}:{:02}", o / 3600, o % 3600 / 60);
+                    push_digits(out, o / 3600, 2);
+                    out.push(':');
+                    push_digits(out, o % 3600 / 60, 2);
                 }
             }
             ok
         }
+    }
+}
+
+/// Writes `n` with exactly `width` digits (zero-padded; `n` must fit).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    let mut scale = 10u32.pow(width - 1);
+    while scale > 0 {
+        out.push(char::from(b'0' + (n / scale % 10) as u8));
+        scale /= 10;
     }
 }
 

@@ -3,13 +3,14 @@
 //!
 //! Smart-meter files have many rows per person, so counting rows would flatter the result:
 //! when the schema names a `subjectField`, groups count distinct subjects. Memory grows with
-//! the number of distinct (group, subject) pairs — 16 bytes each plus table overhead — which
-//! is bounded by the rows but in practice by people × groups.
+//! the number of distinct (group, subject) pairs — 8 bytes each (a 64-bit hash of the pair)
+//! plus table overhead — which is bounded by the rows but in practice by people × groups.
 
 use std::collections::{HashMap, HashSet};
 
+use nohash_hasher::BuildNoHashHasher;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 /// The k-anonymity measured on the output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,20 +31,40 @@ pub struct KAnonymityReport {
 
 #[derive(Debug, Default)]
 pub(crate) struct KAnonymity {
-    pairs: HashSet<(u64, u64)>,
-    groups: HashMap<u64, u64>,
+    /// Hashes of the (group, subject) pairs seen.
+    pairs: HashSet<u64, BuildNoHashHasher<u64>>,
+    groups: HashMap<u64, u64, BuildNoHashHasher<u64>>,
 }
 
 impl KAnonymity {
     /// Counts one row: the minimised values of its quasi-identifiers and its subject.
     pub(crate) fn add<'a>(&mut self, values: impl Iterator<Item = &'a str>, subject: Option<&str>) {
-        let mut key = Vec::with_capacity(8);
+        // One-shot hashing of a stack buffer: cheaper than a streaming hasher's set-up.
+        let mut buf = [0u8; 8 * 16];
+        let mut n = 0;
+        let mut overflow: Option<Xxh3> = None;
         for v in values {
-            key.extend_from_slice(&xxh3_64(v.as_bytes()).to_le_bytes());
+            if n == buf.len() {
+                overflow.get_or_insert_with(Xxh3::new).update(&buf);
+                n = 0;
+            }
+            buf[n..n + 8].copy_from_slice(&xxh3_64(v.as_bytes()).to_le_bytes());
+            n += 8;
         }
-        let group = xxh3_64(&key);
+        let group = match overflow {
+            None => xxh3_64(&buf[..n]),
+            Some(mut h) => {
+                h.update(&buf[..n]);
+                h.digest()
+            }
+        };
         let new = match subject {
-            Some(s) => self.pairs.insert((group, xxh3_64(s.as_bytes()))),
+            Some(s) => {
+                let mut pair = [0u8; 16];
+                pair[..8].copy_from_slice(&group.to_le_bytes());
+                pair[8..].copy_from_slice(&xxh3_64(s.as_bytes()).to_le_bytes());
+                self.pairs.insert(xxh3_64(&pair))
+            }
             None => true,
         };
         if new {

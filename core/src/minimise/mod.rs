@@ -35,7 +35,7 @@ pub use pseudonymise::{MIN_KEY_BYTES, PseudonymKey};
 
 use kanon::KAnonymity;
 use pseudonymise::Pseudonymiser;
-use redact::{Redactor, RowIdentifier};
+use redact::{Redactor, RowIdentifiers};
 use writer::CsvWriter;
 
 /// Why minimisation cannot run. Nothing here ever contains a key or a cell value.
@@ -259,8 +259,6 @@ struct FieldPlan {
     canonical_number: bool,
     /// Search the cells for personal data (reported, not changed).
     search_pii: bool,
-    /// Placeholder when this field's value shows up in free text (`[FULL_NAME]`).
-    placeholder: String,
     stats: FieldStats,
 }
 
@@ -280,7 +278,9 @@ pub(crate) struct Engine {
     /// Output values of the current row, end offsets in `row_ends` (one per plan).
     row: String,
     row_ends: Vec<usize>,
-    row_ids: Vec<RowIdentifier>,
+    row_ids: RowIdentifiers,
+    /// Placeholders of the row identifiers, by field (`[FULL_NAME]`).
+    placeholders: Vec<String>,
     kanon: Option<KAnonymity>,
     quasi_identifiers: Vec<usize>,
     subject: Option<usize>,
@@ -330,12 +330,17 @@ impl Engine {
                         FieldType::Number | FieldType::Integer
                     ),
                     search_pii,
-                    placeholder: format!("[{}]", f.name.to_uppercase()),
                     field_type: f.field_type.clone(),
                     action,
                     stats: FieldStats::default(),
                 }
             })
+            .collect();
+        // What replaces a field's value when it shows up in free text (`[FULL_NAME]`).
+        let placeholders = schema
+            .fields
+            .iter()
+            .map(|f| format!("[{}]", f.name.to_uppercase()))
             .collect();
         let quasi_identifiers: Vec<usize> = plans
             .iter()
@@ -355,7 +360,8 @@ impl Engine {
             plans,
             writer,
             row: String::new(),
-            row_ids: Vec::new(),
+            row_ids: RowIdentifiers::default(),
+            placeholders,
             kanon: (!quasi_identifiers.is_empty()).then(KAnonymity::default),
             quasi_identifiers,
             subject,
@@ -383,12 +389,18 @@ impl Engine {
         self.row_ids.clear();
         let cells = self.validator.cells();
         let columns = self.validator.field_column();
-        // The row's direct identifiers, searched for in its free text.
-        if self.plans.iter().any(|p| p.redactor.is_some()) {
+        // The row's direct identifiers, searched for in its free text (gathered only when
+        // there is free text to search: most comments are empty).
+        let free_text = self.plans.iter().enumerate().any(|(i, p)| {
+            p.redactor.is_some()
+                && matches!(cells[i], Cell::Valid(_) | Cell::Invalid)
+                && columns[i].is_some_and(|c| !rec.field(c).is_empty())
+        });
+        if free_text {
             for (i, plan) in self.plans.iter().enumerate() {
                 if plan.category == Some(Category::DirectIdentifier) {
                     if let (Some(col), Cell::Valid(_) | Cell::Invalid) = (columns[i], cells[i]) {
-                        redact::tokens_of(rec.field(col), &plan.placeholder, &mut self.row_ids);
+                        self.row_ids.add(rec.field(col), i);
                     }
                 }
             }
@@ -449,7 +461,7 @@ impl Engine {
                 ) => mask::phone_last2(text, out),
                 (_, Action::Redact { .. }) => match plan.redactor.as_mut() {
                     Some(r) => {
-                        let done = r.redact(text, &self.row_ids, out);
+                        let done = r.redact(text, &self.row_ids, &self.placeholders, out);
                         for (n, add) in plan.stats.pii.iter_mut().zip(done.by_kind) {
                             *n += add;
                         }

@@ -79,13 +79,20 @@ impl PseudonymKey {
 }
 
 /// Pseudonymises the values of one field: the HMAC state after key and domain is prepared
-/// once and cloned per value.
+/// once and cloned per value, and recent pseudonyms are remembered — a meter has many
+/// readings, so most rows repeat a value seen a moment ago.
 #[derive(Clone)]
 pub(crate) struct Pseudonymiser {
     prepared: HmacSha256,
     params: Pseudonymisation,
     scratch: String,
+    cache: Vec<Option<(String, String)>>,
 }
+
+/// Entries of the pseudonym cache (a direct-mapped table: constant memory, no eviction
+/// bookkeeping). Entries hold the normalised value and its pseudonym, and a hit compares
+/// the whole value, so the cache never changes a result.
+const CACHE_SLOTS: usize = 16 * 1024;
 
 impl fmt::Debug for Pseudonymiser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,6 +114,7 @@ impl Pseudonymiser {
             prepared,
             params: params.clone(),
             scratch: String::new(),
+            cache: vec![None; CACHE_SLOTS],
         }
     }
 
@@ -135,11 +143,21 @@ impl Pseudonymiser {
     /// Appends the pseudonym of `value` to `out`.
     pub(crate) fn write(&mut self, value: &str, out: &mut String) {
         let normalised = Self::normalise(self.params.normalise, value, &mut self.scratch);
+        let slot = xxhash_rust::xxh3::xxh3_64(normalised.as_bytes()) as usize % CACHE_SLOTS;
+        if let Some((v, p)) = &self.cache[slot] {
+            if v == normalised {
+                out.push_str(p);
+                return;
+            }
+        }
         let mut mac = self.prepared.clone();
         mac.update(normalised.as_bytes());
         let digest = mac.finalize().into_bytes();
-        out.push_str(&self.params.prefix);
-        data_encoding::HEXLOWER.encode_append(&digest[..self.params.bytes], out);
+        let mut pseudonym = String::with_capacity(self.params.prefix.len() + 2 * self.params.bytes);
+        pseudonym.push_str(&self.params.prefix);
+        data_encoding::HEXLOWER.encode_append(&digest[..self.params.bytes], &mut pseudonym);
+        out.push_str(&pseudonym);
+        self.cache[slot] = Some((normalised.to_owned(), pseudonym));
     }
 }
 

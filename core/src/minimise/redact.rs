@@ -7,37 +7,56 @@
 
 use crate::pii::{self, KindSet, PiiKind, PiiMatch};
 
-/// A value of the row that must not appear in free text, and what replaces it.
-#[derive(Debug, Clone)]
-pub(crate) struct RowIdentifier {
-    pub(crate) token: String,
-    pub(crate) placeholder: String,
+/// The row's own identifiers, as tokens searched for in its free text. One buffer holds
+/// every token (ASCII-lower-cased, to be searched in ASCII-lower-cased text), so gathering
+/// them allocates nothing once the buffers have grown.
+#[derive(Debug, Default)]
+pub(crate) struct RowIdentifiers {
+    text: String,
+    /// (start, end) in `text`, and the placeholder the token is replaced by.
+    tokens: Vec<(usize, usize, usize)>,
 }
 
-/// Splits a direct identifier into the tokens searched for in free text: the whole value,
-/// and for multi-word values (names, addresses) each word of at least 3 letters.
-pub(crate) fn tokens_of(value: &str, placeholder: &str, out: &mut Vec<RowIdentifier>) {
-    let value = value.trim();
-    if value.chars().count() >= 3 {
-        out.push(RowIdentifier {
-            token: value.to_owned(),
-            placeholder: placeholder.to_owned(),
-        });
+impl RowIdentifiers {
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.tokens.clear();
     }
-    if value.contains('@') {
-        return;
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
     }
-    for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == ',') {
-        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        if letters >= 3
-            && word != value
-            && !COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
-        {
-            out.push(RowIdentifier {
-                token: word.to_owned(),
-                placeholder: placeholder.to_owned(),
-            });
+
+    /// Adds the tokens of one direct identifier: the whole value, and for multi-word values
+    /// (names, addresses) each word of at least 3 letters that is not a common address word.
+    pub(crate) fn add(&mut self, value: &str, placeholder: usize) {
+        let value = value.trim();
+        if value.chars().count() >= 3 {
+            self.push(value, placeholder);
         }
+        if value.contains('@') {
+            return;
+        }
+        for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == ',') {
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            if letters >= 3
+                && word != value
+                && !COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+            {
+                self.push(word, placeholder);
+            }
+        }
+    }
+
+    fn push(&mut self, token: &str, placeholder: usize) {
+        let start = self.text.len();
+        self.text.push_str(token);
+        self.text[start..].make_ascii_lowercase();
+        self.tokens.push((start, self.text.len(), placeholder));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.tokens.iter().map(|&(s, e, p)| (&self.text[s..e], p))
     }
 }
 
@@ -70,11 +89,13 @@ pub(crate) struct Redactor {
     row_identifiers: bool,
     found: Vec<PiiMatch>,
     spans: Vec<(usize, usize, Span)>,
+    lower: String,
 }
 
 #[derive(Debug, Clone, Copy)]
 enum Span {
     Pii(PiiKind),
+    /// A row identifier, replaced by placeholder number `usize`.
     Row(usize),
 }
 
@@ -92,14 +113,17 @@ impl Redactor {
             row_identifiers,
             found: Vec::new(),
             spans: Vec::new(),
+            lower: String::new(),
         }
     }
 
     /// Writes `text` with personal items replaced to `out`; returns what was replaced.
+    /// `placeholders` are what the row identifiers' placeholder numbers stand for.
     pub(crate) fn redact(
         &mut self,
         text: &str,
-        row: &[RowIdentifier],
+        row: &RowIdentifiers,
+        placeholders: &[String],
         out: &mut String,
     ) -> Redacted {
         let mut done = Redacted::default();
@@ -110,13 +134,17 @@ impl Redactor {
                 .iter()
                 .map(|m| (m.start, m.end, Span::Pii(m.kind))),
         );
-        if self.row_identifiers {
+        if self.row_identifiers && !row.is_empty() {
             let detected = self.spans.len();
-            for (i, id) in row.iter().enumerate() {
-                for (start, end) in word_matches(text, &id.token) {
+            // ASCII lower-casing keeps every byte where it was, so positions carry over.
+            self.lower.clear();
+            self.lower.push_str(text);
+            self.lower.make_ascii_lowercase();
+            for (token, placeholder) in row.iter() {
+                for (start, end) in word_matches(&self.lower, token) {
                     let overlaps = self.spans.iter().any(|(s, e, _)| start < *e && *s < end);
                     if !overlaps {
-                        self.spans.push((start, end, Span::Row(i)));
+                        self.spans.push((start, end, Span::Row(placeholder)));
                     }
                 }
             }
@@ -133,7 +161,7 @@ impl Redactor {
                     done.by_kind[kind as usize] += 1;
                 }
                 Span::Row(i) => {
-                    out.push_str(&row[i].placeholder);
+                    out.push_str(placeholders.get(i).map_or("[REDACTED]", String::as_str));
                     done.row_identifiers += 1;
                 }
             }
@@ -144,31 +172,37 @@ impl Redactor {
     }
 }
 
-/// Whole-word, ASCII-case-insensitive occurrences of `token` in `text`.
+/// Whole-word occurrences of `token` in `text` (both already ASCII-lower-cased). Tokens
+/// are short and texts are short: a scan for the first byte beats building a searcher.
 fn word_matches<'a>(text: &'a str, token: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
-    let t = text.as_bytes();
-    let k = token.as_bytes();
-    let last = t.len().saturating_sub(k.len());
-    (0..=last).filter_map(move |i| {
-        if k.is_empty()
-            || t.len() < k.len()
-            || !text.is_char_boundary(i)
-            || !text.is_char_boundary(i + k.len())
-        {
-            return None;
+    let (t, k) = (text.as_bytes(), token.as_bytes());
+    let first = k.first().copied();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let first = first?;
+        while from + k.len() <= t.len() {
+            let i = from
+                + t[from..=t.len() - k.len()]
+                    .iter()
+                    .position(|b| *b == first)?;
+            from = i + 1;
+            if &t[i..i + k.len()] != k {
+                continue;
+            }
+            let end = i + k.len();
+            let before = text.get(..i).and_then(|s| s.chars().next_back());
+            let after = text.get(end..).and_then(|s| s.chars().next());
+            let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+            if text.is_char_boundary(i)
+                && text.is_char_boundary(end)
+                && boundary(before)
+                && boundary(after)
+            {
+                from = end;
+                return Some((i, end));
+            }
         }
-        if !t[i..i + k.len()].eq_ignore_ascii_case(k) {
-            return None;
-        }
-        let before = text[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after = text[i + k.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
-        (before && after).then_some((i, i + k.len()))
+        None
     })
 }
 
@@ -177,13 +211,15 @@ mod tests {
     use super::*;
 
     fn redact(text: &str, names: &[(&str, &str)]) -> (String, Redacted) {
-        let mut row = Vec::new();
-        for (value, placeholder) in names {
-            tokens_of(value, placeholder, &mut row);
+        let mut row = RowIdentifiers::default();
+        let mut placeholders = Vec::new();
+        for (i, (value, placeholder)) in names.iter().enumerate() {
+            row.add(value, i);
+            placeholders.push((*placeholder).to_owned());
         }
         let mut r = Redactor::new(&PiiKind::ALL, true);
         let mut out = String::new();
-        let done = r.redact(text, &row, &mut out);
+        let done = r.redact(text, &row, &placeholders, &mut out);
         (out, done)
     }
 
@@ -223,10 +259,10 @@ mod tests {
 
     #[test]
     fn address_words_are_not_tokens() {
-        let mut row = Vec::new();
-        tokens_of("12 rue des Lilas", "[ADDRESS]", &mut row);
-        let tokens: Vec<&str> = row.iter().map(|r| r.token.as_str()).collect();
-        assert_eq!(tokens, ["12 rue des Lilas", "Lilas"]);
+        let mut row = RowIdentifiers::default();
+        row.add("12 rue des Lilas", 0);
+        let tokens: Vec<&str> = row.iter().map(|(t, _)| t).collect();
+        assert_eq!(tokens, ["12 rue des lilas", "lilas"]);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The output CSV writer: `csv-core` writing whole records into a reusable buffer.
 //!
 //! Output is RFC 4180 with `\n` line ends: cells are quoted only when they hold a `,`, a
-//! `"` or a line break. A record made of one empty cell is written `""` (csv-core does it),
-//! because an empty line would be skipped by readers and the row lost.
+//! `"` or a line break. A record made of one empty cell is written `""`, because an empty
+//! line would be skipped by readers and the row lost. Fields that need no quotes (nearly
+//! all) are copied as they are; the others are quoted by csv-core.
 
 /// Writes records into a byte buffer that the caller drains after each chunk.
 #[derive(Debug)]
@@ -23,38 +24,50 @@ impl CsvWriter {
 
     /// Writes one record.
     pub(crate) fn record<'a>(&mut self, fields: impl Iterator<Item = &'a [u8]>) {
-        // csv-core itself quotes a record made of one empty cell.
+        let mut count = 0;
+        let mut lone_empty = false;
         for (i, field) in fields.enumerate() {
             if i > 0 {
-                self.emit(csv_core::Writer::delimiter);
+                self.out.push(b',');
             }
-            self.field(field);
+            if needs_quotes(field) {
+                self.quoted(field);
+            } else {
+                self.out.extend_from_slice(field);
+            }
+            count = i + 1;
+            lone_empty = i == 0 && field.is_empty();
         }
-        self.emit(csv_core::Writer::terminator);
+        // A record made of one empty cell would be an empty line, which readers skip.
+        if count == 1 && lone_empty {
+            self.out.extend_from_slice(b"\"\"");
+        }
+        self.out.push(b'\n');
     }
 
-    fn field(&mut self, mut input: &[u8]) {
-        let mut buf = [0u8; 4096];
+    /// A field that needs quotes goes through csv-core, writing straight into the buffer.
+    fn quoted(&mut self, mut input: &[u8]) {
         loop {
-            let (res, nin, nout) = self.core.field(input, &mut buf);
-            self.out.extend_from_slice(&buf[..nout]);
+            let start = self.out.len();
+            // Room for every byte doubled plus the quotes: csv-core never needs more.
+            self.out.resize(start + input.len() * 2 + 2, 0);
+            let (res, nin, nout) = self.core.field(input, &mut self.out[start..]);
+            self.out.truncate(start + nout);
             input = &input[nin..];
             if res == csv_core::WriteResult::InputEmpty {
-                return;
+                break;
             }
         }
-    }
-
-    fn emit(
-        &mut self,
-        step: fn(&mut csv_core::Writer, &mut [u8]) -> (csv_core::WriteResult, usize),
-    ) {
-        let mut buf = [0u8; 8];
+        // csv-core closes the quotes when told the field ends.
+        let mut end = [0u8; 2];
         loop {
-            let (res, n) = step(&mut self.core, &mut buf);
-            self.out.extend_from_slice(&buf[..n]);
+            let (res, n) = self.core.delimiter(&mut end);
+            // The delimiter it wrote after the closing quote is ours to place: drop it.
+            let closing = &end[..n];
+            self.out
+                .extend_from_slice(closing.strip_suffix(b",").unwrap_or(closing));
             if res == csv_core::WriteResult::InputEmpty {
-                return;
+                break;
             }
         }
     }
@@ -66,6 +79,13 @@ impl CsvWriter {
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.out
     }
+}
+
+/// Whether a field must be quoted (RFC 4180): it holds a delimiter, a quote or a line break.
+fn needs_quotes(field: &[u8]) -> bool {
+    field
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use crate::schema::{Bound, Constraints};
+use crate::schema::{Bound, Constraints, PatternCache};
 use crate::value::Value;
 
 /// A constraint a value breaks. Borrowed from the schema: no allocation until a message is
@@ -61,6 +61,7 @@ pub(crate) fn check<'s>(
     c: &'s Constraints,
     value: &Value,
     text: &str,
+    pattern_cache: &mut PatternCache,
     mut report: impl FnMut(Violation<'s>),
 ) {
     let cmp = |b: &Bound| value.compare(&b.value);
@@ -102,7 +103,7 @@ pub(crate) fn check<'s>(
         }
     }
     if let Some(p) = &c.pattern {
-        if !p.regex.is_match(text) {
+        if !p.is_match_cached(pattern_cache, text) {
             report(Violation::Pattern(&p.source));
         }
     }
@@ -123,7 +124,15 @@ mod tests {
         let f = &s.fields[0];
         let value = f.parser(f.number_style).parse(cell).unwrap();
         let mut out = Vec::new();
-        check(&f.constraints, &value, cell, |v| out.push(v.message()));
+        let mut cache = f
+            .constraints
+            .pattern
+            .as_ref()
+            .map(|p| p.cache())
+            .unwrap_or_default();
+        check(&f.constraints, &value, cell, &mut cache, |v| {
+            out.push(v.message())
+        });
         out
     }
 

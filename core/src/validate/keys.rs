@@ -24,6 +24,11 @@ pub(crate) struct KeySet {
 }
 
 impl KeySet {
+    /// Makes room for `more` keys.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.seen.reserve(more);
+    }
+
     /// Records `key` at `row`; returns the earlier row when the key was already seen.
     pub(crate) fn insert(&mut self, key: u64, row: u64) -> Option<u64> {
         match self.seen.entry(key) {
@@ -38,11 +43,26 @@ impl KeySet {
 
 /// Combines the keys of the cells of a composite key into one.
 pub(crate) fn combine(keys: impl Iterator<Item = u64>) -> u64 {
-    let mut h = Xxh3::new();
+    // One-shot hashing of a stack buffer: the streaming hasher's state (with its copy of
+    // the secret) costs more to set up than hashing a few words.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    let mut h: Option<Xxh3> = None;
     for k in keys {
-        h.update(&k.to_le_bytes());
+        if n == buf.len() {
+            h.get_or_insert_with(Xxh3::new).update(&buf);
+            n = 0;
+        }
+        buf[n..n + 8].copy_from_slice(&k.to_le_bytes());
+        n += 8;
     }
-    h.digest()
+    match h {
+        None => xxhash_rust::xxh3::xxh3_64(&buf[..n]),
+        Some(mut h) => {
+            h.update(&buf[..n]);
+            h.digest()
+        }
+    }
 }
 
 #[cfg(test)]

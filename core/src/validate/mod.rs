@@ -16,7 +16,7 @@ use crate::reader::{
     DEFAULT_MAX_RECORD_BYTES, Reader, ReaderOptions, Record, RecordSink, SourceProblem,
 };
 use crate::report::{EncodingInfo, ErrorCode, Finding, Findings, Report, Stats};
-use crate::schema::{Field, Schema};
+use crate::schema::{Field, FieldType, Schema, StringFormat};
 use crate::value::{Value, ValueParser};
 
 use keys::KeySet;
@@ -34,6 +34,11 @@ pub struct Options {
     pub show_values: bool,
     /// Longest record accepted (see [`ReaderOptions::max_record_bytes`]).
     pub max_record_bytes: usize,
+    /// Size of the whole input in bytes, when the caller knows it (a file's length). Only
+    /// used to size the `unique` / `primaryKey` sets once, instead of growing them by
+    /// doubling: results never depend on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size_hint: Option<u64>,
 }
 
 impl Default for Options {
@@ -44,6 +49,7 @@ impl Default for Options {
             max_findings: 1000,
             show_values: false,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            size_hint: None,
         }
     }
 }
@@ -127,6 +133,9 @@ pub(crate) enum RowKind {
 #[derive(Debug)]
 struct FieldCheck {
     parser: ValueParser,
+    /// A string of any content with nothing to check: no need to parse it.
+    plain_text: bool,
+    pattern_cache: crate::schema::PatternCache,
     required: bool,
     has_constraints: bool,
     unique: Option<KeySet>,
@@ -150,6 +159,9 @@ pub(crate) struct Validator {
     rows: u64,
     records: u64,
     primary_key: Option<KeySet>,
+    size_hint: Option<u64>,
+    /// Bytes of the rows seen so far, to estimate the row count from `size_hint`.
+    row_bytes: u64,
     key_scratch: Vec<u64>,
     cells: Vec<Cell>,
     kind: RowKind,
@@ -176,6 +188,8 @@ impl Validator {
             rows: 0,
             records: 0,
             primary_key: (!schema.primary_key.is_empty()).then(KeySet::default),
+            size_hint: options.size_hint,
+            row_bytes: 0,
             key_scratch: Vec::with_capacity(schema.primary_key.len()),
             cells: vec![Cell::Absent; n],
             kind: RowKind::Header,
@@ -242,6 +256,9 @@ impl Validator {
     fn data_row(&mut self, rec: &Record<'_>) {
         let row = rec.number;
         self.rows += 1;
+        if self.size_hint.is_some() {
+            self.reserve_keys(rec);
+        }
         if rec
             .fields()
             .all(|c| is_missing(&self.schema.missing_values, c))
@@ -320,7 +337,12 @@ impl Validator {
                 }
                 continue;
             }
-            let value = match check.parser.parse(text) {
+            let parsed = if check.plain_text {
+                Ok(Value::Text)
+            } else {
+                check.parser.parse(text)
+            };
+            let value = match parsed {
                 Ok(v) => v,
                 Err(problem) => {
                     self.cells[fi] = Cell::Invalid;
@@ -337,7 +359,8 @@ impl Validator {
             self.cells[fi] = Cell::Valid(value);
             if check.has_constraints {
                 let (findings, schema) = (&mut self.findings, &self.schema);
-                constraints::check(&schema.fields[fi].constraints, &value, text, |v| {
+                let cache = &mut check.pattern_cache;
+                constraints::check(&schema.fields[fi].constraints, &value, text, cache, |v| {
                     at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
                 });
             }
@@ -353,6 +376,30 @@ impl Validator {
             }
         }
         self.check_primary_key(rec);
+    }
+
+    /// After a sample of rows, sizes the key sets for the rows the input probably holds.
+    fn reserve_keys(&mut self, rec: &Record<'_>) {
+        const SAMPLE: u64 = 1000;
+        self.row_bytes += rec.raw().len() as u64;
+        if self.rows != SAMPLE {
+            return;
+        }
+        let Some(size) = self.size_hint.take() else {
+            return;
+        };
+        let per_row = (self.row_bytes / SAMPLE).max(1);
+        // At most 100 million rows are reserved ahead: beyond, growing is fine.
+        let expected = usize::try_from((size / per_row).min(100_000_000)).unwrap_or(0);
+        let more = expected.saturating_sub(SAMPLE as usize) + expected / 50;
+        if let Some(pk) = self.primary_key.as_mut() {
+            pk.reserve(more);
+        }
+        for check in &mut self.checks {
+            if let Some(seen) = check.unique.as_mut() {
+                seen.reserve(more);
+            }
+        }
     }
 
     fn check_primary_key(&mut self, rec: &Record<'_>) {
@@ -460,6 +507,16 @@ impl Validator {
     fn field_check(field: &Field, dialect: &Dialect, in_primary_key: bool) -> FieldCheck {
         FieldCheck {
             parser: field.parser(dialect.number_style(field.number_style)),
+            plain_text: matches!(
+                field.field_type,
+                FieldType::String(StringFormat::Default) | FieldType::Any
+            ),
+            pattern_cache: field
+                .constraints
+                .pattern
+                .as_ref()
+                .map(|p| p.cache())
+                .unwrap_or_default(),
             required: field.constraints.required || in_primary_key,
             has_constraints: constraints::any(&field.constraints),
             unique: field.constraints.unique.then(KeySet::default),

@@ -16,14 +16,15 @@ use crate::output::{self, Palette};
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     let schema = load_schema(&args.schema)?;
+    let mut input = Input::open(&args.file)?;
     let options = Options {
         dialect: args.read.dialect(),
         encoding: args.read.encoding,
         max_findings: args.max_findings,
         show_values: args.show_values,
+        size_hint: input.size(),
         ..Options::default()
     };
-    let mut input = Input::open(&args.file)?;
     let mut checker = Checker::new(&schema, options);
     input.read_chunks(|chunk| {
         checker.push(chunk);

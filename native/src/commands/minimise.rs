@@ -27,14 +27,15 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         refuse_same_file(&args.file, &args.output)?;
     }
     let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
+    let mut input = Input::open(&args.file)?;
     let options = Options {
         dialect: args.read.dialect(),
         encoding: args.read.encoding,
         max_findings: args.max_findings,
+        size_hint: input.size(),
         ..Options::default()
     };
     let mut minimiser = Minimiser::new(&schema, options, key).map_err(CliError::minimise)?;
-    let mut input = Input::open(&args.file)?;
     let mut sink = Sink::open(&args.output)?;
     let mut write_error = None;
     input.read_chunks(|chunk| match sink.write(minimiser.push(chunk)) {

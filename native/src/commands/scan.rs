@@ -17,14 +17,15 @@ use crate::output::{self, Palette};
 
 pub fn run(args: &ScanArgs) -> Result<Outcome, CliError> {
     let schema = load_schema(&args.schema)?;
+    let mut input = Input::open(&args.file)?;
     let options = Options {
         dialect: args.read.dialect(),
         encoding: args.read.encoding,
         max_findings: args.max_findings,
+        size_hint: input.size(),
         ..Options::default()
     };
     let mut scanner = Scanner::new(&schema, options);
-    let mut input = Input::open(&args.file)?;
     input.read_chunks(|chunk| {
         scanner.push(chunk);
         ControlFlow::Continue(())
