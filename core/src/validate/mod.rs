@@ -135,6 +135,10 @@ struct FieldCheck {
     parser: ValueParser,
     /// A string of any content with nothing to check: no need to parse it.
     plain_text: bool,
+    /// The last value that parsed and met every constraint, with its text: exports repeat
+    /// a cell from one row to the next (a meter's id in a meter-by-meter file, the timestamp
+    /// in a time-by-time one), and a repeat needs neither parsing nor checking again.
+    last_clean: Option<(String, Value)>,
     pattern_cache: crate::schema::PatternCache,
     required: bool,
     has_constraints: bool,
@@ -337,6 +341,12 @@ impl Validator {
                 }
                 continue;
             }
+            if let Some((last, value)) = &check.last_clean {
+                if last == text && check.unique.is_none() {
+                    self.cells[fi] = Cell::Valid(*value);
+                    continue;
+                }
+            }
             let parsed = if check.plain_text {
                 Ok(Value::Text)
             } else {
@@ -357,12 +367,24 @@ impl Validator {
                 }
             };
             self.cells[fi] = Cell::Valid(value);
+            let mut clean = true;
             if check.has_constraints {
                 let (findings, schema) = (&mut self.findings, &self.schema);
                 let cache = &mut check.pattern_cache;
                 constraints::check(&schema.fields[fi].constraints, &value, text, cache, |v| {
+                    clean = false;
                     at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
                 });
+            }
+            if clean && !check.plain_text && check.unique.is_none() {
+                match &mut check.last_clean {
+                    Some((last, v)) => {
+                        last.clear();
+                        last.push_str(text);
+                        *v = value;
+                    }
+                    None => check.last_clean = Some((text.to_owned(), value)),
+                }
             }
             if let Some(seen) = check.unique.as_mut() {
                 if let Some(first) = seen.insert(value.key(text), row) {
@@ -507,6 +529,7 @@ impl Validator {
     fn field_check(field: &Field, dialect: &Dialect, in_primary_key: bool) -> FieldCheck {
         FieldCheck {
             parser: field.parser(dialect.number_style(field.number_style)),
+            last_clean: None,
             plain_text: matches!(
                 field.field_type,
                 FieldType::String(StringFormat::Default) | FieldType::Any
