@@ -2,7 +2,7 @@
 
 Usage: measure.py OUT.json SPEC.json
 SPEC: {"runs": N, "meta": {...}, "cases": [{"name", "cmd": [...], "runs": optional, "env": {...}}]}
-Each case runs `runs` times in a row; wall time (median) and peak RSS (max) are kept. The
+Each case runs `runs` times, the cases taking turns; wall time (median) and peak RSS (max) are kept. The
 ratios compare `watt ingest` with `aws s3 cp` and with the pandas + boto3 baseline.
 """
 
@@ -34,23 +34,31 @@ def timed(cmd, env, cwd):
 def main():
     out_path, spec_path = sys.argv[1:]
     spec = json.load(open(spec_path))
-    results = {}
-    for case in spec["cases"]:
-        env = dict(os.environ)
-        env.update(case.get("env", {}))
-        runs = case.get("runs", spec.get("runs", 3))
-        walls, rsss = [], []
-        for i in range(runs):
+    # Rounds interleave the cases (watt, aws, pandas, watt, aws...), so a store that slows
+    # down as it fills slows every tool alike.
+    walls = {c["name"]: [] for c in spec["cases"]}
+    rsss = {c["name"]: [] for c in spec["cases"]}
+    rounds = max(c.get("runs", spec.get("runs", 3)) for c in spec["cases"])
+    for i in range(rounds):
+        for case in spec["cases"]:
+            runs = case.get("runs", spec.get("runs", 3))
+            if i >= runs:
+                continue
+            env = dict(os.environ)
+            env.update(case.get("env", {}))
             cmd = [c.replace("{i}", str(i)) for c in case["cmd"]]
             s, rss = timed(cmd, env, case.get("cwd"))
-            walls.append(round(s, 2))
-            rsss.append(rss)
+            walls[case["name"]].append(round(s, 2))
+            rsss[case["name"]].append(rss)
             print(f"  {case['name']:<28} run {i + 1}/{runs}: {s:7.2f} s, peak RSS {rss / 1024:8.1f} MiB",
                   flush=True)
-        results[case["name"]] = {
-            "wall_s": walls,
-            "wall_s_median": round(statistics.median(walls), 2),
-            "peak_rss_mib": round(max(rsss) / 1024, 1),
+    results = {}
+    for case in spec["cases"]:
+        name = case["name"]
+        results[name] = {
+            "wall_s": walls[name],
+            "wall_s_median": round(statistics.median(walls[name]), 2),
+            "peak_rss_mib": round(max(rsss[name]) / 1024, 1),
             "file_bytes": case.get("file_bytes"),
             "what": case.get("what", ""),
         }

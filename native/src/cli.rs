@@ -50,6 +50,15 @@ pub enum Command {
     Register(RegisterArgs),
     /// Print (or write to a new file, mode 0600) a random 256-bit pseudonymisation key.
     Keygen(KeygenArgs),
+    /// Validate, minimise and upload CSV files into the data lake (S3, or a local folder).
+    ///
+    /// One streaming pass per file: read, validate, minimise as the schema's gdpr policy
+    /// says, upload. Objects go to <prefix>/<YYYY>/<MM>/<DD>/<source>_<run>_<HHMMSS>.csv
+    /// with a <key>.manifest.json beside them, create-only. Without a bucket (--bucket or
+    /// DATA_LAKE_BUCKET), files go to the local lake ./datalake. Settings: flags, then the
+    /// environment, then .env, then defaults. Exit code 0 stored, 1 invalid data (nothing
+    /// written), 2 bad usage or unreadable file, 3 storage failure.
+    Ingest(IngestArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +211,117 @@ pub struct KeygenArgs {
     /// Write the key to this new file (mode 0600; an existing file is never replaced).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// CSV files, or folders whose .csv files are all ingested.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// A CSV file to ingest (the original uploader's option; the same as a FILE).
+    #[arg(long, value_name = "FILE")]
+    pub source: Vec<PathBuf>,
+
+    /// Table Schema with a gdpr policy per field (default: the bundled energy schema).
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+
+    /// File holding the pseudonymisation key (else WATT_PSEUDONYM_KEY, from the
+    /// environment or .env). There is no default key.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+
+    /// S3 bucket [env: DATA_LAKE_BUCKET]. Without one, files go to the local lake.
+    #[arg(long, value_name = "BUCKET")]
+    pub bucket: Option<String>,
+
+    /// Key prefix [env: DATA_LAKE_PREFIX] [default: watt-about-it/raw].
+    #[arg(long, value_name = "PREFIX")]
+    pub prefix: Option<String>,
+
+    /// AWS region [env: AWS_REGION].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// S3-compatible endpoint (MinIO, SeaweedFS, Scaleway, OVH...) [env:
+    /// AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL]. Implies path-style addressing.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Path-style addressing (https://host/bucket/key) even without --endpoint-url.
+    #[arg(long)]
+    pub path_style: bool,
+
+    /// Accept a plain http:// endpoint that is not on this machine.
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+
+    /// Server-side encryption of the objects.
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub sse: Option<SseArg>,
+
+    /// KMS key for --sse aws:kms (default: the account's S3 KMS key).
+    #[arg(long, value_name = "KEY")]
+    pub kms_key_id: Option<String>,
+
+    /// Local lake folder when no bucket is set [env: DATA_LAKE_DIR] [default: datalake].
+    #[arg(long, value_name = "DIR")]
+    pub lake: Option<PathBuf>,
+
+    /// Do everything but write: read, validate, minimise, and say where each file would go.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Name of the source in the object key (default: the file name, made safe).
+    #[arg(long, value_name = "NAME")]
+    pub source_name: Option<String>,
+
+    /// Part size of multipart uploads, in MiB (5 to 5120). Smaller outputs go in one PUT.
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub part_size: u64,
+
+    /// Parts of one file uploaded at the same time.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub parts_in_flight: usize,
+
+    /// Files ingested at the same time.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 2)]
+    pub jobs: usize,
+
+    /// Attempts per S3 request (retried with exponential backoff).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub max_attempts: u32,
+
+    /// Skip the HEAD after each write (for credentials without s3:GetObject; the store's
+    /// checksum on write is still compared).
+    #[arg(long)]
+    pub no_head: bool,
+
+    /// Folder of the run logs and of the journal of unfinished uploads.
+    #[arg(long, value_name = "DIR", default_value = "logs")]
+    pub log_dir: PathBuf,
+
+    /// Findings of an invalid file listed on standard error (all are counted).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_findings: usize,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Server-side encryption modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SseArg {
+    /// SSE-S3: keys managed by S3 (the default).
+    #[value(name = "AES256", alias = "aes256", alias = "sse-s3")]
+    Aes256,
+    /// SSE-KMS, with --kms-key-id or the account's default key.
+    #[value(name = "aws:kms", alias = "kms")]
+    AwsKms,
+    /// No encryption header, for stores that refuse one.
+    #[value(name = "none")]
+    None,
 }
 
 /// How to read the CSV file; what is not given is detected.

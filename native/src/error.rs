@@ -37,6 +37,8 @@ pub enum CliError {
     Minimise(MinimiseError),
     #[error("no randomness from the operating system: {0}")]
     Random(String),
+    #[error(transparent)]
+    Ingest(#[from] crate::ingest::IngestError),
 }
 
 impl CliError {

@@ -41,7 +41,11 @@ impl Input {
         match File::open(path) {
             Ok(file) => Ok(Input {
                 name,
-                size: file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len()),
+                size: file
+                    .metadata()
+                    .ok()
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len()),
                 reader: Box::new(file),
             }),
             Err(source) => Err(CliError::InputUnreadable { path: name, source }),

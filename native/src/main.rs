@@ -3,11 +3,12 @@
 //!
 //! Exit codes: 0 the data is valid (or the command did its work), 1 the data is invalid,
 //! 2 the command could not run (bad usage, bad schema, unreadable file). Clap's own usage
-//! errors exit 2 as well.
+//! errors exit 2 as well. `watt ingest` exits 3 when the store failed or refused a write.
 
 mod cli;
 mod commands;
 mod error;
+mod ingest;
 mod input;
 mod key;
 mod output;
@@ -29,10 +30,12 @@ fn main() -> ExitCode {
         Command::Pseudonym(args) => commands::pseudonym::run(args),
         Command::Register(args) => commands::register::run(args),
         Command::Keygen(args) => commands::keygen::run(args),
+        Command::Ingest(args) => commands::ingest::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
+        Ok(Outcome::StorageFailed) => ExitCode::from(3),
         Err(err) => {
             eprintln!("watt: error: {err}");
             ExitCode::from(2)

@@ -1,6 +1,7 @@
 //! One module per command: each parses its input, calls the core, and converts the output.
 
 pub mod check;
+pub mod ingest;
 pub mod keygen;
 pub mod minimise;
 pub mod pseudonym;
@@ -21,6 +22,8 @@ pub enum Outcome {
     Success,
     /// The data is invalid.
     Invalid,
+    /// The store failed or refused a write (`watt ingest`, exit code 3).
+    StorageFailed,
 }
 
 /// Reads and loads a Table Schema (a small JSON file, read whole).

@@ -1,0 +1,357 @@
+//! [`S3Lake`]: the lake in an S3 bucket (AWS, or any S3-compatible store through
+//! `--endpoint-url`: MinIO, SeaweedFS, Scaleway, OVH...), through aws-sdk-s3.
+//!
+//! Every write is create-only: `If-None-Match: *` on PutObject and on
+//! CompleteMultipartUpload, so an existing object answers 412 and is reported as
+//! [`LakeError::AlreadyExists`], never replaced. Every body carries its CRC-64/NVME
+//! (`x-amz-checksum-crc64nvme`), which the store verifies before accepting it: each part
+//! with its own, and the completed object with the full-object checksum
+//! (`x-amz-checksum-type: FULL_OBJECT`). Objects are encrypted at rest with SSE-S3 unless
+//! asked otherwise.
+//!
+//! Retries (standard mode, exponential backoff with jitter) and timeouts are set here, not
+//! left to the environment, so a run behaves the same on every machine.
+
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::config::{
+    Region, RequestChecksumCalculation, ResponseChecksumValidation, StalledStreamProtectionConfig,
+};
+use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumMode, ChecksumType, CompletedMultipartUpload, CompletedPart,
+    ServerSideEncryption,
+};
+use bytes::Bytes;
+
+use super::config::{Credentials, S3Settings, Sse};
+use super::integrity::{Sums, crc64_base64};
+use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, ObjectInfo, Part, PartDone, Stored};
+
+/// Time to open a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time to wait for bytes from the store once a request is sent.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// First retry delay; later ones double, with jitter, up to 20 s.
+pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
+
+/// A bucket, seen through an S3 client.
+#[derive(Debug, Clone)]
+pub struct S3Lake {
+    client: Client,
+    bucket: String,
+    sse: Sse,
+    sign_payload: bool,
+}
+
+/// A multipart upload in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Upload {
+    pub key: String,
+    pub upload_id: String,
+}
+
+impl S3Lake {
+    /// A client for the settings' bucket. No request is sent yet.
+    pub async fn connect(settings: &S3Settings) -> S3Lake {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(settings.max_attempts)
+                    .with_initial_backoff(INITIAL_BACKOFF),
+            )
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(CONNECT_TIMEOUT)
+                    .read_timeout(READ_TIMEOUT)
+                    .build(),
+            )
+            .stalled_stream_protection(
+                StalledStreamProtectionConfig::enabled()
+                    .grace_period(Duration::from_secs(30))
+                    .build(),
+            );
+        if let Some(region) = &settings.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        match &settings.credentials {
+            Credentials::Chain {
+                profile: Some(profile),
+            } => loader = loader.profile_name(profile),
+            Credentials::Chain { profile: None } => {}
+            Credentials::DotEnv {
+                access_key_id,
+                secret_access_key,
+                session_token,
+            } => {
+                loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                    access_key_id.0.clone(),
+                    secret_access_key.0.clone(),
+                    session_token.as_ref().map(|t| t.0.clone()),
+                    None,
+                    "dotenv",
+                ));
+            }
+        }
+        let shared = loader.load().await;
+        let mut config = aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(settings.path_style)
+            // watt computes and sends its own checksums.
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
+        if let Some(url) = &settings.endpoint_url {
+            config = config.endpoint_url(url);
+        }
+        S3Lake {
+            client: Client::from_conf(config.build()),
+            bucket: settings.bucket.clone(),
+            sse: settings.sse.clone(),
+            sign_payload: settings.sign_payload,
+        }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    fn sse(&self) -> (Option<ServerSideEncryption>, Option<String>) {
+        match &self.sse {
+            Sse::S3 => (Some(ServerSideEncryption::Aes256), None),
+            Sse::Kms { key_id } => (Some(ServerSideEncryption::AwsKms), key_id.clone()),
+            Sse::None => (None, None),
+        }
+    }
+
+    /// Aborts an upload known by its ids (a journal entry): `Ok(false)` when the store no
+    /// longer knows it.
+    pub async fn abort_by_id(&self, key: &str, upload_id: &str) -> Result<bool, LakeError> {
+        let sent = self
+            .client
+            .abort_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .upload_id(upload_id)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("NoSuchUpload") || status(&e) == Some(404) => Ok(false),
+            Err(e) => Err(classify(e, "AbortMultipartUpload", self.location(key))),
+        }
+    }
+}
+
+fn status<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
+    err.raw_response().map(|r| r.status().as_u16())
+}
+
+/// Turns an SDK error into a lake error by its S3 code and HTTP status.
+fn classify<E>(
+    err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    operation: &'static str,
+    location: String,
+) -> LakeError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let code = err.code().map(str::to_owned);
+    match (status(&err), code.as_deref()) {
+        (_, Some("PreconditionFailed")) | (Some(412), _) => LakeError::AlreadyExists { location },
+        (
+            _,
+            Some(
+                "BadDigest"
+                | "InvalidDigest"
+                | "XAmzContentChecksumMismatch"
+                | "XAmzContentSHA256Mismatch"
+                | "InvalidChecksum",
+            ),
+        ) => LakeError::ChecksumRejected {
+            location,
+            detail: format!("{} from {operation}", code.unwrap_or_default()),
+        },
+        (_, Some("AccessDenied")) | (Some(403), _) => LakeError::Forbidden {
+            operation,
+            location,
+        },
+        _ => LakeError::Store {
+            operation,
+            location,
+            detail: DisplayErrorContext(&err).to_string(),
+        },
+    }
+}
+
+fn sse_name(sse: Option<&ServerSideEncryption>) -> Option<String> {
+    sse.map(|s| s.as_str().to_owned())
+}
+
+impl Lake for S3Lake {
+    type Upload = S3Upload;
+
+    fn location(&self, key: &str) -> String {
+        format!("s3://{}/{key}", self.bucket)
+    }
+
+    fn pending_id(upload: &S3Upload) -> Option<&str> {
+        Some(&upload.upload_id)
+    }
+
+    async fn put_small(&self, key: &str, body: Bytes, sums: &Sums) -> Result<Stored, LakeError> {
+        let (sse, kms) = self.sse();
+        let len = body.len() as i64;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(CSV_CONTENT_TYPE)
+            .content_length(len)
+            .checksum_crc64_nvme(sums.crc64_base64())
+            .if_none_match("*")
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms)
+            .body(ByteStream::from(body));
+        let sent = if self.sign_payload {
+            request.send().await
+        } else {
+            request.customize().disable_payload_signing().send().await
+        };
+        let out = sent.map_err(|e| classify(e, "PutObject", self.location(key)))?;
+        Ok(Stored {
+            crc64nvme: out.checksum_crc64_nvme().map(str::to_owned),
+            etag: out.e_tag().map(str::to_owned),
+            encryption: sse_name(out.server_side_encryption()),
+        })
+    }
+
+    async fn begin(&self, key: &str) -> Result<S3Upload, LakeError> {
+        let (sse, kms) = self.sse();
+        let out = self
+            .client
+            .create_multipart_upload()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(CSV_CONTENT_TYPE)
+            .checksum_algorithm(ChecksumAlgorithm::Crc64Nvme)
+            .checksum_type(ChecksumType::FullObject)
+            .set_server_side_encryption(sse)
+            .set_ssekms_key_id(kms)
+            .send()
+            .await
+            .map_err(|e| classify(e, "CreateMultipartUpload", self.location(key)))?;
+        let upload_id = out.upload_id().ok_or_else(|| LakeError::Store {
+            operation: "CreateMultipartUpload",
+            location: self.location(key),
+            detail: "the store returned no upload id".into(),
+        })?;
+        Ok(S3Upload {
+            key: key.to_owned(),
+            upload_id: upload_id.to_owned(),
+        })
+    }
+
+    async fn write_part(&self, upload: &S3Upload, part: Part) -> Result<PartDone, LakeError> {
+        let request = self
+            .client
+            .upload_part()
+            .bucket(&self.bucket)
+            .key(&upload.key)
+            .upload_id(&upload.upload_id)
+            .part_number(i32::try_from(part.number).unwrap_or(i32::MAX))
+            .content_length(part.bytes.len() as i64)
+            .checksum_crc64_nvme(crc64_base64(part.crc64nvme))
+            .body(ByteStream::from(part.bytes));
+        let sent = if self.sign_payload {
+            request.send().await
+        } else {
+            request.customize().disable_payload_signing().send().await
+        };
+        let out = sent.map_err(|e| {
+            classify(
+                e,
+                "UploadPart",
+                format!("{} (part {})", self.location(&upload.key), part.number),
+            )
+        })?;
+        Ok(PartDone {
+            number: part.number,
+            etag: out.e_tag().map(str::to_owned),
+            crc64nvme: part.crc64nvme,
+        })
+    }
+
+    async fn commit(
+        &self,
+        upload: &S3Upload,
+        parts: Vec<PartDone>,
+        sums: &Sums,
+    ) -> Result<Stored, LakeError> {
+        let parts = parts
+            .into_iter()
+            .map(|p| {
+                CompletedPart::builder()
+                    .part_number(i32::try_from(p.number).unwrap_or(i32::MAX))
+                    .set_e_tag(p.etag)
+                    .checksum_crc64_nvme(crc64_base64(p.crc64nvme))
+                    .build()
+            })
+            .collect();
+        let out = self
+            .client
+            .complete_multipart_upload()
+            .bucket(&self.bucket)
+            .key(&upload.key)
+            .upload_id(&upload.upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .checksum_crc64_nvme(sums.crc64_base64())
+            .checksum_type(ChecksumType::FullObject)
+            .if_none_match("*")
+            .send()
+            .await
+            .map_err(|e| classify(e, "CompleteMultipartUpload", self.location(&upload.key)))?;
+        Ok(Stored {
+            crc64nvme: out.checksum_crc64_nvme().map(str::to_owned),
+            etag: out.e_tag().map(str::to_owned),
+            encryption: sse_name(out.server_side_encryption()),
+        })
+    }
+
+    async fn abort(&self, upload: &S3Upload) -> Result<(), LakeError> {
+        self.abort_by_id(&upload.key, &upload.upload_id)
+            .await
+            .map(|_| ())
+    }
+
+    async fn head(&self, key: &str) -> Result<Option<ObjectInfo>, LakeError> {
+        let sent = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await;
+        match sent {
+            Ok(out) => Ok(Some(ObjectInfo {
+                size: out
+                    .content_length()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .unwrap_or(0),
+                crc64nvme: out.checksum_crc64_nvme().map(str::to_owned),
+                encryption: sse_name(out.server_side_encryption()),
+            })),
+            Err(e) if status(&e) == Some(404) => Ok(None),
+            Err(e) => Err(classify(e, "HeadObject", self.location(key))),
+        }
+    }
+}

@@ -1,0 +1,745 @@
+//! `watt ingest` driven as a user would: the real binary against a real S3 server (s3s-fs)
+//! on 127.0.0.1, through the fault-injecting front of `support`, and into the local lake.
+//! Every test asserts what ended up in the store, byte for byte, and what was said.
+
+mod common;
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::Workdir;
+use serde_json::Value;
+use support::{ACCESS_KEY, S3Server, SECRET_KEY, energy_csv};
+use watt_core::{Minimiser, Options, PseudonymKey, Schema};
+
+/// The pseudonymisation key of the tests (never a default: watt has none).
+const KEY: &str = "watt-ingest-tests-key-3f9a1c7e5b2d4068a1b2c3d4e5f60718";
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/samples/sample_energy_consumption.csv")
+}
+
+fn schema_text() -> String {
+    std::fs::read_to_string(common::energy_schema()).expect("the energy schema")
+}
+
+/// What `watt ingest` must upload for `input`: the core's minimisation under [`KEY`].
+fn minimised(input: &[u8]) -> Vec<u8> {
+    let schema = Schema::from_json(&schema_text()).expect("the schema loads");
+    let key = PseudonymKey::new(KEY.as_bytes()).expect("the test key");
+    let mut m = Minimiser::new(&schema, Options::default(), Some(key)).expect("a minimiser");
+    let mut out = Vec::new();
+    for chunk in input.chunks(64 * 1024) {
+        out.extend_from_slice(m.push(chunk));
+    }
+    let done = m.finish();
+    out.extend(done.tail);
+    assert!(done.report.valid, "the expected output is of valid data");
+    out
+}
+
+/// `watt ingest` in a work directory with a clean environment: only what the test gives.
+fn watt(w: &Workdir, args: &[&str]) -> Command {
+    let mut cmd = w.watt(&["ingest"]);
+    cmd.args(args);
+    for var in [
+        "DATA_LAKE_BUCKET",
+        "DATA_LAKE_PREFIX",
+        "DATA_LAKE_DIR",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "WATT_PSEUDONYM_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    // Nothing from this machine's AWS setup, and no instance metadata service.
+    cmd.env("AWS_CONFIG_FILE", w.path("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
+}
+
+/// `watt ingest` against the server, with the test credentials and key.
+fn watt_s3(w: &Workdir, server: &S3Server, args: &[&str]) -> Command {
+    let mut cmd = watt(w, &["--bucket", "lake", "--endpoint-url", &server.endpoint]);
+    cmd.args(args)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("WATT_PSEUDONYM_KEY", KEY);
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("watt runs");
+    Run {
+        code: out.status.code().expect("an exit code"),
+        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// The run log of the only run in `w`, as JSON lines.
+fn log_events(w: &Workdir) -> Vec<Value> {
+    let logs: Vec<PathBuf> = support::files_under(&w.path("logs"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    assert_eq!(logs.len(), 1, "one log per run: {logs:?}");
+    std::fs::read_to_string(&logs[0])
+        .expect("the log")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+fn stages(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["stage"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// Checks the key layout and returns (run id, date path).
+fn check_key_layout(key: &str, prefix: &str, source: &str) -> String {
+    let rest = key
+        .strip_prefix(&format!("{prefix}/"))
+        .unwrap_or_else(|| panic!("{key} starts with {prefix}/"));
+    let parts: Vec<&str> = rest.split('/').collect();
+    assert_eq!(parts.len(), 4, "{key}: YYYY/MM/DD/name");
+    let today = chrono::Utc::now();
+    assert_eq!(parts[0], today.format("%Y").to_string());
+    assert_eq!(parts[1].len(), 2);
+    assert_eq!(parts[2].len(), 2);
+    let name = parts[3]
+        .strip_suffix(".csv")
+        .unwrap_or_else(|| panic!("{key} ends in .csv"));
+    let name = name
+        .strip_prefix(&format!("{source}_"))
+        .unwrap_or_else(|| panic!("{key}: {source}_<run>_<HHMMSS>"));
+    let (run, hms) = name.split_once('_').expect("run_HHMMSS");
+    assert_eq!(run.len(), 16);
+    assert!(
+        run.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    );
+    assert_eq!(hms.len(), 6);
+    assert!(hms.chars().all(|c| c.is_ascii_digit()));
+    run.to_owned()
+}
+
+fn crc64_base64(bytes: &[u8]) -> String {
+    let crc = crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Nvme, bytes);
+    data_encoding::BASE64.encode(&crc.to_be_bytes())
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(bytes))
+}
+
+#[test]
+fn the_sample_lands_in_s3_minimised_with_its_manifest_and_log() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let keys = server.keys();
+    assert_eq!(keys.len(), 2, "the object and its manifest: {keys:?}");
+    let key = &keys[0];
+    let run_id = check_key_layout(key, "watt-about-it/raw", "sample_energy_consumption");
+    assert_eq!(keys[1], format!("{key}.manifest.json"));
+    let input = std::fs::read(sample()).unwrap();
+    let object = server.object(key).unwrap();
+    assert_eq!(
+        object,
+        minimised(&input),
+        "the bytes read back are the minimised output"
+    );
+    assert!(!String::from_utf8_lossy(&object).contains("example.com"));
+
+    let manifest: Value = serde_json::from_slice(&server.object(&keys[1]).unwrap()).unwrap();
+    assert_eq!(manifest["manifestVersion"], 1);
+    assert_eq!(manifest["runId"], run_id);
+    assert_eq!(manifest["tool"]["name"], "watt");
+    assert_eq!(manifest["source"]["name"], "sample_energy_consumption");
+    assert_eq!(manifest["source"]["sha256"], sha256_hex(&input));
+    assert_eq!(manifest["source"]["bytes"], input.len());
+    assert_eq!(manifest["object"]["location"], format!("s3://lake/{key}"));
+    assert_eq!(manifest["object"]["bucket"], "lake");
+    assert_eq!(manifest["object"]["key"], key.as_str());
+    assert_eq!(manifest["object"]["bytes"], object.len());
+    assert_eq!(manifest["object"]["rows"], 320);
+    assert_eq!(manifest["object"]["parts"], 1);
+    assert_eq!(
+        manifest["object"]["checksum"],
+        serde_json::json!({"algorithm": "CRC64NVME", "type": "FULL_OBJECT", "value": crc64_base64(&object)})
+    );
+    assert_eq!(manifest["object"]["sha256"], sha256_hex(&object));
+    assert_eq!(manifest["object"]["encryption"]["requested"], "AES256");
+    assert_eq!(manifest["verification"]["storeChecksum"], "matched");
+    assert_eq!(manifest["verification"]["head"], "matched");
+    assert_eq!(manifest["verification"]["checksumConfirmed"], true);
+    let schema = Schema::from_json(&schema_text()).unwrap();
+    assert_eq!(manifest["schema"]["sha256"], schema.sha256);
+    assert_eq!(manifest["schema"]["name"], "energy_consumption");
+    assert_eq!(manifest["schema"]["source"], "bundled");
+    let key_id = PseudonymKey::new(KEY.as_bytes()).unwrap().id().to_owned();
+    assert_eq!(manifest["keyId"], key_id);
+    assert_eq!(manifest["validation"]["valid"], true);
+    assert_eq!(manifest["validation"]["rows"], 320);
+    assert_eq!(manifest["validation"]["findingsTotal"], 0);
+    assert_eq!(manifest["minimisation"]["rowsOut"], 320);
+    assert_eq!(manifest["minimisation"]["keyId"], key_id);
+    assert_eq!(
+        manifest["minimisation"]["columnsOut"],
+        serde_json::json!([
+            "prm",
+            "customer_id",
+            "postcode",
+            "timestamp",
+            "kwh",
+            "contract_type",
+            "comment"
+        ])
+    );
+    for t in [
+        "runStarted",
+        "fileStarted",
+        "objectWritten",
+        "manifestWritten",
+    ] {
+        assert!(
+            manifest["times"][t]
+                .as_str()
+                .is_some_and(|s| s.ends_with('Z')),
+            "{t}"
+        );
+    }
+
+    // The requests: a create-only PUT with its checksum and SSE-S3, then HEAD, then the
+    // manifest, also create-only.
+    let seen = server.faults.seen();
+    let puts: Vec<_> = seen.iter().filter(|s| s.is_put()).collect();
+    assert_eq!(puts.len(), 2);
+    for put in &puts {
+        assert_eq!(put.header("if-none-match"), Some("*"));
+        assert!(put.header("x-amz-checksum-crc64nvme").is_some());
+        assert_eq!(put.header("x-amz-server-side-encryption"), Some("AES256"));
+    }
+    assert_eq!(
+        puts[0].header("x-amz-checksum-crc64nvme"),
+        Some(crc64_base64(&object).as_str())
+    );
+    assert!(seen.iter().any(|s| s.method == "HEAD"));
+
+    let events = log_events(&w);
+    assert_eq!(
+        stages(&events),
+        [
+            "run_started",
+            "config",
+            "validation",
+            "destination",
+            "upload",
+            "finished"
+        ]
+    );
+    assert_eq!(events[0]["run_id"], run_id);
+    let settings: Value = serde_json::from_str(events[1]["settings"].as_str().unwrap()).unwrap();
+    assert_eq!(settings["bucket"]["value"], "lake");
+    assert_eq!(settings["bucket"]["from"], "flag");
+    assert_eq!(settings["credentials"]["value"], "AWS default chain");
+    assert_eq!(events[2]["valid"], true);
+    assert_eq!(events[2]["rows"], 320);
+    assert_eq!(events[3]["location"], format!("s3://lake/{key}"));
+    assert_eq!(events[4]["status"], "stored");
+    assert_eq!(events[4]["crc64nvme"], crc64_base64(&object));
+    assert_eq!(events[5]["exit_code"], 0);
+
+    assert!(
+        r.stderr.contains(&format!(
+            "run {run_id}, 1 file to s3://lake/watt-about-it/raw"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("stored            320"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("s3://lake/{key}")),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_large_file_goes_in_parts_uploaded_while_it_is_read() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    let input = energy_csv(110_000, false);
+    w.write("big.csv", &input);
+    let expected = minimised(&input);
+    assert!(expected.len() > 10 << 20, "at least three parts of 5 MiB");
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &["big.csv", "--part-size", "5", "--parts-in-flight", "2"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys = server.keys();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(server.object(&keys[0]).unwrap(), expected);
+    let manifest: Value = serde_json::from_slice(&server.object(&keys[1]).unwrap()).unwrap();
+    let parts = (expected.len() as u64).div_ceil(5 << 20);
+    assert_eq!(manifest["object"]["parts"], parts);
+    assert_eq!(manifest["object"]["partSize"], 5 << 20);
+    assert_eq!(
+        manifest["object"]["checksum"]["value"],
+        crc64_base64(&expected)
+    );
+    // s3s-fs 0.14.1 keeps no checksum for multipart objects: the HEAD checks the size only,
+    // and watt says so instead of claiming a verified checksum.
+    assert_eq!(
+        manifest["verification"]["head"],
+        "size matched, no checksum returned"
+    );
+    assert_eq!(manifest["verification"]["checksumConfirmed"], false);
+    assert!(
+        r.stderr.contains("did not confirm the CRC-64/NVME"),
+        "{}",
+        r.stderr
+    );
+
+    let seen = server.faults.seen();
+    let uploads: Vec<_> = seen.iter().filter(|s| s.is_part()).collect();
+    assert_eq!(uploads.len() as u64, parts);
+    for p in &uploads {
+        assert!(p.header("x-amz-checksum-crc64nvme").is_some());
+    }
+    let create = seen
+        .iter()
+        .find(|s| s.method == "POST" && s.query.contains("uploads"))
+        .expect("CreateMultipartUpload");
+    assert_eq!(create.header("x-amz-checksum-algorithm"), Some("CRC64NVME"));
+    assert_eq!(create.header("x-amz-checksum-type"), Some("FULL_OBJECT"));
+    assert_eq!(
+        create.header("x-amz-server-side-encryption"),
+        Some("AES256")
+    );
+    let complete = seen.iter().find(|s| s.is_complete()).expect("Complete");
+    assert_eq!(complete.header("if-none-match"), Some("*"));
+    assert_eq!(
+        complete.header("x-amz-checksum-crc64nvme"),
+        Some(crc64_base64(&expected).as_str())
+    );
+    assert_eq!(server.pending_uploads(), Vec::<String>::new());
+    assert!(
+        support::files_under(&w.path("logs/.pending-uploads")).is_empty(),
+        "the journal is emptied"
+    );
+}
+
+#[test]
+fn an_invalid_file_leaves_no_object_and_no_upload() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    // Small: refused before anything is sent.
+    let small = energy_csv(50, true);
+    w.write("small.csv", &small);
+    let r = run(&mut watt_s3(&w, &server, &["small.csv"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(server.faults.seen().iter().all(|s| s.method != "PUT"));
+    assert!(
+        r.stderr
+            .contains("small.csv:\ninvalid: 1 finding in 50 data rows"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("below minimum 0"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("invalid data (1 findings): nothing was written"),
+        "{}",
+        r.stderr
+    );
+
+    // Large: parts were sent while reading, then the upload is aborted.
+    let big = energy_csv(110_000, true);
+    w.write("big.csv", &big);
+    let w2 = Workdir::new();
+    std::fs::write(w2.path("big.csv"), &big).unwrap();
+    let r = run(&mut watt_s3(&w2, &server, &["big.csv", "--part-size", "5"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let seen = server.faults.seen();
+    assert!(
+        seen.iter().any(|s| s.is_part()),
+        "parts went out before the end was read"
+    );
+    assert!(
+        seen.iter()
+            .any(|s| s.method == "DELETE" && s.query.contains("uploadId=")),
+        "aborted"
+    );
+    assert!(!seen.iter().any(|s| s.is_complete()));
+    assert_eq!(
+        server.keys(),
+        Vec::<String>::new(),
+        "no object, no manifest"
+    );
+    assert_eq!(
+        server.pending_uploads(),
+        Vec::<String>::new(),
+        "no orphan parts"
+    );
+    assert!(support::files_under(&w2.path("logs/.pending-uploads")).is_empty());
+    let events = log_events(&w2);
+    assert!(stages(&events).contains(&"abort".to_owned()), "{events:?}");
+}
+
+#[test]
+fn an_existing_object_is_never_overwritten() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .rival_writer
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    // Single PUT: the rival's object was there first.
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("already exists: watt never overwrites an object"),
+        "{}",
+        r.stderr
+    );
+    let keys = server.keys();
+    assert_eq!(keys.len(), 1, "no manifest for a refused object: {keys:?}");
+    assert_eq!(server.object(&keys[0]).unwrap(), b"rival object\n");
+
+    // Multipart: the rival appears before the Complete; the upload is aborted.
+    let w2 = Workdir::new();
+    std::fs::write(w2.path("big.csv"), energy_csv(80_000, false)).unwrap();
+    let r = run(&mut watt_s3(&w2, &server, &["big.csv", "--part-size", "5"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    let big_keys: Vec<String> = server
+        .keys()
+        .into_iter()
+        .filter(|k| k.contains("/big_"))
+        .collect();
+    assert_eq!(big_keys.len(), 1);
+    assert_eq!(server.object(&big_keys[0]).unwrap(), b"rival object\n");
+    assert_eq!(server.pending_uploads(), Vec::<String>::new());
+}
+
+#[test]
+fn a_damaged_body_is_rejected_by_its_checksum() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .corrupt_puts
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the store rejected the checksum") && r.stderr.contains("BadDigest"),
+        "{}",
+        r.stderr
+    );
+    // No manifest vouches for anything. (s3s-fs 0.14.1 stores the body before comparing
+    // checksums, so it keeps the damaged copy it refused; AWS S3 and SeaweedFS keep
+    // nothing, see scripts/e2e-seaweedfs.sh.)
+    let keys = server.keys();
+    assert!(
+        keys.iter().all(|k| !k.ends_with(".manifest.json")),
+        "{keys:?}"
+    );
+    for k in &keys {
+        let expected = minimised(&std::fs::read(sample()).unwrap());
+        assert_ne!(
+            server.object(k).unwrap(),
+            expected,
+            "only a damaged copy, refused"
+        );
+    }
+    assert!(log_events(&w).iter().any(|e| e["status"] == "failed"));
+}
+
+#[test]
+fn transient_503s_are_retried() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .unavailable
+        .store(2, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(server.keys().len(), 2);
+    let puts = server.faults.seen().iter().filter(|s| s.is_put()).count();
+    assert_eq!(
+        puts, 4,
+        "the object PUT answered 503 twice, then the object and the manifest"
+    );
+}
+
+#[test]
+fn a_server_dying_mid_upload_leaves_nothing_and_the_next_run_cleans_up() {
+    let w = Workdir::new();
+    let input = energy_csv(110_000, false);
+    w.write("big.csv", &input);
+    let mut server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .die_after_parts
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &["big.csv", "--part-size", "5", "--max-attempts", "2"],
+    ));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the upload could not be aborted"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("the next run will abort it"),
+        "{}",
+        r.stderr
+    );
+    server.stop();
+    assert_eq!(server.keys(), Vec::<String>::new(), "no object");
+    assert!(
+        !server.pending_uploads().is_empty(),
+        "the dead server kept the first part"
+    );
+    let journal = support::files_under(&w.path("logs/.pending-uploads"));
+    assert_eq!(journal.len(), 1, "{journal:?}");
+    let entry: Value = serde_json::from_slice(&std::fs::read(&journal[0]).unwrap()).unwrap();
+    assert_eq!(entry["bucket"], "lake");
+
+    // The server comes back (same data, new port); the next run aborts the leftover upload
+    // and ingests the file.
+    let server = S3Server::start(&w.path("store"));
+    let r = run(&mut watt_s3(&w, &server, &["big.csv", "--part-size", "5"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: aborted an unfinished upload left by run"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        server.pending_uploads(),
+        Vec::<String>::new(),
+        "no orphan parts"
+    );
+    assert!(support::files_under(&w.path("logs/.pending-uploads")).is_empty());
+    let keys = server.keys();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(server.object(&keys[0]).unwrap(), minimised(&input));
+}
+
+#[test]
+fn settings_come_from_flags_then_environment_then_dotenv() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    std::fs::create_dir_all(w.path("store/other")).unwrap();
+    w.write(
+        ".env",
+        format!(
+            "DATA_LAKE_BUCKET=other\nDATA_LAKE_PREFIX=dotenv/prefix\nAWS_ENDPOINT_URL={}\nWATT_PSEUDONYM_KEY={KEY}\nAWS_ACCESS_KEY_ID={ACCESS_KEY}\nAWS_SECRET_ACCESS_KEY={SECRET_KEY}\n",
+            server.endpoint
+        ),
+    );
+    // .env alone: bucket, prefix, endpoint, credentials and key all from it.
+    let r = run(&mut watt(&w, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let other = support::files_under(&w.path("store/other"));
+    let other: Vec<_> = other
+        .iter()
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    assert_eq!(other.len(), 2, "{other:?}");
+    assert!(other[0].to_string_lossy().contains("/other/dotenv/prefix/"));
+    // The environment beats .env; a flag beats both.
+    let r = run(
+        watt(&w, &[sample().to_str().unwrap(), "--prefix", "flag/prefix"])
+            .env("DATA_LAKE_BUCKET", "lake"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let keys = server.keys();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    check_key_layout(&keys[0], "flag/prefix", "sample_energy_consumption");
+    let logs = support::files_under(&w.path("logs"));
+    let text: String = logs
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+        .collect();
+    assert!(
+        text.contains(r#"\"bucket\":{\"from\":\"environment\",\"value\":\"lake\"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"\"prefix\":{\"from\":\"flag\",\"value\":\"flag/prefix\"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"\"credentials\":{\"from\":\".env\",\"value\":\"keys from .env\"}"#),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_a_bucket_files_go_to_the_local_lake() {
+    let w = Workdir::new();
+    let input = std::fs::read(sample()).unwrap();
+    let r = run(watt(&w, &[sample().to_str().unwrap()]).env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files: Vec<String> = support::files_under(&w.path("datalake"))
+        .iter()
+        .map(|p| {
+            p.strip_prefix(w.path("datalake"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let mut files = files;
+    files.sort();
+    check_key_layout(&files[0], "watt-about-it/raw", "sample_energy_consumption");
+    let object = std::fs::read(w.path("datalake").join(&files[0])).unwrap();
+    assert_eq!(object, minimised(&input));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(w.path("datalake").join(&files[1])).unwrap())
+            .unwrap();
+    assert_eq!(manifest["object"]["bucket"], Value::Null);
+    assert_eq!(manifest["object"]["sha256"], sha256_hex(&object));
+    assert_eq!(
+        manifest["verification"]["head"], "matched",
+        "read back and checked"
+    );
+
+    // --lake DIR, a folder of files, several at once; an invalid one sets the exit code.
+    std::fs::create_dir_all(w.path("in")).unwrap();
+    std::fs::copy(sample(), w.path("in/a.csv")).unwrap();
+    std::fs::copy(sample(), w.path("in/b.CSV")).unwrap();
+    w.write("in/notes.txt", "not a csv");
+    w.write("bad.csv", energy_csv(10, true));
+    let r = run(
+        watt(&w, &["in", "bad.csv", "--lake", "lake2", "--jobs", "3"])
+            .env("WATT_PSEUDONYM_KEY", KEY),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let stored: Vec<_> = support::files_under(&w.path("lake2"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    assert_eq!(stored.len(), 2, "{stored:?}");
+    for p in &stored {
+        assert_eq!(std::fs::read(p).unwrap(), minimised(&input));
+    }
+    let table: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("stored ") || l.starts_with("invalid "))
+        .collect();
+    assert_eq!(table.len(), 3, "{}", r.stderr);
+    assert!(table[0].starts_with("stored") && table[0].contains("in/a.csv -> lake2/"));
+    assert!(table[1].starts_with("stored") && table[1].contains("in/b.CSV -> lake2/"));
+    assert!(table[2].starts_with("invalid") && table[2].contains("bad.csv"));
+    assert!(
+        r.stderr.contains("run 0") || r.stderr.contains("3 files to lake2/watt-about-it/raw"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_says_where() {
+    let w = Workdir::new();
+    let server = S3Server::start(&w.path("store"));
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &[sample().to_str().unwrap(), "--dry-run"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("(dry run: nothing is written)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("would write s3://lake/watt-about-it/raw/"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        server.faults.seen().is_empty(),
+        "the store is not contacted"
+    );
+    assert!(!w.path("datalake").exists());
+}
+
+#[test]
+fn refusals_exit_2_before_anything_is_read() {
+    let w = Workdir::new();
+    // No key: there is no default.
+    let r = run(&mut watt(&w, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("a pseudonymisation key is required for field(s) prm, customer_id; watt has no built-in key"), "{}", r.stderr);
+    assert!(r.stderr.contains("WATT_PSEUDONYM_KEY"), "{}", r.stderr);
+    // Plain http to another machine.
+    let r = run(watt(
+        &w,
+        &[
+            sample().to_str().unwrap(),
+            "--bucket",
+            "lake",
+            "--endpoint-url",
+            "http://s3.example.net",
+        ],
+    )
+    .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("refusing the plain-http endpoint http://s3.example.net"),
+        "{}",
+        r.stderr
+    );
+    // No file.
+    let r = run(watt(&w, &[]).env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no file to ingest"), "{}", r.stderr);
+    assert!(!w.path("datalake").exists() && !w.path("logs").exists());
+    // A missing file is reported, others go on.
+    let r = run(watt(&w, &["missing.csv"]).env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("unreadable"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("1 of 1 files could not be read"),
+        "{}",
+        r.stderr
+    );
+}

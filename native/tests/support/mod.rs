@@ -1,0 +1,349 @@
+//! A real S3 server on 127.0.0.1 for the tests, with a fault-injecting front.
+//!
+//! [`S3Server`] runs s3s-fs (an S3 implementation over a folder) with SigV4 authentication
+//! on an ephemeral loopback port, in its own thread and tokio runtime, so the tests can
+//! drive the real `watt` binary against it. Objects are files under
+//! `<root>/<bucket>/<key>`; multipart uploads in progress are `.upload*` files in `<root>`.
+//!
+//! Every request passes through a front ([`Faults`]) that records it and can, on demand:
+//! corrupt one byte of PutObject bodies (the checksum no longer matches), answer 503 to the
+//! next N requests, "die" after N parts (stop listening and drop every connection, as a
+//! crashed server), or let a rival writer create the object just before watt's write
+//! (to see create-only writes refused by the store itself).
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use s3s::Body;
+use s3s::auth::SimpleAuth;
+use s3s::service::{S3Service, S3ServiceBuilder};
+use tokio::sync::Notify;
+
+/// The test key pair the server accepts.
+pub const ACCESS_KEY: &str = "WATTTESTACCESSKEY01";
+pub const SECRET_KEY: &str = "watt-test-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+/// One request as the front saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// An UploadPart request.
+    pub fn is_part(&self) -> bool {
+        self.method == "PUT" && self.query.contains("partNumber=")
+    }
+
+    /// A PutObject request.
+    pub fn is_put(&self) -> bool {
+        self.method == "PUT" && !self.query.contains("uploadId=")
+    }
+
+    /// A CompleteMultipartUpload request.
+    pub fn is_complete(&self) -> bool {
+        self.method == "POST" && self.query.contains("uploadId=")
+    }
+}
+
+/// What the front does to requests.
+#[derive(Debug, Default)]
+pub struct Faults {
+    /// Flip one byte of every PutObject body.
+    pub corrupt_puts: AtomicBool,
+    /// Answer 503 SlowDown to this many requests.
+    pub unavailable: AtomicU32,
+    /// Die when a part beyond this many arrives (0: never).
+    pub die_after_parts: AtomicU32,
+    /// Write a rival object at the key just before watt's PutObject or Complete of a `.csv`.
+    pub rival_writer: AtomicBool,
+    parts: AtomicU32,
+    dead: AtomicBool,
+    seen: Mutex<Vec<Seen>>,
+}
+
+impl Faults {
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().expect("the request log").clone()
+    }
+}
+
+/// An s3s-fs server on 127.0.0.1.
+pub struct S3Server {
+    pub endpoint: String,
+    pub root: PathBuf,
+    pub faults: Arc<Faults>,
+    stop: Arc<Notify>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl S3Server {
+    /// Starts a server storing its data in `root` (kept across restarts), with the bucket
+    /// `lake`.
+    pub fn start(root: &Path) -> S3Server {
+        std::fs::create_dir_all(root.join("lake")).expect("the bucket folder");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let endpoint = format!("http://{}", listener.local_addr().expect("an address"));
+        let fs = s3s_fs::FileSystem::new(root).expect("s3s-fs on the folder");
+        let mut builder = S3ServiceBuilder::new(fs);
+        builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
+        let service = builder.build();
+        let faults = Arc::new(Faults::default());
+        let stop = Arc::new(Notify::new());
+        let thread = {
+            let (faults, stop, root) = (Arc::clone(&faults), Arc::clone(&stop), root.to_owned());
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                runtime.block_on(serve(listener, service, faults, stop, root));
+            })
+        };
+        S3Server {
+            endpoint,
+            root: root.to_owned(),
+            faults,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stops the server: no more connections, open ones dropped.
+    pub fn stop(&mut self) {
+        self.faults.dead.store(true, Ordering::SeqCst);
+        self.stop.notify_one();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// The bytes of an object, if it exists.
+    pub fn object(&self, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.root.join("lake").join(key)).ok()
+    }
+
+    /// Keys of the objects in the bucket, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        let bucket = self.root.join("lake");
+        let mut keys: Vec<String> = files_under(&bucket)
+            .into_iter()
+            .filter_map(|p| {
+                let rel = p.strip_prefix(&bucket).ok()?.to_string_lossy().into_owned();
+                // s3s-fs keeps metadata in hidden files beside the objects.
+                (!rel.split('/').any(|s| s.starts_with('.'))).then_some(rel)
+            })
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// Traces of multipart uploads in progress (upload registrations and parts).
+    pub fn pending_uploads(&self) -> Vec<String> {
+        let mut found: Vec<String> = files_under(&self.root)
+            .into_iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .filter(|p| p.contains(".upload"))
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Every file under a folder.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in read.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    service: S3Service,
+    faults: Arc<Faults>,
+    stop: Arc<Notify>,
+    root: PathBuf,
+) {
+    let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+    let mut connections = tokio::task::JoinSet::new();
+    let died = Arc::new(Notify::new());
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = stop.notified() => break,
+            () = died.notified() => break,
+        };
+        let Ok((socket, _)) = accepted else { continue };
+        let (service, faults, root, died) = (
+            service.clone(),
+            Arc::clone(&faults),
+            root.clone(),
+            Arc::clone(&died),
+        );
+        connections.spawn(async move {
+            let handler = hyper::service::service_fn(move |req| {
+                front(
+                    req,
+                    service.clone(),
+                    Arc::clone(&faults),
+                    root.clone(),
+                    Arc::clone(&died),
+                )
+            });
+            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(socket), handler)
+                .await;
+        });
+    }
+    drop(listener);
+    connections.abort_all();
+    while connections.join_next().await.is_some() {}
+}
+
+type Reply = Result<Response<Body>, Box<dyn std::error::Error + Send + Sync>>;
+
+fn status(code: StatusCode, body: &'static str) -> Response<Body> {
+    let mut r = Response::new(Body::from(body.to_owned()));
+    *r.status_mut() = code;
+    r
+}
+
+async fn front(
+    req: Request<Incoming>,
+    service: S3Service,
+    faults: Arc<Faults>,
+    root: PathBuf,
+    died: Arc<Notify>,
+) -> Reply {
+    let seen = Seen {
+        method: req.method().to_string(),
+        path: req.uri().path().to_owned(),
+        query: req.uri().query().unwrap_or_default().to_owned(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+    };
+    faults
+        .seen
+        .lock()
+        .expect("the request log")
+        .push(seen.clone());
+    if faults.dead.load(Ordering::SeqCst) {
+        return Err("the server is down".into());
+    }
+    if seen.is_part() {
+        let n = faults.parts.fetch_add(1, Ordering::SeqCst) + 1;
+        let limit = faults.die_after_parts.load(Ordering::SeqCst);
+        if limit > 0 && n > limit {
+            faults.dead.store(true, Ordering::SeqCst);
+            died.notify_one();
+            return Err("the server died".into());
+        }
+    }
+    if faults
+        .unavailable
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+    {
+        return Ok(status(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "<Error><Code>SlowDown</Code><Message>injected</Message></Error>",
+        ));
+    }
+    let rival = faults.rival_writer.load(Ordering::SeqCst)
+        && (seen.is_put() || seen.is_complete())
+        && seen.path.ends_with(".csv");
+    if rival {
+        // path is /lake/<key>
+        let path = root.join(seen.path.trim_start_matches('/'));
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::write(&path, b"rival object\n");
+    }
+    let (parts, body) = req.into_parts();
+    let body = if seen.is_put() && faults.corrupt_puts.load(Ordering::SeqCst) {
+        let mut bytes = body.collect().await?.to_bytes().to_vec();
+        let middle = bytes.len() / 2;
+        if let Some(b) = bytes.get_mut(middle) {
+            *b ^= 0x01;
+        }
+        Body::from(bytes)
+    } else {
+        Body::from(body)
+    };
+    match service.call(Request::from_parts(parts, body)).await {
+        Ok(resp) => Ok(resp),
+        Err(e) => Err(format!("{e:?}").into()),
+    }
+}
+
+/// Makes an energy CSV of `rows` valid rows (unique meter and hour), the last one broken
+/// when `broken_last` (a negative kWh).
+pub fn energy_csv(rows: usize, broken_last: bool) -> Vec<u8> {
+    let mut out = String::from(
+        "prm,customer_id,full_name,email,phone,address,postcode,city,timestamp,kwh,contract_type,comment\n",
+    );
+    let meters = 2000;
+    for i in 0..rows {
+        let meter = i % meters;
+        let hour = i / meters;
+        let (day, h) = (1 + hour / 24, hour % 24);
+        let kwh = if broken_last && i + 1 == rows {
+            "-1".to_owned()
+        } else {
+            format!("{}.{:03}", i % 4, i % 997)
+        };
+        out.push_str(&format!(
+            "{:014},C{:07},Client {meter},client{meter}@example.com,06 12 34 {:02} {:02},{meter} rue de la Paix,{:05},Paris,2024-01-{day:02}T{h:02}:00:00Z,{kwh},BASE,RAS\n",
+            10_000_000_000_000u64 + meter as u64,
+            1_000_000 + meter,
+            meter % 100,
+            (meter / 100) % 100,
+            75001 + (meter % 20),
+        ));
+    }
+    out.into_bytes()
+}
