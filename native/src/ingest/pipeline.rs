@@ -172,6 +172,12 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Bytes for the checksum thread.
+enum HashInput {
+    Source(Vec<u8>),
+    Output(Vec<u8>),
+}
+
 /// Reads, minimises and cuts one file into parts (runs on its own thread).
 fn read_and_minimise(
     path: PathBuf,
@@ -188,8 +194,21 @@ fn read_and_minimise(
             return;
         }
     };
-    let mut source_sha = Sha256::new();
-    let mut out_sums = Hashing::default();
+    // SHA-256 is the slowest thing done to every byte after minimisation itself: the
+    // checksums of the source and of the output are computed on a thread of their own, so
+    // the reader's core only reads and minimises.
+    let (hashes, hashed) = std::sync::mpsc::sync_channel::<HashInput>(8);
+    let hasher = std::thread::spawn(move || {
+        let mut source_sha = Sha256::new();
+        let mut out_sums = Hashing::default();
+        for input in hashed {
+            match input {
+                HashInput::Source(b) => source_sha.update(&b),
+                HashInput::Output(b) => out_sums.update(&b),
+            }
+        }
+        (<[u8; 32]>::from(source_sha.finalize()), out_sums.finish())
+    });
     let capacity = part_size + 2 * READ_CHUNK;
     let mut buf: Vec<u8> = Vec::with_capacity(capacity);
     let mut number = 1u32;
@@ -218,14 +237,17 @@ fn read_and_minimise(
                 return;
             }
         };
-        source_sha.update(&chunk[..n]);
+        // The hasher only stops when this thread drops the sender: sends cannot fail.
+        let _ = hashes.send(HashInput::Source(chunk[..n].to_vec()));
         let out = minimiser.push(&chunk[..n]);
         // A full part is sent only once more output follows, so the last part is never
         // empty.
         if buf.len() >= part_size && !out.is_empty() && !flush(&mut buf, &mut number, &mut offset) {
             return;
         }
-        out_sums.update(out);
+        if !out.is_empty() {
+            let _ = hashes.send(HashInput::Output(out.to_vec()));
+        }
         buf.extend_from_slice(out);
         if let Some(p) = &progress {
             p.inc(n as u64);
@@ -237,8 +259,15 @@ fn read_and_minimise(
     {
         return;
     }
-    out_sums.update(&done.tail);
+    let _ = hashes.send(HashInput::Output(done.tail.clone()));
     buf.extend_from_slice(&done.tail);
+    drop(hashes);
+    let Ok((source_sha256, sums)) = hasher.join() else {
+        let _ = tx.blocking_send(Msg::Unreadable(io::Error::other(
+            "the checksum thread failed",
+        )));
+        return;
+    };
     let _ = tx.blocking_send(Msg::End(Box::new(End {
         last: RawPart {
             number,
@@ -246,8 +275,8 @@ fn read_and_minimise(
             bytes: Bytes::from(buf),
         },
         report: done.report,
-        sums: out_sums.finish(),
-        source_sha256: source_sha.finalize().into(),
+        sums,
+        source_sha256,
         source_bytes,
     })));
 }
