@@ -30,4 +30,6 @@ pub mod energy;
 pub mod france;
 pub mod measure;
 pub mod output;
+pub mod pii_corpus;
+pub mod pii_score;
 pub mod prng;

@@ -146,7 +146,9 @@ pub fn detect(text: &str, kinds: KindSet, out: &mut Vec<PiiMatch>) {
         let candidate = (c.is_ascii_digit() || c == b'+' || c.is_ascii_uppercase() || c == b'm')
             && at_boundary(text, i);
         if candidate {
-            if let Some(m) = detect_at(text, i, kinds) {
+            if let Some(m) =
+                detect_at(text, i, kinds).and_then(|m| outside_emails(text, m, emails, out))
+            {
                 out.push(m);
                 i = m.end;
                 continue;
@@ -158,6 +160,11 @@ pub fn detect(text: &str, kinds: KindSet, out: &mut Vec<PiiMatch>) {
                 }
                 continue;
             }
+            if let Some(end) = iban_extent(b, i) {
+                // An IBAN-shaped token whose check fails: its groups are not numbers.
+                i = end;
+                continue;
+            }
         }
         i += 1;
         while i < b.len() && !text.is_char_boundary(i) {
@@ -165,6 +172,27 @@ pub fn detect(text: &str, kinds: KindSet, out: &mut Vec<PiiMatch>) {
         }
     }
     out.sort_by_key(|m| m.start);
+}
+
+/// A match found after the emails, cut short where an email starts inside it, or `None`
+/// when an email covers its start. A name after a title can run into an email
+/// (`M. Jean Dupont@example.fr`): the email keeps its span, the name keeps what comes
+/// before it (`Jean`), and matches never overlap — the redactor relies on it.
+fn outside_emails(text: &str, m: PiiMatch, emails: usize, out: &[PiiMatch]) -> Option<PiiMatch> {
+    let mut end = m.end;
+    for e in &out[..emails] {
+        if e.start <= m.start && m.start < e.end {
+            return None;
+        }
+        if m.start < e.start && e.start < end {
+            end = e.start;
+        }
+    }
+    let trimmed = text[m.start..end].trim_end_matches(|c: char| !c.is_alphanumeric());
+    (!trimmed.is_empty()).then_some(PiiMatch {
+        end: m.start + trimmed.len(),
+        ..m
+    })
 }
 
 fn emails_cover(emails: &[PiiMatch], i: usize) -> Option<usize> {
@@ -219,11 +247,24 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
         };
     }
     if c == b'+' || b[i..].starts_with(b"0033") {
-        return international_phone_at(b, i).and_then(|end| found(PiiKind::Phone, end));
+        let phone = international_phone_at(b, i).and_then(|end| found(PiiKind::Phone, end));
+        // `+` starts nothing else; `0033` may start a meter id or another number.
+        if phone.is_some() || c == b'+' {
+            return phone;
+        }
     }
-    if let Some(end) = nir_at(b, i) {
-        if let Some(m) = found(PiiKind::Nir, end) {
-            return Some(m);
+    // An Amex number (15 digits, 34 or 37, Luhn) can also hold a NIR key, one time in 97:
+    // a card is likelier than a NIR of sex digit 3.
+    let amex = b.get(i..i + 15).is_some_and(|d| {
+        d.iter().all(u8::is_ascii_digit)
+            && (d.starts_with(b"34") || d.starts_with(b"37"))
+            && luhn_valid(d)
+    }) && b.get(i + 15).is_none_or(|c| !c.is_ascii_digit());
+    if !amex {
+        if let Some(end) = nir_at(b, i) {
+            if let Some(m) = found(PiiKind::Nir, end) {
+                return Some(m);
+            }
         }
     }
     let number = DigitRun::read(b, i)?;
@@ -231,12 +272,21 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
     let n = d.len();
     let groups = number.groups();
     let siret_shape = n == 14 && siret_valid(d) && (groups == [14] || groups == [3, 3, 3, 5]);
-    if siret_shape && context_before(text, i, &["siret"]) {
+    // Of "siret" and a meter word, the one nearer the number says what it is.
+    let siret_word = last_word_before(text, i, &["siret"]);
+    let meter_word = last_word_before(text, i, PRM_WORDS);
+    let siret_nearer = siret_word.is_some() && siret_word >= meter_word;
+    if siret_shape && siret_nearer {
         if let Some(m) = found(PiiKind::Siret, number.end) {
             return Some(m);
         }
     }
-    if n == 14 && kinds.contains(PiiKind::Prm) && prm_context(text, i) {
+    if n == 14
+        && groups == [14]
+        && kinds.contains(PiiKind::Prm)
+        && meter_word.is_some()
+        && !siret_nearer
+    {
         if let Some(m) = found(PiiKind::Prm, number.end) {
             return Some(m);
         }
@@ -246,8 +296,7 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
             return Some(m);
         }
     }
-    if (13..=19).contains(&n)
-        && card_prefix(d)
+    if card_brand_length(d)
         && luhn_valid(d)
         && (groups.len() == 1
             || groups[..groups.len() - 1].iter().all(|g| *g == 4)
@@ -447,17 +496,49 @@ fn iban_at(b: &[u8], i: usize) -> Option<usize> {
         .map(|(_, end)| *end)
 }
 
-/// Visa, Mastercard, American Express, Discover, CB co-badged cards.
-fn card_prefix(d: &[u8]) -> bool {
-    let two = u32::from(d[0] - b'0') * 10 + u32::from(d[1] - b'0');
-    let four: u32 = d[..4].iter().fold(0, |v, c| v * 10 + u32::from(c - b'0'));
-    d[0] == b'4'
-        || (51..=55).contains(&two)
-        || (2221..=2720).contains(&four)
-        || two == 34
-        || two == 37
-        || four == 6011
-        || two == 65
+/// The end of an IBAN-shaped token at `i` (country, check digits, 11 to 30 more letters
+/// and digits, in groups of 4 or not), whether its check holds or not.
+fn iban_extent(b: &[u8], i: usize) -> Option<usize> {
+    let head = b.get(i..i + 4)?;
+    if !(head[..2].iter().all(u8::is_ascii_uppercase) && head[2..].iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
+    let (mut p, mut n) = (i, 0);
+    while p < b.len() && n < 34 {
+        let c = b[p];
+        if c.is_ascii_digit() || c.is_ascii_uppercase() {
+            n += 1;
+            p += 1;
+        } else if c == b' '
+            && b.get(p + 1)
+                .is_some_and(|d| d.is_ascii_digit() || d.is_ascii_uppercase())
+            && n % 4 == 0
+        {
+            p += 1;
+        } else {
+            break;
+        }
+    }
+    (n >= 15).then_some(p)
+}
+
+/// Visa (13, 16 or 19 digits), Mastercard (16), American Express (15), Discover (16-19);
+/// CB cards are co-badged Visa or Mastercard.
+fn card_brand_length(d: &[u8]) -> bool {
+    let n = d.len();
+    if !(13..=19).contains(&n) {
+        return false;
+    }
+    let prefix = |k: usize| {
+        d[..k]
+            .iter()
+            .fold(0u32, |v, c| v * 10 + u32::from(c - b'0'))
+    };
+    let (two, three, four) = (prefix(2), prefix(3), prefix(4));
+    (d[0] == b'4' && matches!(n, 13 | 16 | 19))
+        || (((51..=55).contains(&two) || (2221..=2720).contains(&four)) && n == 16)
+        || ((two == 34 || two == 37) && n == 15)
+        || ((four == 6011 || two == 65 || (644..=649).contains(&three)) && n >= 16)
 }
 
 /// `d.d.d.d`, each part 0-255.
@@ -505,16 +586,23 @@ const PRM_WORDS: &[&str] = &[
 const SIREN_WORDS: &[&str] = &["siren", "rcs", "société", "entreprise", "sarl", "sas"];
 
 fn context_before(text: &str, i: usize, words: &[&str]) -> bool {
+    last_word_before(text, i, words).is_some()
+}
+
+/// Where the last of `words` starts in the 40 bytes before `i`, within the same clause (a
+/// word before `. `, `;`, a line break or ` - ` speaks of something else).
+fn last_word_before(text: &str, i: usize, words: &[&str]) -> Option<usize> {
     let mut from = i.saturating_sub(40);
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let window = text[from..i].to_lowercase();
-    words.iter().any(|w| window.contains(w))
-}
-
-fn prm_context(text: &str, i: usize) -> bool {
-    context_before(text, i, PRM_WORDS)
+    let mut window = text[from..i].to_lowercase();
+    for sep in [". ", ";", "\n", " - "] {
+        if let Some(k) = window.rfind(sep) {
+            window.drain(..k + sep.len());
+        }
+    }
+    words.iter().filter_map(|w| window.rfind(w)).max()
 }
 
 fn siren_context(text: &str, i: usize) -> bool {
@@ -539,7 +627,8 @@ const TITLES: &[&str] = &[
     "Dr",
     "Me",
 ];
-const PARTICLES: &[&str] = &["de", "du", "des", "le", "la", "d'"];
+/// Longest first: `des Forges` is not `de` followed by `s Forges`.
+const PARTICLES: &[&str] = &["des", "de", "du", "le", "la", "d'"];
 
 /// A name after a civility title: `Mme Durand`, `M. Jean-Pierre Le Gall`. The match is the
 /// name only; the title stays (it is not personal and keeps the text readable).
@@ -565,8 +654,10 @@ fn name_at(text: &str, i: usize) -> Option<PiiMatch> {
             None => {
                 let particle = PARTICLES.iter().find(|w| text[p..].starts_with(**w));
                 match particle {
+                    // A particle joins a name (`Anne de Villepin`) or starts one
+                    // (`Mlle du Pont`) when a capitalised word follows it.
                     Some(w)
-                        if end.is_some()
+                        if (w.ends_with('\'') || text[p + w.len()..].starts_with(' '))
                             && capitalised_word(
                                 text,
                                 p + w.len() + usize::from(!w.ends_with('\'')),
@@ -619,6 +710,10 @@ fn capitalised_word(text: &str, p: usize) -> Option<usize> {
     }
     let word = &text[p..end];
     let trimmed = word.trim_end_matches(['-', '\'']);
+    // "Madame Monsieur": a title is not a name.
+    if TITLES.contains(&trimmed) {
+        return None;
+    }
     // "RAS", "PDL", "EDF": all-capital short words are acronyms, not names.
     let acronym = trimmed.chars().all(|c| !c.is_lowercase()) && trimmed.chars().count() <= 4;
     (letters >= 2 && !acronym).then_some(p + trimmed.len())
@@ -835,7 +930,14 @@ mod tests {
             found("vu M. Jean-Pierre Le Gall"),
             [(PiiKind::Name, "Jean-Pierre Le Gall".to_owned())]
         );
-        assert_eq!(found("Monsieur de Villepin"), []);
+        assert_eq!(
+            found("Monsieur de Villepin"),
+            [(PiiKind::Name, "de Villepin".to_owned())]
+        );
+        assert_eq!(
+            found("Mlle du Pont est là"),
+            [(PiiKind::Name, "du Pont".to_owned())]
+        );
         assert_eq!(
             found("Madame Anne de Villepin."),
             [(PiiKind::Name, "Anne de Villepin".to_owned())]
@@ -856,6 +958,36 @@ mod tests {
             "Accès difficile, chien méchant",
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    /// Found by `cargo fuzz run pii` (fuzz/regressions/pii/name-runs-into-email): a name
+    /// after a title overlapped the email it starts, and the redactor sliced the text
+    /// backwards (a panic in `watt minimise` on a comment such as "M. Pt@a.rl").
+    #[test]
+    fn a_name_running_into_an_email_does_not_overlap_it() {
+        assert_eq!(
+            found("M. Pt@a.rl"),
+            [(PiiKind::Email, "Pt@a.rl".to_owned())]
+        );
+        assert_eq!(
+            found("voir M. Jean Dupont@example.fr demain"),
+            [
+                (PiiKind::Name, "Jean".to_owned()),
+                (PiiKind::Email, "Dupont@example.fr".to_owned())
+            ]
+        );
+        for text in [
+            "M. Pt@a.rl",
+            "Mme Durand.j@orange.fr",
+            "M. Jean Dupont@example.fr",
+        ] {
+            let mut out = Vec::new();
+            detect(text, KindSet::ALL, &mut out);
+            assert!(
+                out.windows(2).all(|w| w[0].end <= w[1].start),
+                "{text}: {out:?}"
+            );
         }
     }
 
