@@ -1,0 +1,167 @@
+//! TypeScript declarations of what crosses the boundary: the [`watt_core::Options`] the
+//! constructors take, the [`watt_core::Report`] that `finish()` returns, and the errors
+//! thrown. They mirror the core's serde shapes (camelCase keys, kebab-case codes) field for
+//! field; `web/tests/types.test.mjs` type-checks real reports of every kind against them
+//! with `tsc --strict`, so a field added to the core without a declaration here fails CI.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Error codes of findings, as Frictionless names them. */
+export type ErrorCode =
+  | "blank-label" | "duplicate-label" | "missing-label" | "extra-label" | "incorrect-label"
+  | "blank-row" | "extra-cell" | "missing-cell" | "type-error" | "constraint-error"
+  | "unique-error" | "primary-key" | "encoding-error" | "source-error";
+
+/** GDPR category of a field. */
+export type Category =
+  | "direct-identifier" | "quasi-identifier" | "sensitive" | "personal" | "free-text"
+  | "non-personal";
+
+/** Kinds of personal items the detectors find in text. */
+export type PiiKind =
+  | "email" | "phone" | "nir" | "iban" | "siret" | "siren" | "card" | "prm" | "ipv4" | "name";
+
+/** Encodings watt reads. */
+export type EncodingName = "utf-8" | "windows-1252" | "iso-8859-15";
+
+/** What the user says about the dialect; absent or null means "detect it". */
+export interface DialectOptions {
+  delimiter?: string | null;
+  quoteChar?: string | null;
+  header?: boolean | null;
+  decimalChar?: string | null;
+}
+
+/** Settings of a run; every key is optional (defaults: utf-8, 1000 findings, no values). */
+export interface Options {
+  dialect?: DialectOptions;
+  encoding?: EncodingName;
+  maxFindings?: number;
+  showValues?: boolean;
+  maxRecordBytes?: number;
+}
+
+export interface Dialect {
+  delimiter: string;
+  quoteChar: string;
+  doubleQuote: boolean;
+  header: boolean;
+  lineTerminator: string;
+  decimalChar: string;
+  /** Which of the above were detected rather than given. */
+  detected: string[];
+}
+
+export interface EncodingInfo {
+  name: string;
+  bom: boolean;
+  /** When bytes were invalid in `name`: the encoding the file is probably in. */
+  probable?: string;
+}
+
+export interface Stats {
+  rows: number;
+  bytes: number;
+  columns: number;
+}
+
+export interface Finding {
+  code: ErrorCode;
+  /** Frictionless row number: the header is row 1. */
+  rowNumber: number | null;
+  fieldName?: string;
+  fieldNumber?: number;
+  byte: number;
+  /** What is wrong, never the value. */
+  message: string;
+  /** The cell's value, only with `showValues`. */
+  cell?: string;
+}
+
+export interface FieldSummary {
+  name: string;
+  category: Category | null;
+  action: string;
+  cellsChanged: number;
+  cellsSuppressed: number;
+  piiFound: Partial<Record<PiiKind, number>>;
+  rowIdentifiersRedacted: number;
+}
+
+export interface KAnonymityReport {
+  quasiIdentifiers: string[];
+  subjectField: string | null;
+  k: number;
+  groups: number;
+  threshold: number;
+  groupsBelowThreshold: number;
+  passes: boolean;
+}
+
+export interface MinimisationReport {
+  /** Fingerprint of the key, never the key. */
+  keyId: string | null;
+  rowsOut: number;
+  columnsOut: string[];
+  fields: FieldSummary[];
+  kAnonymity: KAnonymityReport | null;
+  warnings: string[];
+}
+
+export interface ScannedField {
+  name: string;
+  column: number | null;
+  declared: Category | null;
+  cellsScanned: number;
+  cellsWithPii: number;
+  pii: Partial<Record<PiiKind, number>>;
+}
+
+export interface ScanReport {
+  personalDataFound: boolean;
+  fields: ScannedField[];
+}
+
+/** The report: `JSON.stringify(report, null, 2)` is the CLI's `--format json` output. */
+export interface Report {
+  watt: string;
+  valid: boolean;
+  dialect: Dialect;
+  encoding: EncodingInfo;
+  stats: Stats;
+  errorCounts: Record<ErrorCode, number>;
+  findingsTotal: number;
+  findings: Finding[];
+  truncated: boolean;
+  notes: string[];
+  minimisation?: MinimisationReport;
+  scan?: ScanReport;
+}
+
+/** The end of a minimisation. */
+export interface Minimised {
+  /** The last output bytes. */
+  tail: Uint8Array;
+  report: Report;
+}
+
+/** Codes of the errors the constructors and `finish()` throw. */
+export type WattErrorCode =
+  | "schema-error" | "options-error" | "undecided" | "key-required" | "key-too-short"
+  | "key-weak" | "minimise-error" | "report-error";
+
+/** What the constructors and `finish()` throw. */
+export interface WattError extends Error {
+  code: WattErrorCode;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An [`Options`](watt_core::Options) object as JavaScript passes it.
+    #[wasm_bindgen(typescript_type = "Options")]
+    #[derive(Debug)]
+    pub type JsOptions;
+}
