@@ -90,6 +90,9 @@ async function run(msg) {
       if (now - lastPost >= PROGRESS_EVERY_MS) {
         lastPost = now;
         self.postMessage({ type: 'progress', id, bytes: engine.bytesRead() });
+        // Chunks read ahead resolve as microtasks, which never let a message in: yield
+        // to the event loop now and then, so a 'cancel' is seen while the file is read.
+        await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
   } catch (err) {

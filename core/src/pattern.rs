@@ -3,11 +3,17 @@
 //! Most patterns in real schemas are fixed-length sequences of character classes: a meter
 //! id `[0-9]{14}`, a customer number `C[0-9]{7}`, a postcode `[0-9]{5}`. Those are compiled
 //! (from `regex-syntax`'s parse, not by hand) to one byte set per position and checked in a
-//! single pass. Every other pattern goes through a lazy DFA with a cache owned by the caller,
-//! which walks the bytes without the general engine's per-call setup; the `regex` crate is
-//! the fallback should the DFA give up on an input.
+//! single pass. Every other pattern goes through the lazy DFA of `regex-automata` (the
+//! engine under the `regex` crate) with a cache owned by the caller, which walks the bytes
+//! without the general engine's per-call setup; its PikeVM answers should the DFA give up.
+//! Using these two engines directly keeps the others out of the WebAssembly build.
+//!
+//! Unicode support covers Perl classes and case folding (`\d`, `\w`, `(?i)`); patterns
+//! that need scripts or general categories (`\p{Greek}`) are refused when the schema loads.
 
-use regex::Regex;
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
+use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// A compiled `pattern`, anchored at both ends as Table Schema requires.
@@ -15,56 +21,54 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 pub struct Pattern {
     /// The pattern as the schema wrote it.
     pub source: String,
-    regex: Regex,
     fixed: Option<Vec<ByteSet>>,
-    dense: Option<regex_automata::dfa::dense::DFA<Vec<u32>>>,
-    dfa: Option<regex_automata::hybrid::dfa::DFA>,
+    dfa: Option<DFA>,
+    vm: PikeVM,
 }
 
 /// Scratch memory for matching one [`Pattern`] many times.
 #[derive(Debug, Clone, Default)]
-pub struct PatternCache(Option<regex_automata::hybrid::dfa::Cache>);
+pub struct PatternCache {
+    dfa: Option<DfaCache>,
+    vm: Option<VmCache>,
+}
 
 impl Pattern {
     /// Compiles a pattern; the error says why it is not a valid regular expression.
     pub fn new(source: &str) -> Result<Pattern, String> {
+        // Refused here rather than by the build's features, so that every build (the
+        // browser's and the CLI's) accepts exactly the same patterns.
+        let ast = regex_syntax::ast::parse::Parser::new()
+            .parse(source)
+            .map_err(|e| e.to_string())?;
+        if uses_unicode_properties(&ast) {
+            return Err(
+                "Unicode property classes (\\p{..}) are not supported: use a bracketed class such as [A-Za-zÀ-ÿ]".into(),
+            );
+        }
         let anchored = format!("^(?:{source})$");
-        let regex = Regex::new(&anchored).map_err(|e| e.to_string())?;
+        let vm = PikeVM::new(&anchored).map_err(|e| e.to_string())?;
         let fixed = regex_syntax::parse(source)
             .ok()
             .and_then(|hir| fixed_sets(&hir));
-        let dense = match fixed {
+        let dfa = match fixed {
             Some(_) => None,
-            None => regex_automata::dfa::dense::Builder::new()
-                .configure(
-                    regex_automata::dfa::dense::Config::new()
-                        .start_kind(regex_automata::dfa::StartKind::Anchored)
-                        .dfa_size_limit(Some(1 << 20))
-                        .determinize_size_limit(Some(1 << 20)),
-                )
-                .build(&anchored)
-                .ok(),
-        };
-        let dfa = match (&fixed, &dense) {
-            (None, None) => regex_automata::hybrid::dfa::DFA::new(&anchored).ok(),
-            _ => None,
+            None => DFA::new(&anchored).ok(),
         };
         Ok(Pattern {
             source: source.to_owned(),
-            regex,
             fixed,
-            dense,
             dfa,
+            vm,
         })
     }
 
     /// A cache for [`Pattern::is_match_cached`].
     pub fn cache(&self) -> PatternCache {
-        PatternCache(
-            self.dfa
-                .as_ref()
-                .map(regex_automata::hybrid::dfa::DFA::create_cache),
-        )
+        PatternCache {
+            dfa: self.dfa.as_ref().map(DFA::create_cache),
+            vm: None,
+        }
     }
 
     /// Whether the whole of `text` matches.
@@ -75,32 +79,50 @@ impl Pattern {
     /// assert!(!p.is_match("C12345678"));
     /// ```
     pub fn is_match(&self, text: &str) -> bool {
-        match &self.fixed {
-            Some(sets) => fixed_match(sets, text.as_bytes()),
-            None => self.regex.is_match(text),
-        }
+        self.is_match_cached(&mut self.cache(), text)
     }
 
     /// Whether the whole of `text` matches, reusing `cache` (made by [`Pattern::cache`]).
     pub fn is_match_cached(&self, cache: &mut PatternCache, text: &str) -> bool {
-        use regex_automata::{Anchored, Input};
         if let Some(sets) = &self.fixed {
             return fixed_match(sets, text.as_bytes());
         }
-        if let Some(dense) = &self.dense {
-            use regex_automata::dfa::Automaton;
-            let input = Input::new(text).anchored(Anchored::Yes);
-            if let Ok(found) = dense.try_search_fwd(&input) {
+        let input = Input::new(text).anchored(Anchored::Yes);
+        if let (Some(dfa), Some(dfa_cache)) = (&self.dfa, cache.dfa.as_mut()) {
+            if let Ok(found) = dfa.try_search_fwd(dfa_cache, &input) {
                 return found.is_some_and(|m| m.offset() == text.len());
             }
         }
-        if let (Some(dfa), Some(cache)) = (&self.dfa, cache.0.as_mut()) {
-            let input = Input::new(text).anchored(Anchored::Yes);
-            if let Ok(found) = dfa.try_search_fwd(cache, &input) {
-                return found.is_some_and(|m| m.offset() == text.len());
-            }
+        let vm_cache = cache.vm.get_or_insert_with(|| self.vm.create_cache());
+        self.vm.is_match(vm_cache, input)
+    }
+}
+
+/// Whether an expression uses `\p{..}` / `\P{..}` anywhere.
+fn uses_unicode_properties(ast: &regex_syntax::ast::Ast) -> bool {
+    use regex_syntax::ast::{Ast, ClassSet, ClassSetItem};
+    fn in_set(set: &ClassSet) -> bool {
+        match set {
+            ClassSet::BinaryOp(op) => in_set(&op.lhs) || in_set(&op.rhs),
+            ClassSet::Item(item) => in_item(item),
         }
-        self.regex.is_match(text)
+    }
+    fn in_item(item: &ClassSetItem) -> bool {
+        match item {
+            ClassSetItem::Unicode(_) => true,
+            ClassSetItem::Bracketed(b) => in_set(&b.kind),
+            ClassSetItem::Union(u) => u.items.iter().any(in_item),
+            _ => false,
+        }
+    }
+    match ast {
+        Ast::ClassUnicode(_) => true,
+        Ast::ClassBracketed(b) => in_set(&b.kind),
+        Ast::Repetition(r) => uses_unicode_properties(&r.ast),
+        Ast::Group(g) => uses_unicode_properties(&g.ast),
+        Ast::Alternation(a) => a.asts.iter().any(uses_unicode_properties),
+        Ast::Concat(c) => c.asts.iter().any(uses_unicode_properties),
+        _ => false,
     }
 }
 
@@ -192,9 +214,21 @@ mod tests {
         let p = Pattern::new(pattern).unwrap();
         let mut cache = p.cache();
         let fast = p.is_match_cached(&mut cache, text);
-        assert_eq!(fast, p.regex.is_match(text), "{pattern} on {text:?}");
+        let vm = p.vm.is_match(
+            &mut p.vm.create_cache(),
+            Input::new(text).anchored(Anchored::Yes),
+        );
+        assert_eq!(fast, vm, "{pattern} on {text:?}");
         assert_eq!(fast, p.is_match(text));
         fast
+    }
+
+    #[test]
+    fn unicode_scripts_are_refused_perl_classes_are_not() {
+        assert!(Pattern::new(r"\p{Greek}+").is_err());
+        let digits = Pattern::new(r"\d{2}").unwrap();
+        assert!(digits.is_match("42") && digits.is_match("٤٢"));
+        assert!(Pattern::new("(?i)abc").unwrap().is_match("ABC"));
     }
 
     #[test]
@@ -222,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn fast_paths_agree_with_regex() {
+    fn fast_paths_agree_with_the_pikevm() {
         let cases = [
             (
                 "[0-9]{14}",

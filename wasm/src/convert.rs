@@ -16,11 +16,16 @@ use crate::types::JsOptions;
 /// Options from a JS object in the core's camelCase shape; `undefined` or `null` means
 /// the defaults, and missing keys take their default.
 pub(crate) fn options_from_js(value: Option<JsOptions>) -> JsResult<Options> {
-    match value.map(JsValue::from) {
+    let options: Options = match value.map(JsValue::from) {
         Some(v) if !v.is_null() && !v.is_undefined() => serde_wasm_bindgen::from_value(v)
-            .map_err(|e| coded("options-error", &format!("options: {e}"))),
-        _ => Ok(Options::default()),
-    }
+            .map_err(|e| coded("options-error", &format!("options: {e}")))?,
+        _ => Options::default(),
+    };
+    options
+        .dialect
+        .check()
+        .map_err(|e| coded("options-error", &format!("options: {e}")))?;
+    Ok(options)
 }
 
 pub(crate) fn report_to_js(report: &Report) -> JsResult<JsValue> {

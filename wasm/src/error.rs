@@ -36,12 +36,5 @@ pub(crate) fn from_schema_error(err: SchemaError) -> Error {
 }
 
 pub(crate) fn from_minimise_error(err: MinimiseError) -> Error {
-    let code = match err {
-        MinimiseError::Undecided { .. } => "undecided",
-        MinimiseError::KeyRequired { .. } => "key-required",
-        MinimiseError::KeyTooShort { .. } => "key-too-short",
-        MinimiseError::KeyWeak => "key-weak",
-        MinimiseError::UnknownField(_) | MinimiseError::NotPseudonymised(_) => "minimise-error",
-    };
-    coded(code, &err.to_string())
+    coded(err.code(), &err.to_string())
 }

@@ -350,21 +350,12 @@ describe('the pre-check page', () => {
     assert.equal(minReport.bytes.toString(), readFileSync(reportOut, 'utf8'), 'the minimisation report is watt minimise --report');
   });
 
-  test(`a ${BIG_MB} MB file can be cancelled, then is checked and minimised without the tab crashing`, { timeout: 600_000 }, async () => {
+  test(`a ${BIG_MB} MB file is checked, its minimisation cancelled then run to the end, without the tab crashing`, { timeout: 600_000 }, async () => {
     const big = join(work, 'big.csv');
     const { rows, bytes } = generate(SAMPLE, big, BIG_MB * 1e6);
     const { context, page } = await openPage();
 
-    // Cancel part-way.
-    await page.setInputFiles('#file', big);
-    await page.waitForFunction(() => document.getElementById('progress-bar').value > 0.02, null, { timeout: 60_000 });
-    assert.match(await page.textContent('#progress-stats'), /^[\d\s,]+ Mo sur [\d\s,]+ Mo · [\d\s,]+ Mo\/s · reste /);
-    await page.click('#cancel');
-    await waitIdle(page);
-    assert.equal(await page.textContent('#status'), 'Traitement annulé.');
-    assert.equal(await page.isHidden('#report'), true);
-
-    // Then the whole file.
+    // The whole file is checked (and scanned).
     await page.setInputFiles('#file', big);
     await waitIdle(page, 300_000);
     assert.equal(await page.textContent('#verdict'), '✓ Fichier valide');
@@ -372,7 +363,17 @@ describe('the pre-check page', () => {
     assert.equal(await page.textContent('#summary dd[data-key="rows"]'), fr.format(rows));
     assert.equal(await page.isVisible('#privacy-none'), true);
 
+    // Minimisation, the slowest pass, is cancelled part-way (checking has become too fast
+    // to be caught reliably), then run to the end.
     await page.fill('#key', KEY);
+    await page.click('#minimise');
+    await page.waitForFunction(() => document.getElementById('progress-bar').value > 0.02, null, { timeout: 60_000 });
+    assert.match(await page.textContent('#progress-stats'), /^[\d\s,]+ Mo sur [\d\s,]+ Mo · [\d\s,]+ Mo\/s · reste /);
+    await page.click('#cancel');
+    await waitIdle(page);
+    assert.equal(await page.textContent('#status'), 'Traitement annulé.');
+    assert.equal(await page.isHidden('#minimise-result'), true);
+
     await page.click('#minimise');
     await page.waitForSelector('#minimise-result:not([hidden])', { timeout: 300_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);

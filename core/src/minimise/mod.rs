@@ -63,6 +63,20 @@ pub enum MinimiseError {
     NotPseudonymised(String),
 }
 
+impl MinimiseError {
+    /// A stable code for programs (the page reacts to a missing key differently from an
+    /// undecided field without parsing text).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MinimiseError::Undecided { .. } => "undecided",
+            MinimiseError::KeyRequired { .. } => "key-required",
+            MinimiseError::KeyTooShort { .. } => "key-too-short",
+            MinimiseError::KeyWeak => "key-weak",
+            MinimiseError::UnknownField(_) | MinimiseError::NotPseudonymised(_) => "minimise-error",
+        }
+    }
+}
+
 /// What minimisation did to one field. Counts only, no values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
