@@ -368,7 +368,11 @@ impl Engine {
             .and_then(|s| schema.field_index(s));
         let writer = CsvWriter::new();
         Engine {
-            validator: Validator::new(schema, options),
+            validator: {
+                let mut v = Validator::new(schema, options);
+                v.keep_all_cells();
+                v
+            },
             mode,
             row_ends: Vec::with_capacity(plans.len()),
             plans,

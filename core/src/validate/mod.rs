@@ -135,6 +135,9 @@ struct FieldCheck {
     parser: ValueParser,
     /// A string of any content with nothing to check: no need to parse it.
     plain_text: bool,
+    /// Whether the field's value is read after the row is checked (by the primary key, or
+    /// by the minimiser); a plain check does not keep the others.
+    kept: bool,
     /// The last value that parsed and met every constraint, with its text: exports repeat
     /// a cell from one row to the next (a meter's id in a meter-by-meter file, the timestamp
     /// in a time-by-time one), and a repeat needs neither parsing nor checking again.
@@ -168,10 +171,17 @@ pub(crate) struct Validator {
     row_bytes: u64,
     key_scratch: Vec<u64>,
     cells: Vec<Cell>,
+    keep_all: bool,
     kind: RowKind,
 }
 
 impl Validator {
+    /// Keeps every field's value of the current row for a stage that runs after the
+    /// validator (the minimiser); a plain check keeps only what the primary key needs.
+    pub(crate) fn keep_all_cells(&mut self) {
+        self.keep_all = true;
+    }
+
     pub(crate) fn new(schema: &Schema, options: &Options) -> Validator {
         let n = schema.fields.len();
         Validator {
@@ -196,6 +206,7 @@ impl Validator {
             row_bytes: 0,
             key_scratch: Vec::with_capacity(schema.primary_key.len()),
             cells: vec![Cell::Absent; n],
+            keep_all: false,
             kind: RowKind::Header,
         }
     }
@@ -341,6 +352,11 @@ impl Validator {
                 }
                 continue;
             }
+            if check.plain_text && !check.has_constraints && check.unique.is_none() {
+                // Nothing to parse or check: any text is a valid value.
+                self.cells[fi] = Cell::Valid(Value::Text);
+                continue;
+            }
             if let Some((last, value)) = &check.last_clean {
                 if last == text && check.unique.is_none() {
                     self.cells[fi] = Cell::Valid(*value);
@@ -366,7 +382,9 @@ impl Validator {
                     continue;
                 }
             };
-            self.cells[fi] = Cell::Valid(value);
+            if check.kept {
+                self.cells[fi] = Cell::Valid(value);
+            }
             let mut clean = true;
             if check.has_constraints {
                 let (findings, schema) = (&mut self.findings, &self.schema);
@@ -530,6 +548,7 @@ impl Validator {
         FieldCheck {
             parser: field.parser(dialect.number_style(field.number_style)),
             last_clean: None,
+            kept: true,
             plain_text: matches!(
                 field.field_type,
                 FieldType::String(StringFormat::Default) | FieldType::Any
@@ -594,7 +613,12 @@ impl RecordSink for Validator {
             .fields
             .iter()
             .enumerate()
-            .map(|(i, f)| Self::field_check(f, dialect, self.schema.primary_key.contains(&i)))
+            .map(|(i, f)| {
+                let in_key = self.schema.primary_key.contains(&i);
+                let mut check = Self::field_check(f, dialect, in_key);
+                check.kept = in_key || self.keep_all;
+                check
+            })
             .collect();
         if !dialect.header {
             self.header_done = true;
