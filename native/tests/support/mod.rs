@@ -7,8 +7,8 @@
 //!
 //! Every request passes through a front ([`Faults`]) that records it and can, on demand:
 //! corrupt one byte of PutObject bodies (the checksum no longer matches), answer 503 to the
-//! next N requests, "die" after N parts (stop listening and drop every connection, as a
-//! crashed server), or let a rival writer create the object just before watt's write
+//! next N requests, answer every request late, "die" after N parts (stop listening and drop
+//! every connection, as a crashed server), or let a rival writer create the object just before watt's write
 //! (to see create-only writes refused by the store itself).
 
 #![allow(dead_code)] // each test file uses a different part
@@ -74,6 +74,8 @@ pub struct Faults {
     pub die_after_parts: AtomicU32,
     /// Write a rival object at the key just before watt's PutObject or Complete of a `.csv`.
     pub rival_writer: AtomicBool,
+    /// Answer every request this many milliseconds late (a slow store).
+    pub delay_ms: AtomicU32,
     parts: AtomicU32,
     dead: AtomicBool,
     seen: Mutex<Vec<Seen>>,
@@ -272,6 +274,10 @@ async fn front(
         .push(seen.clone());
     if faults.dead.load(Ordering::SeqCst) {
         return Err("the server is down".into());
+    }
+    let delay = faults.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(u64::from(delay))).await;
     }
     if seen.is_part() {
         let n = faults.parts.fetch_add(1, Ordering::SeqCst) + 1;
