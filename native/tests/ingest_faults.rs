@@ -303,13 +303,13 @@ fn hundreds_of_files_in_one_run_all_arrive_intact() {
         (files, files),
         "one object and one manifest per file"
     );
-    for i in 0..files {
+    for (i, want) in expected.iter().enumerate() {
         let stem = format!("export_{i:03}_");
         let key = data
             .iter()
             .find(|k| k.rsplit('/').next().is_some_and(|n| n.starts_with(&stem)))
             .unwrap_or_else(|| panic!("no object for export_{i:03}.csv"));
-        assert_eq!(server.object(key).expect("object"), expected[i], "{key}");
+        assert_eq!(&server.object(key).expect("object"), want, "{key}");
     }
     assert!(server.pending_uploads().is_empty());
     // The summary table lists every file as stored.
