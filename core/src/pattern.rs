@@ -12,9 +12,17 @@
 //! that need scripts or general categories (`\p{Greek}`) are refused when the schema loads.
 
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
-use regex_automata::nfa::thompson::pikevm::{Cache as VmCache, PikeVM};
+use regex_automata::nfa::thompson::{
+    self,
+    pikevm::{Cache as VmCache, PikeVM},
+};
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Largest compiled form of a pattern, as the `regex` crate allows by default. A schema is
+/// input like any other: `[0-9]{1000000000}` must be refused, not expanded into gigabytes
+/// (`regex-automata` used directly has no limit of its own).
+pub const SIZE_LIMIT: usize = 10 << 20;
 
 /// A compiled `pattern`, anchored at both ends as Table Schema requires.
 #[derive(Debug, Clone)]
@@ -47,13 +55,23 @@ impl Pattern {
             );
         }
         let anchored = format!("^(?:{source})$");
-        let vm = PikeVM::new(&anchored).map_err(|e| e.to_string())?;
+        let nfa = thompson::Config::new().nfa_size_limit(Some(SIZE_LIMIT));
+        let vm = PikeVM::builder()
+            .thompson(nfa.clone())
+            .build(&anchored)
+            .map_err(|e| match e.size_limit() {
+                Some(limit) => format!(
+                    "the pattern is too large once compiled (over {} MiB): lower its repetition counts",
+                    limit >> 20
+                ),
+                None => e.to_string(),
+            })?;
         let fixed = regex_syntax::parse(source)
             .ok()
             .and_then(|hir| fixed_sets(&hir));
         let dfa = match fixed {
             Some(_) => None,
-            None => DFA::new(&anchored).ok(),
+            None => DFA::builder().thompson(nfa).build(&anchored).ok(),
         };
         Ok(Pattern {
             source: source.to_owned(),
@@ -171,6 +189,10 @@ fn push_fixed(hir: &Hir, sets: &mut Vec<ByteSet>) -> Option<()> {
         HirKind::Repetition(rep) if Some(rep.min) == rep.max && rep.min <= 64 => {
             let mut one = Vec::new();
             push_fixed(&rep.sub, &mut one)?;
+            // Nested repetitions multiply: stop before building more than 64 positions.
+            if sets.len() + one.len() * rep.min as usize > 64 {
+                return None;
+            }
             for _ in 0..rep.min {
                 sets.extend_from_slice(&one);
             }
@@ -221,6 +243,35 @@ mod tests {
         assert_eq!(fast, vm, "{pattern} on {text:?}");
         assert_eq!(fast, p.is_match(text));
         fast
+    }
+
+    /// Found by `cargo fuzz run schema` (fuzz/regressions/schema/huge-repetition): a
+    /// `pattern` with a repetition count of a billion compiled to an NFA without bound and
+    /// `watt check` died out of memory while loading the schema.
+    #[test]
+    fn huge_repetitions_are_refused_not_expanded() {
+        for pattern in [
+            "[0-9]{1000000000}x",
+            "[0*-y]{1111111114}1110.111111111115505555",
+            "((((a{64}){64}){64}){64}){64}",
+        ] {
+            let err = Pattern::new(pattern).unwrap_err();
+            assert!(err.contains("too large once compiled"), "{pattern}: {err}");
+        }
+        // Large but reasonable still compiles, and fixed-length nesting stays exact.
+        assert!(
+            Pattern::new("[A-Z0-9]{1000}")
+                .unwrap()
+                .is_match(&"A".repeat(1000))
+        );
+        let nested = Pattern::new("(?:(?:[0-9]{2}){4}){2}").unwrap();
+        assert_eq!(nested.fixed.as_ref().map(Vec::len), Some(16));
+        assert!(
+            Pattern::new("(?:(?:[0-9]{8}){8}){8}")
+                .unwrap()
+                .fixed
+                .is_none()
+        );
     }
 
     #[test]
