@@ -75,6 +75,9 @@ max_len() {
   esac
 }
 
+# What is fuzzed: the commit, and whether core/ had uncommitted changes, when it was built.
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+CORE_DIRTY=$(git diff --quiet HEAD -- core 2>/dev/null && echo false || echo true)
 echo "==> building the fuzz targets (nightly, debug assertions, sanitizer: $SANITIZER)"
 cargo +nightly fuzz build "${FUZZ_FLAGS[@]}" 2>&1 | tail -1
 
@@ -111,6 +114,8 @@ done
 
 {
   echo "{"
+  echo "  \"commit\": \"$COMMIT\","
+  echo "  \"uncommittedCoreChanges\": $CORE_DIRTY,"
   echo "  \"sanitizer\": \"$SANITIZER\","
   echo "  \"tool\": \"cargo-fuzz $(cargo fuzz --version 2>/dev/null | awk '{print $2}'), $(rustc +nightly --version)\","
   echo "  \"runs\": ["
