@@ -279,12 +279,18 @@ fn a_runaway_quote_past_the_record_limit_stops_with_a_source_error() {
     let w = workdir();
     let mut bytes = format!("{HEADER}1,\"").into_bytes();
     bytes.resize(bytes.len() + (17 << 20), b'x');
-    w.write("runaway.csv", bytes);
-    let (code, found) = run_all(&w, "runaway.csv", None);
+    assert_one_source_error(&w, "runaway.csv", bytes, "longer than 16 MiB");
+}
+
+/// Writes `bytes` to `name` and asserts that check, minimise and scan all stop with exactly
+/// one `source-error`, whose message (in `watt check`'s text output) says `says`.
+fn assert_one_source_error(w: &Workdir, name: &str, bytes: Vec<u8>, says: &str) {
+    w.write(name, bytes);
+    let (code, found) = run_all(w, name, None);
     assert_eq!(code, 1);
     assert_eq!(found, pairs(&[("source-error", 1)]));
-    let (_, stdout, _) = w.run(&["check", "runaway.csv", "-s", "fixtures.schema.json"]);
-    assert!(stdout.contains("longer than 16 MiB"), "{stdout}");
+    let (_, stdout, _) = w.run(&["check", name, "-s", "fixtures.schema.json"]);
+    assert!(stdout.contains(says), "{stdout}");
 }
 
 #[test]
@@ -312,12 +318,7 @@ fn utf16_big_endian_is_named_and_refused() {
     let w = workdir();
     let text = "\u{feff}id\tprm\n1\t12345678901234\n";
     let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
-    w.write("utf16be.csv", bytes);
-    let (code, found) = run_all(&w, "utf16be.csv", None);
-    assert_eq!(code, 1);
-    assert_eq!(found, pairs(&[("source-error", 1)]));
-    let (_, stdout, _) = w.run(&["check", "utf16be.csv", "-s", "fixtures.schema.json"]);
-    assert!(stdout.contains("utf-16be"), "{stdout}");
+    assert_one_source_error(&w, "utf16be.csv", bytes, "utf-16be");
 }
 
 #[test]
