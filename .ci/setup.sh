@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests need, from the registries this CI can reach (Debian, crates.io,
 # PyPI, npm). Skips what is already there.
+#
+#   bash .ci/setup.sh              # installs everything, waits for the cargo tools
+#   WATT_TOOLS_STATUS=FILE bash .ci/setup.sh --no-wait
+#                                  # returns while the cargo tools still compile; their exit
+#                                  # status lands in FILE, their output in FILE.log
+#                                  # (scripts/test-all.sh waits for FILE before it needs them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+no_wait=false
+[ "${1:-}" = --no-wait ] && no_wait=true
 
 log() { printf '\n==> %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -23,10 +31,20 @@ command -v ripsecrets >/dev/null || cargo_tools+=("cargo install ripsecrets --lo
 # The fuzz smoke of scripts/security.sh runs on the nightly toolchain this machine kind has.
 command -v cargo-fuzz >/dev/null || cargo_tools+=("cargo install cargo-fuzz --locked")
 tools_pid=
+status_file=${WATT_TOOLS_STATUS:-/tmp/watt-cargo-tools.status}
+rm -f "$status_file"
 if ((${#cargo_tools[@]})); then
   log "Cargo tools (in the background): ${cargo_tools[*]}"
-  (for cmd in "${cargo_tools[@]}"; do $cmd --quiet || exit 1; done) > /tmp/watt-cargo-tools.log 2>&1 &
+  (
+    rc=0
+    for cmd in "${cargo_tools[@]}"; do $cmd --quiet || { rc=$?; break; }; done
+    echo "$rc" >"$status_file"
+    exit "$rc"
+  ) >"$status_file.log" 2>&1 &
   tools_pid=$!
+  echo "$tools_pid" >"$status_file.pid"
+else
+  echo 0 >"$status_file"
 fi
 
 need_apt=()
@@ -46,11 +64,13 @@ log "npm packages: the web page's, and csv-spectrum for the parser's edge-case t
 (cd web && npm ci --no-audit --no-fund --loglevel=error)
 npm ci --prefix core/tests/csv-spectrum --no-audit --no-fund --loglevel=error
 
-if [ -n "$tools_pid" ]; then
+if [ -n "$tools_pid" ] && ! $no_wait; then
   log "Waiting for the cargo tools"
   if ! wait "$tools_pid"; then
-    cat /tmp/watt-cargo-tools.log >&2
+    cat "$status_file.log" >&2
     echo "setup: installing the cargo tools failed" >&2
     exit 1
   fi
+elif [ -n "$tools_pid" ]; then
+  log "The cargo tools go on compiling in the background (status: $status_file)"
 fi
