@@ -417,7 +417,8 @@ function wire() {
     start(e.dataTransfer.files[0]);
   });
   drop.addEventListener('click', (e) => {
-    if (!(e.target instanceof HTMLLabelElement)) input.click();
+    // The input sits inside the zone: its own click bubbles here and must not open it again.
+    if (e.target !== input && !(e.target instanceof HTMLLabelElement)) input.click();
   });
   drop.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
