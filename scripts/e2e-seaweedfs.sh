@@ -7,7 +7,8 @@
 #   2. a multi-part file (generated, ~40 MB): same checks, several parts;
 #   3. an invalid file: exit 1, no new object, no multipart upload left;
 #   4. watt killed in the middle of a multipart upload: the next run aborts the upload left
-#      in the journal, and the store holds no pending upload afterwards;
+#      in the journal, and the store holds no pending upload afterwards; and (4b) a journal
+#      entry written before the store returned the upload id is found by its key;
 #   5. create-only at the store: a second create-only PUT of an existing key is refused.
 # Usage: bash scripts/e2e-seaweedfs.sh   (WATT=path/to/watt to skip the build)
 set -euo pipefail
@@ -173,9 +174,10 @@ say "  exit 1, still $after objects, no multipart upload left"
 say "4. watt killed mid-upload, then re-run"
 (cd "$RUN" && exec "$WATT" ingest --bucket lake --endpoint-url "$ENDPOINT" "$WORK/big_readings.csv" --part-size 5 --parts-in-flight 1 2>/dev/null) &
 WATT_PID=$!
-# Killed as soon as its journal records the upload (right after CreateMultipartUpload).
+# Killed as soon as its journal records the upload id (right after CreateMultipartUpload;
+# the entry exists, without the id, from just before).
 for _ in $(seq 3000); do
-    [ -n "$(ls "$RUN/logs/.pending-uploads" 2>/dev/null)" ] && break
+    grep -qs '"uploadId": "' "$RUN"/logs/.pending-uploads/*.json && break
     kill -0 "$WATT_PID" 2>/dev/null || break
     sleep 0.01
 done
@@ -194,6 +196,21 @@ else
     [ -z "$(ls "$RUN/logs/.pending-uploads" 2>/dev/null)" ] || fail "the journal was not emptied"
     say "  the killed run left 1 upload; the re-run aborted it; none pending"
 fi
+
+say "4b. a run that died while the store created its upload (journal entry without id)"
+DEAD_KEY="watt-about-it/raw/2026/01/01/interrupted_00000000deadbeef_000000.csv"
+s3api create-multipart-upload --bucket lake --key "$DEAD_KEY" >/dev/null
+mkdir -p "$RUN/logs/.pending-uploads"
+# pid 9999999 is above Linux's maximum: a process that no longer runs.
+printf '{"bucket": "lake", "key": "%s", "uploadId": null, "runId": "00000000deadbeef", "pid": 9999999}\n' "$DEAD_KEY" \
+    > "$RUN/logs/.pending-uploads/00000000deadbeef-0.json"
+ingest "$ROOT/data/samples/sample_energy_consumption.csv" 2> "$WORK/stderr4b" || { cat "$WORK/stderr4b" >&2; fail "re-run 4b"; }
+grep -q "aborted an unfinished upload left by run 00000000deadbeef: s3://lake/$DEAD_KEY (1 found by key)" "$WORK/stderr4b" \
+    || { cat "$WORK/stderr4b" >&2; fail "the upload without id was not found by key and aborted"; }
+left=$(s3api list-multipart-uploads --bucket lake --query 'length(Uploads || `[]`)')
+[ "$left" = 0 ] || fail "$left multipart upload(s) still pending after 4b"
+[ -z "$(ls "$RUN/logs/.pending-uploads" 2>/dev/null)" ] || fail "the journal was not emptied (4b)"
+say "  found by its key and aborted; none pending"
 
 say "5. create-only at the store"
 if s3api put-object --bucket lake --key "$KEY1" --body "$WORK/got.csv" --if-none-match '*' >/dev/null 2>"$WORK/stderr5"; then

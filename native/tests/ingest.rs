@@ -558,6 +558,49 @@ fn a_server_dying_mid_upload_leaves_nothing_and_the_next_run_cleans_up() {
 }
 
 #[test]
+fn a_run_that_died_creating_an_upload_is_looked_for_by_key() {
+    // The journal entry is written before CreateMultipartUpload; a run killed before the
+    // store answered leaves it without an upload id. s3s-fs cannot list uploads (like a
+    // store where the uploader may not): the next run says the lifecycle rule is the net,
+    // clears the entry, and ingests.
+    let w = Workdir::new();
+    let input = energy_csv(110_000, false);
+    w.write("big.csv", &input);
+    let mut server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .die_after_parts
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &["big.csv", "--part-size", "5", "--max-attempts", "2"],
+    ));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    server.stop();
+    let journal = support::files_under(&w.path("logs/.pending-uploads"));
+    assert_eq!(journal.len(), 1, "{journal:?}");
+    let mut entry: Value = serde_json::from_slice(&std::fs::read(&journal[0]).unwrap()).unwrap();
+    assert!(entry["uploadId"].is_string(), "{entry}");
+    entry["uploadId"] = Value::Null;
+    std::fs::write(&journal[0], serde_json::to_vec(&entry).unwrap()).unwrap();
+
+    let server = S3Server::start(&w.path("store"));
+    let r = run(&mut watt_s3(&w, &server, &["big.csv", "--part-size", "5"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("stopped while creating an upload of s3://lake/")
+            && r.stderr
+                .contains("AbortIncompleteMultipartUpload lifecycle rule"),
+        "{}",
+        r.stderr
+    );
+    assert!(support::files_under(&w.path("logs/.pending-uploads")).is_empty());
+    assert_eq!(server.keys().len(), 2, "the object and its manifest");
+}
+
+#[test]
 fn settings_come_from_flags_then_environment_then_dotenv() {
     let w = Workdir::new();
     let server = S3Server::start(&w.path("store"));

@@ -48,6 +48,11 @@ pub enum LakeError {
         operation: &'static str,
         location: String,
     },
+    #[error("the store does not implement {operation} (needed for {location})")]
+    Unsupported {
+        operation: &'static str,
+        location: String,
+    },
     #[error("{operation} failed for {location}: {detail}")]
     Store {
         operation: &'static str,

@@ -26,7 +26,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use journal::Journal;
-use lake::Lake;
+use lake::{Lake, LakeError};
 use pipeline::{Context, FileReport, Job};
 use runlog::TARGET;
 use s3::S3Lake;
@@ -102,7 +102,11 @@ pub async fn recover(lake: &S3Lake, journal: &Journal) -> Vec<String> {
                     ));
                     continue;
                 }
-                match lake.abort_by_id(&e.key, &e.upload_id).await {
+                let Some(upload_id) = &e.upload_id else {
+                    lines.push(recover_by_key(lake, &found).await);
+                    continue;
+                };
+                match lake.abort_by_id(&e.key, upload_id).await {
                     Ok(existed) => {
                         let _ = Journal::remove(&found.path);
                         tracing::info!(
@@ -124,20 +128,7 @@ pub async fn recover(lake: &S3Lake, journal: &Journal) -> Vec<String> {
                             }
                         ));
                     }
-                    Err(err) => {
-                        tracing::warn!(
-                            target: TARGET,
-                            stage = "journal",
-                            run_id = %e.run_id,
-                            location = %lake.location(&e.key),
-                            error = %err,
-                            "could not abort an unfinished upload; it stays in the journal"
-                        );
-                        lines.push(format!(
-                            "could not abort an unfinished upload left by run {} ({err}); will try again next run",
-                            e.run_id
-                        ));
-                    }
+                    Err(err) => lines.push(abort_failed(lake, e, &err)),
                 }
             }
             Err((path, problem)) => lines.push(format!(
@@ -147,4 +138,53 @@ pub async fn recover(lake: &S3Lake, journal: &Journal) -> Vec<String> {
         }
     }
     lines
+}
+
+/// An entry written before the store returned the upload id: the earlier run died while
+/// creating the upload, which may or may not exist. It is looked for by its key (unique to
+/// that run); when this run may not list uploads, the bucket's lifecycle rule is the net.
+async fn recover_by_key(lake: &S3Lake, found: &journal::Found) -> String {
+    let e = &found.entry;
+    let location = lake.location(&e.key);
+    match lake.abort_uploads_of_key(&e.key).await {
+        Ok(n) => {
+            let _ = Journal::remove(&found.path);
+            tracing::info!(target: TARGET, stage = "journal", run_id = %e.run_id, location = %location, aborted = n, "looked for an upload an earlier run was creating when it stopped");
+            match n {
+                0 => format!(
+                    "run {} stopped while creating an upload of {location}; the store holds none",
+                    e.run_id
+                ),
+                n => format!(
+                    "aborted an unfinished upload left by run {}: {location} ({n} found by key)",
+                    e.run_id
+                ),
+            }
+        }
+        Err(err @ (LakeError::Forbidden { .. } | LakeError::Unsupported { .. })) => {
+            let _ = Journal::remove(&found.path);
+            tracing::warn!(target: TARGET, stage = "journal", run_id = %e.run_id, location = %location, error = %err, "an earlier run stopped while creating an upload; this run cannot list uploads");
+            format!(
+                "run {} stopped while creating an upload of {location}; this run cannot list uploads to find it ({err}), so the bucket's AbortIncompleteMultipartUpload lifecycle rule will remove it if it exists",
+                e.run_id
+            )
+        }
+        Err(err) => abort_failed(lake, e, &err),
+    }
+}
+
+/// The line and log event when a leftover upload could not be dealt with this time.
+fn abort_failed(lake: &S3Lake, e: &journal::Entry, err: &LakeError) -> String {
+    tracing::warn!(
+        target: TARGET,
+        stage = "journal",
+        run_id = %e.run_id,
+        location = %lake.location(&e.key),
+        error = %err,
+        "could not abort an unfinished upload; it stays in the journal"
+    );
+    format!(
+        "could not abort an unfinished upload left by run {} ({err}); will try again next run",
+        e.run_id
+    )
 }

@@ -497,8 +497,27 @@ async fn multipart<L: Lake>(
             location: report.location.clone(),
         }));
     }
-    let upload = lake.begin(&report.job.key).await.map_err(storage)?;
-    let journal_entry = L::pending_id(&upload).and_then(|id| journal_add(ctx, report, id));
+    // Journaled before the store is asked, so a run killed at any point after this leaves
+    // a trace the next run can act on (see journal.rs).
+    let journal_entry = journal_add(ctx, report, None);
+    let upload = match lake.begin(&report.job.key).await {
+        Ok(upload) => upload,
+        Err(e) => {
+            if let Some(path) = &journal_entry {
+                let _ = Journal::remove(path);
+            }
+            return Err(storage(e));
+        }
+    };
+    let journal_entry = match (journal_entry, L::pending_id(&upload)) {
+        // If the id cannot be added, the entry without it still marks the upload.
+        (Some(path), Some(id)) => journal_add(ctx, report, Some(id)).or(Some(path)),
+        (Some(path), None) => {
+            let _ = Journal::remove(&path);
+            None
+        }
+        (None, _) => None,
+    };
     let mut flight = InFlight {
         lake: Arc::clone(lake),
         upload: Arc::new(upload),
@@ -802,14 +821,15 @@ fn log_result(report: &FileReport) {
     );
 }
 
-/// Records a multipart upload in the journal (a failure to do so is only a warning: the
-/// lifecycle rule is the second net).
-fn journal_add(ctx: &Context, report: &mut FileReport, upload_id: &str) -> Option<PathBuf> {
+/// Records a multipart upload in the journal, first without its id (about to be created),
+/// then with it (a failure to do so is only a warning: the lifecycle rule is the second
+/// net).
+fn journal_add(ctx: &Context, report: &mut FileReport, upload_id: Option<&str>) -> Option<PathBuf> {
     let journal = ctx.journal.as_ref()?;
     let entry = Entry {
         bucket: ctx.bucket.clone().unwrap_or_default(),
         key: report.job.key.clone(),
-        upload_id: upload_id.to_owned(),
+        upload_id: upload_id.map(str::to_owned),
         run_id: ctx.run_id.to_string(),
         pid: std::process::id(),
     };

@@ -144,6 +144,44 @@ impl S3Lake {
             Err(e) => Err(classify(e, "AbortMultipartUpload", self.location(key))),
         }
     }
+
+    /// Aborts every upload of exactly `key`, found by listing the bucket's uploads under
+    /// it (a journal entry written before the store returned the upload id). Returns how
+    /// many were aborted. Needs `s3:ListBucketMultipartUploads`, which watt's uploader
+    /// policy does not grant: without it the answer is [`LakeError::Forbidden`] (or
+    /// [`LakeError::Unsupported`] from stores without the call), and the bucket's `AbortIncompleteMultipartUpload` lifecycle rule is what removes the upload.
+    pub async fn abort_uploads_of_key(&self, key: &str) -> Result<usize, LakeError> {
+        let mut aborted = 0;
+        let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
+        loop {
+            let page = self
+                .client
+                .list_multipart_uploads()
+                .bucket(&self.bucket)
+                .prefix(key)
+                .set_key_marker(key_marker.take())
+                .set_upload_id_marker(id_marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(e, "ListMultipartUploads", self.location(key)))?;
+            for upload in page.uploads() {
+                let (Some(k), Some(id)) = (upload.key(), upload.upload_id()) else {
+                    continue;
+                };
+                if k == key && self.abort_by_id(key, id).await? {
+                    aborted += 1;
+                }
+            }
+            if page.is_truncated() != Some(true) {
+                return Ok(aborted);
+            }
+            key_marker = page.next_key_marker().map(str::to_owned);
+            id_marker = page.next_upload_id_marker().map(str::to_owned);
+            if key_marker.is_none() && id_marker.is_none() {
+                return Ok(aborted);
+            }
+        }
+    }
 }
 
 fn status<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
@@ -176,6 +214,10 @@ where
             detail: format!("{} from {operation}", code.unwrap_or_default()),
         },
         (_, Some("AccessDenied")) | (Some(403), _) => LakeError::Forbidden {
+            operation,
+            location,
+        },
+        (_, Some("NotImplemented")) | (Some(501), _) => LakeError::Unsupported {
             operation,
             location,
         },
