@@ -32,6 +32,7 @@ pub mod encoding;
 pub mod gdpr;
 pub mod infer;
 pub mod minimise;
+pub mod pairs;
 pub mod pattern;
 pub mod pii;
 pub mod reader;

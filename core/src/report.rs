@@ -211,6 +211,46 @@ impl Findings {
         self.total
     }
 
+    /// How many findings are kept at most.
+    pub(crate) fn max(&self) -> usize {
+        self.max
+    }
+
+    /// Counts `n` findings of `code` whose first ones are given to
+    /// [`Findings::merge_deferred`].
+    pub(crate) fn count(&mut self, code: ErrorCode, n: u64) {
+        self.total += n;
+        if let Some(c) = self.counts.get_mut(&code) {
+            *c += n;
+        }
+    }
+
+    /// Puts findings made at the end (sorted by row, already counted) where they belong in
+    /// file order: after the kept findings of the same or earlier rows (those without a row
+    /// stay where they are), then keeps the first `max`.
+    ///
+    /// The result is what adding them while reading would have kept: the findings dropped
+    /// while reading all came after every kept one.
+    pub(crate) fn merge_deferred(&mut self, deferred: Vec<Finding>) {
+        if deferred.is_empty() {
+            return;
+        }
+        let kept = std::mem::take(&mut self.kept);
+        let mut merged = Vec::with_capacity((kept.len() + deferred.len()).min(self.max));
+        let mut deferred = deferred.into_iter().peekable();
+        for f in kept {
+            if let Some(row) = f.row_number {
+                while let Some(d) = deferred.next_if(|d| d.row_number.is_some_and(|r| r < row)) {
+                    merged.push(d);
+                }
+            }
+            merged.push(f);
+        }
+        merged.extend(deferred);
+        merged.truncate(self.max);
+        self.kept = merged;
+    }
+
     pub(crate) fn into_parts(self) -> (Vec<Finding>, u64, BTreeMap<ErrorCode, u64>) {
         (self.kept, self.total, self.counts)
     }
@@ -252,5 +292,64 @@ mod tests {
         assert_eq!(total, 5);
         assert_eq!(counts[&ErrorCode::TypeError], 5);
         assert_eq!(counts[&ErrorCode::BlankRow], 0);
+    }
+
+    fn at(code: ErrorCode, row: Option<u64>) -> Finding {
+        Finding {
+            code,
+            row_number: row,
+            field_name: None,
+            field_number: None,
+            byte: 0,
+            message: String::new(),
+            cell: None,
+        }
+    }
+
+    #[test]
+    fn deferred_findings_take_their_row_place_and_the_cap_holds() {
+        let rows = |f: &Findings| -> Vec<(ErrorCode, Option<u64>)> {
+            f.kept.iter().map(|f| (f.code, f.row_number)).collect()
+        };
+        let read = [
+            (ErrorCode::TypeError, Some(3)),
+            (ErrorCode::SourceError, None),
+            (ErrorCode::TypeError, Some(5)),
+            (ErrorCode::TypeError, Some(7)),
+        ];
+        let deferred = [Some(2), Some(5), Some(6), Some(9)].map(|r| at(ErrorCode::PrimaryKey, r));
+        let mut f = Findings::new(10);
+        for (code, row) in read {
+            f.add(code, || at(code, row));
+        }
+        f.count(ErrorCode::PrimaryKey, 4);
+        f.merge_deferred(deferred.to_vec());
+        use ErrorCode::{PrimaryKey as P, SourceError as S, TypeError as T};
+        assert_eq!(
+            rows(&f),
+            [
+                (P, Some(2)),
+                (T, Some(3)),
+                (S, None),
+                (T, Some(5)),
+                (P, Some(5)),
+                (P, Some(6)),
+                (T, Some(7)),
+                (P, Some(9))
+            ]
+        );
+        assert_eq!(f.total(), 8);
+
+        // With a cap of 3, reading kept rows 3, none, 5 (7 was dropped): the merge keeps
+        // what adding in file order would have kept.
+        let mut f = Findings::new(3);
+        for (code, row) in read {
+            f.add(code, || at(code, row));
+        }
+        f.count(ErrorCode::PrimaryKey, 4);
+        f.merge_deferred(deferred.to_vec());
+        assert_eq!(rows(&f), [(P, Some(2)), (T, Some(3)), (S, None)]);
+        let (_, total, counts) = f.into_parts();
+        assert_eq!((total, counts[&P], counts[&T]), (8, 4, 3));
     }
 }

@@ -69,6 +69,13 @@ impl Scanner {
         }
     }
 
+    /// Keeps the state that grows with the file in `spill` past its budget (see
+    /// [`crate::Minimiser::with_spill`]).
+    pub fn with_spill(mut self, spill: crate::pairs::SpillConfig) -> Scanner {
+        self.engine.set_spill(spill);
+        self
+    }
+
     pub fn push(&mut self, chunk: &[u8]) {
         self.reader.push(chunk, &mut self.engine);
     }

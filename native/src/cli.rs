@@ -352,6 +352,12 @@ pub struct ReadArgs {
     /// not given: `,` in files such as French Excel exports).
     #[arg(long, value_name = "C", value_parser = parse_decimal_char)]
     pub decimal_char: Option<char>,
+
+    /// Memory, in MiB, that each set growing with the file (the primaryKey and unique keys,
+    /// the k-anonymity pairs) may use before it continues in an anonymous temporary file.
+    #[arg(long, value_name = "MIB", default_value_t = crate::spill::DEFAULT_BUDGET_MIB as u64,
+          value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub spill_after: u64,
 }
 
 impl ReadArgs {

@@ -390,3 +390,36 @@ fn a_header_only_file_is_valid_with_a_note() {
         json!(["the file has a header and no data rows"])
     );
 }
+
+#[test]
+fn key_sets_past_their_memory_budget_go_to_a_temporary_file_and_change_nothing() {
+    // 200 000 rows: 3.2 MB of primary keys and as many unique ids, over the 1 MiB budget
+    // of `--spill-after 1`. Every 9th row repeats an earlier meter and hour, every 13th an
+    // earlier id.
+    let w = Workdir::new();
+    w.write(
+        "schema.json",
+        r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"unique": true}},
+                       {"name": "meter"}, {"name": "hour", "type": "integer"}],
+            "primaryKey": ["meter", "hour"]}"#,
+    );
+    let mut data = String::from("id,meter,hour\n");
+    for i in 0..200_000u64 {
+        let id = if i % 13 == 12 { i - 7 } else { i };
+        let m = if i % 9 == 8 { i - 3 } else { i };
+        data.push_str(&format!("{id},m{m},{}\n", m % 24));
+    }
+    w.write("data.csv", &data);
+    let (code, in_memory) = w.check_json("data.csv", "schema.json", &["--spill-after", "4096"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        counts(&in_memory),
+        [
+            ("primary-key".to_owned(), 22_222),
+            ("unique-error".to_owned(), 15_384)
+        ]
+    );
+    assert_eq!(in_memory["findings"][0]["rowNumber"], 10);
+    let (_, spilled) = w.check_json("data.csv", "schema.json", &["--spill-after", "1"]);
+    assert_eq!(spilled, in_memory);
+}

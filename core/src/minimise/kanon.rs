@@ -2,13 +2,13 @@
 //! the same quasi-identifier values (département, hour, ...).
 //!
 //! Smart-meter files have many rows per person, so counting rows would flatter the result:
-//! when the schema names a `subjectField`, groups count distinct subjects. Memory grows with
-//! the number of distinct (group, subject) pairs — 8 bytes each (a 64-bit hash of the pair)
-//! plus table overhead — which is bounded by the rows but in practice by people × groups.
+//! when the schema names a `subjectField`, groups count distinct subjects. Each row adds a
+//! (group, subject) pair of 64-bit hashes to a [`PairLog`] (16 bytes; spilled to the shell's
+//! temporary file past its budget, so memory does not grow with the file); at the end the
+//! pairs come back sorted, and one pass counts the distinct subjects of each group.
+//! Without a subject field the second half is the row's number: every row counts.
 
-use std::collections::{HashMap, HashSet};
-
-use nohash_hasher::BuildNoHashHasher;
+use crate::pairs::{PairLog, SpillConfig};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
@@ -29,14 +29,26 @@ pub struct KAnonymityReport {
     pub passes: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct KAnonymity {
-    /// Hashes of the (group, subject) pairs seen.
-    pairs: HashSet<u64, BuildNoHashHasher<u64>>,
-    groups: HashMap<u64, u64, BuildNoHashHasher<u64>>,
+    pairs: PairLog,
+    rows: u64,
+}
+
+impl Default for KAnonymity {
+    fn default() -> Self {
+        KAnonymity::new(None)
+    }
 }
 
 impl KAnonymity {
+    pub(crate) fn new(spill: Option<SpillConfig>) -> KAnonymity {
+        KAnonymity {
+            pairs: PairLog::new(spill),
+            rows: 0,
+        }
+    }
+
     /// Counts one row: the minimised values of its quasi-identifiers and its subject.
     pub(crate) fn add<'a>(&mut self, values: impl Iterator<Item = &'a str>, subject: Option<&str>) {
         // One-shot hashing of a stack buffer: cheaper than a streaming hasher's set-up.
@@ -58,36 +70,55 @@ impl KAnonymity {
                 h.digest()
             }
         };
-        let new = match subject {
-            Some(s) => {
-                let mut pair = [0u8; 16];
-                pair[..8].copy_from_slice(&group.to_le_bytes());
-                pair[8..].copy_from_slice(&xxh3_64(s.as_bytes()).to_le_bytes());
-                self.pairs.insert(xxh3_64(&pair))
-            }
-            None => true,
-        };
-        if new {
-            *self.groups.entry(group).or_insert(0) += 1;
-        }
+        self.rows += 1;
+        // Rows without a subject count one each: their number is their own "subject".
+        let second = subject.map_or(self.rows, |s| xxh3_64(s.as_bytes()));
+        self.pairs.push(group, second);
     }
 
+    /// The measure; an error means the spill could not be read back.
     pub(crate) fn report(
-        &self,
+        self,
         quasi_identifiers: Vec<String>,
         subject_field: Option<String>,
         threshold: u64,
-    ) -> KAnonymityReport {
-        let k = self.groups.values().copied().min().unwrap_or(0);
-        KAnonymityReport {
+    ) -> Result<KAnonymityReport, String> {
+        let (mut k, mut groups, mut below) = (u64::MAX, 0u64, 0u64);
+        // The group being counted: its hash, the last subject seen, distinct subjects.
+        let mut current: Option<(u64, u64, u64)> = None;
+        let mut close = |size: u64| {
+            groups += 1;
+            k = k.min(size);
+            below += u64::from(size < threshold);
+        };
+        self.pairs
+            .for_each_sorted(|group, subject| match &mut current {
+                Some((g, last, n)) if *g == group => {
+                    if *last != subject {
+                        *last = subject;
+                        *n += 1;
+                    }
+                }
+                _ => {
+                    if let Some((_, _, n)) = current {
+                        close(n);
+                    }
+                    current = Some((group, subject, 1));
+                }
+            })?;
+        if let Some((_, _, n)) = current {
+            close(n);
+        }
+        let k = if groups == 0 { 0 } else { k };
+        Ok(KAnonymityReport {
             quasi_identifiers,
             subject_field,
             k,
-            groups: self.groups.len() as u64,
+            groups,
             threshold,
-            groups_below_threshold: self.groups.values().filter(|n| **n < threshold).count() as u64,
+            groups_below_threshold: below,
             passes: k >= threshold,
-        }
+        })
     }
 }
 
@@ -106,11 +137,13 @@ mod tests {
             }
         }
         k.add(["13", "00"].into_iter(), Some("d"));
-        let r = k.report(
-            vec!["postcode".into(), "hour".into()],
-            Some("customer".into()),
-            3,
-        );
+        let r = k
+            .report(
+                vec!["postcode".into(), "hour".into()],
+                Some("customer".into()),
+                3,
+            )
+            .unwrap();
         assert_eq!(
             (r.k, r.groups, r.groups_below_threshold, r.passes),
             (1, 3, 1, false)
@@ -123,13 +156,13 @@ mod tests {
         for _ in 0..5 {
             k.add(["x"].into_iter(), None);
         }
-        let r = k.report(vec!["q".into()], None, 5);
+        let r = k.report(vec!["q".into()], None, 5).unwrap();
         assert_eq!((r.k, r.passes), (5, true));
     }
 
     #[test]
     fn empty() {
-        let r = KAnonymity::default().report(vec![], None, 5);
+        let r = KAnonymity::default().report(vec![], None, 5).unwrap();
         assert_eq!((r.k, r.groups, r.passes), (0, 0, false));
     }
 }

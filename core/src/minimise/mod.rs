@@ -33,6 +33,7 @@ use crate::value::Value;
 pub use kanon::KAnonymityReport;
 pub use pseudonymise::{MIN_KEY_BYTES, PseudonymKey};
 
+use crate::pairs::SpillConfig;
 use kanon::KAnonymity;
 use pseudonymise::Pseudonymiser;
 use redact::{Redactor, RowIdentifiers};
@@ -170,6 +171,15 @@ impl Minimiser {
             reader: Reader::new(schema, options.reader_options()),
             engine: Engine::new(schema, &options, Mode::Minimise, key.as_ref()),
         })
+    }
+
+    /// Keeps the state that grows with the file (`unique` / `primaryKey` key sets,
+    /// k-anonymity pairs) in `spill` past its budget, so memory does not grow with the file
+    /// (see [`crate::pairs`]). Call it before the first chunk; output and report do not
+    /// depend on it.
+    pub fn with_spill(mut self, spill: SpillConfig) -> Minimiser {
+        self.engine.set_spill(spill);
+        self
     }
 
     /// Feeds the next chunk; returns the output bytes ready so far (valid until the next
@@ -532,10 +542,19 @@ impl Engine {
         }
     }
 
-    pub(crate) fn into_report(self, bytes: u64) -> Report {
+    /// Keeps the key sets and the k-anonymity pairs in `spill` past its budget. Called
+    /// before the first chunk.
+    pub(crate) fn set_spill(&mut self, spill: SpillConfig) {
+        if self.kanon.is_some() {
+            self.kanon = Some(KAnonymity::new(Some(spill.clone())));
+        }
+        self.validator.set_spill(spill);
+    }
+
+    pub(crate) fn into_report(mut self, bytes: u64) -> Report {
         let mut warnings = Vec::new();
         let schema = self.validator.schema();
-        let k_anonymity = self.kanon.as_ref().map(|k| {
+        let k_anonymity = self.kanon.take().and_then(|k| {
             let names = self
                 .quasi_identifiers
                 .iter()
@@ -543,6 +562,12 @@ impl Engine {
                 .collect();
             let subject = self.subject.map(|s| schema.fields[s].name.clone());
             k.report(names, subject, self.k_threshold)
+                .map_err(|e| {
+                    warnings.push(format!(
+                        "k-anonymity could not be measured: the pairs written to the temporary file could not be read back ({e})"
+                    ));
+                })
+                .ok()
         });
         if let Some(k) = &k_anonymity {
             if !k.passes && self.rows_out > 0 {

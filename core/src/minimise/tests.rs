@@ -341,3 +341,47 @@ proptest! {
         prop_assert_eq!(whole.1, chunked.1);
     }
 }
+
+#[test]
+fn spilling_changes_neither_output_nor_report() {
+    use crate::pairs::{MemorySpill, Spill, SpillConfig};
+    use std::sync::{Arc, Mutex};
+    // The sample file, with its rows repeated (every repeat a primary-key error) so the
+    // key set and the k-anonymity pairs outgrow a small budget.
+    let sample = include_str!("../../../data/samples/sample_energy_consumption.csv");
+    let (header, rows) = sample.split_once('\n').expect("header");
+    let mut data = format!("{header}\n");
+    for _ in 0..20 {
+        data.push_str(rows);
+    }
+    let (plain_out, plain) = minimise_chunked(&energy(), data.as_bytes(), KEY, &[777]);
+    assert_eq!(plain.error_counts[&ErrorCode::PrimaryKey], 19 * 320);
+    let k = plain
+        .minimisation
+        .as_ref()
+        .and_then(|m| m.k_anonymity.clone());
+    assert!(k.is_some_and(|k| k.groups > 10));
+
+    let spill = Arc::new(Mutex::new(MemorySpill::default()));
+    let config = SpillConfig {
+        spill: spill.clone(),
+        budget_bytes: 4096 * 16,
+    };
+    let key = PseudonymKey::new(KEY).expect("key");
+    let mut m = Minimiser::new(&energy(), Options::default(), Some(key))
+        .expect("minimiser")
+        .with_spill(config);
+    let mut out = Vec::new();
+    for chunk in data.as_bytes().chunks(10_000) {
+        out.extend_from_slice(m.push(chunk));
+    }
+    let done = m.finish();
+    out.extend(done.tail);
+    assert_eq!(out, plain_out);
+    assert_eq!(done.report, plain);
+    let mut probe = [0u8; 1];
+    assert!(
+        spill.lock().unwrap().read_at(100_000, &mut probe).is_ok(),
+        "the runs went to the spill"
+    );
+}

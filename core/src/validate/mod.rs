@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dialect::{Dialect, DialectOptions};
 use crate::encoding::{self, Encoding};
+use crate::pairs::SpillConfig;
 use crate::reader::{
     DEFAULT_MAX_RECORD_BYTES, Reader, ReaderOptions, Record, RecordSink, SourceProblem,
 };
@@ -88,6 +89,14 @@ impl Checker {
             reader: Reader::new(schema, options.reader_options()),
             validator: Validator::new(schema, &options),
         }
+    }
+
+    /// Keeps the `unique` / `primaryKey` key sets in `spill` past its budget, so memory
+    /// does not grow with the file (see [`crate::pairs`]). Call it before the first chunk;
+    /// the report does not depend on it.
+    pub fn with_spill(mut self, spill: SpillConfig) -> Checker {
+        self.validator.set_spill(spill);
+        self
     }
 
     /// Feeds the next chunk, cut anywhere.
@@ -170,6 +179,7 @@ pub(crate) struct Validator {
     /// Bytes of the rows seen so far, to estimate the row count from `size_hint`.
     row_bytes: u64,
     key_scratch: Vec<u64>,
+    spill: Option<SpillConfig>,
     cells: Vec<Cell>,
     keep_all: bool,
     kind: RowKind,
@@ -205,6 +215,7 @@ impl Validator {
             size_hint: options.size_hint,
             row_bytes: 0,
             key_scratch: Vec::with_capacity(schema.primary_key.len()),
+            spill: None,
             cells: vec![Cell::Absent; n],
             keep_all: false,
             kind: RowKind::Header,
@@ -242,7 +253,8 @@ impl Validator {
         (0..len.min(self.columns)).filter(|c| !self.field_column.contains(&Some(*c)))
     }
 
-    pub(crate) fn into_report(self, bytes: u64) -> Report {
+    pub(crate) fn into_report(mut self, bytes: u64) -> Report {
+        self.resolve_keys();
         let mut notes = self.schema.notes.clone();
         if self.records > 0 && self.rows == 0 && self.dialect.header {
             notes.push("the file has a header and no data rows".into());
@@ -405,14 +417,8 @@ impl Validator {
                 }
             }
             if let Some(seen) = check.unique.as_mut() {
-                if let Some(first) = seen.insert(value.key(text), row) {
-                    at.add(
-                        &mut self.findings,
-                        &self.schema,
-                        ErrorCode::UniqueError,
-                        || format!("same value as row {first}"),
-                    );
-                }
+                // Repeats are found at the end (see keys.rs).
+                seen.insert(value.key(text), row, rec.field_offset(col), text);
             }
         }
         self.check_primary_key(rec);
@@ -454,25 +460,91 @@ impl Validator {
             }
         }
         let key = keys::combine(self.key_scratch.iter().copied());
-        if let Some(first) = seen.insert(key, rec.number) {
-            let schema = &self.schema;
-            self.findings.add(ErrorCode::PrimaryKey, || {
-                let names: Vec<&str> = schema
-                    .primary_key
-                    .iter()
-                    .map(|&i| schema.fields[i].name.as_str())
-                    .collect();
-                Finding {
-                    code: ErrorCode::PrimaryKey,
-                    row_number: Some(rec.number),
+        // Repeats are found at the end (see keys.rs).
+        seen.insert(key, rec.number, rec.start, "");
+    }
+
+    /// The repeats of a key set, or a `source-error` when its spill could not be read back
+    /// (the check then fails: uniqueness was not verified).
+    fn key_result(
+        findings: &mut Findings,
+        found: Result<keys::Duplicates, String>,
+    ) -> Option<keys::Duplicates> {
+        match found {
+            Ok(dups) => Some(dups),
+            Err(e) => {
+                findings.add(ErrorCode::SourceError, || Finding {
+                    code: ErrorCode::SourceError,
+                    row_number: None,
                     field_name: None,
                     field_number: None,
-                    byte: rec.start,
-                    message: format!("primary key ({}) same as row {first}", names.join(", ")),
+                    byte: 0,
+                    message: format!(
+                        "the keys written to the temporary file could not be read back ({e}): uniqueness was not verified"
+                    ),
                     cell: None,
-                }
-            });
+                });
+                None
+            }
         }
+    }
+
+    /// Keeps the `unique` / `primaryKey` sets past `spill.budget_bytes` each in the spill
+    /// instead of memory. Called before the first chunk.
+    pub(crate) fn set_spill(&mut self, spill: SpillConfig) {
+        if self.primary_key.is_some() {
+            self.primary_key = Some(KeySet::new(false, Some(spill.clone())));
+        }
+        self.spill = Some(spill);
+    }
+
+    /// Finds the repeated keys of the `unique` columns and of the primary key, and puts
+    /// their findings in row order among the others (after those of the same row).
+    fn resolve_keys(&mut self) {
+        let keep = self.findings.max();
+        let mut deferred = Vec::new();
+        for fi in 0..self.checks.len() {
+            let Some(set) = self.checks[fi].unique.take() else {
+                continue;
+            };
+            let Some(dups) = Self::key_result(&mut self.findings, set.finish(keep)) else {
+                continue;
+            };
+            self.findings.count(ErrorCode::UniqueError, dups.total);
+            let name = &self.schema.fields[fi].name;
+            let col = self.field_column[fi];
+            deferred.extend(dups.first.into_iter().map(|d| Finding {
+                code: ErrorCode::UniqueError,
+                row_number: Some(d.row),
+                field_name: Some(name.clone()),
+                field_number: col.map(|c| c + 1),
+                byte: d.byte,
+                message: format!("same value as row {}", d.first),
+                cell: d.text,
+            }));
+        }
+        let pk = self.primary_key.take();
+        if let Some(dups) =
+            pk.and_then(|set| Self::key_result(&mut self.findings, set.finish(keep)))
+        {
+            self.findings.count(ErrorCode::PrimaryKey, dups.total);
+            let names: Vec<&str> = (self.schema.primary_key.iter())
+                .map(|&i| self.schema.fields[i].name.as_str())
+                .collect();
+            let names = names.join(", ");
+            deferred.extend(dups.first.into_iter().map(|d| Finding {
+                code: ErrorCode::PrimaryKey,
+                row_number: Some(d.row),
+                field_name: None,
+                field_number: None,
+                byte: d.byte,
+                message: format!("primary key ({names}) same as row {}", d.first),
+                cell: None,
+            }));
+        }
+        // Stable: within a row, unique columns in field order, then the primary key.
+        deferred.sort_by_key(|f| f.row_number);
+        self.findings.merge_deferred(deferred);
     }
 
     fn encoding_error(&mut self, rec: &Record<'_>, bad: crate::reader::BadBytes) {
@@ -544,7 +616,13 @@ impl Validator {
         });
     }
 
-    fn field_check(field: &Field, dialect: &Dialect, in_primary_key: bool) -> FieldCheck {
+    fn field_check(
+        field: &Field,
+        dialect: &Dialect,
+        in_primary_key: bool,
+        show_values: bool,
+        spill: Option<&SpillConfig>,
+    ) -> FieldCheck {
         FieldCheck {
             parser: field.parser(dialect.number_style(field.number_style)),
             last_clean: None,
@@ -561,7 +639,10 @@ impl Validator {
                 .unwrap_or_default(),
             required: field.constraints.required || in_primary_key,
             has_constraints: constraints::any(&field.constraints),
-            unique: field.constraints.unique.then(KeySet::default),
+            unique: field
+                .constraints
+                .unique
+                .then(|| KeySet::new(show_values, spill.cloned())),
         }
     }
 }
@@ -615,7 +696,8 @@ impl RecordSink for Validator {
             .enumerate()
             .map(|(i, f)| {
                 let in_key = self.schema.primary_key.contains(&i);
-                let mut check = Self::field_check(f, dialect, in_key);
+                let spill = self.spill.as_ref();
+                let mut check = Self::field_check(f, dialect, in_key, self.show_values, spill);
                 check.kept = in_key || self.keep_all;
                 check
             })

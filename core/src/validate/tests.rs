@@ -314,3 +314,42 @@ proptest! {
         prop_assert_eq!(check(&schema, &data), check_chunked(&schema, Options::default(), &data, &cuts));
     }
 }
+
+#[test]
+fn spilling_the_key_sets_changes_nothing_in_the_report() {
+    use crate::pairs::{MemorySpill, SpillConfig};
+    use std::sync::{Arc, Mutex};
+    let schema = Schema::from_json(
+        r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"unique": true}},
+                       {"name": "meter"}, {"name": "hour", "type": "integer"}],
+            "primaryKey": ["meter", "hour"]}"#,
+    )
+    .unwrap();
+    // 30 000 rows: every 7th id repeats an earlier one, every 11th (meter, hour) too.
+    let mut data = String::from("id,meter,hour\n");
+    for i in 0..30_000u64 {
+        let id = if i % 7 == 6 { i / 2 } else { i };
+        let meter = if i % 11 == 10 { i - 5 } else { i };
+        data.push_str(&format!("{id},m{meter},{}\n", meter % 24));
+    }
+    for show_values in [false, true] {
+        let options = Options {
+            max_findings: 500,
+            show_values,
+            ..Options::default()
+        };
+        let plain = check_chunked(&schema, options.clone(), data.as_bytes(), &[1000, 5000]);
+        assert_eq!(plain.error_counts[&ErrorCode::UniqueError], 2143);
+        assert_eq!(plain.error_counts[&ErrorCode::PrimaryKey], 2727);
+        let spill = SpillConfig {
+            spill: Arc::new(Mutex::new(MemorySpill::default())),
+            // 4096 pairs per set, and mark blocks of 1 MiB: several runs each.
+            budget_bytes: 4096 * 16,
+        };
+        let mut checker = Checker::new(&schema, options).with_spill(spill);
+        for chunk in data.as_bytes().chunks(4096) {
+            checker.push(chunk);
+        }
+        assert_eq!(checker.finish(), plain, "show_values {show_values}");
+    }
+}

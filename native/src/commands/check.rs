@@ -26,6 +26,9 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         ..Options::default()
     };
     let mut checker = Checker::new(&schema, options);
+    if let Some(spill) = crate::spill::config(args.read.spill_after) {
+        checker = checker.with_spill(spill);
+    }
     input.read_chunks(|chunk| {
         checker.push(chunk);
         ControlFlow::Continue(())

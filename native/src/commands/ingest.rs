@@ -123,6 +123,7 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         bucket,
         sse_requested,
         progress,
+        spill_after: args.read.spill_after,
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

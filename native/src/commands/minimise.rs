@@ -36,6 +36,9 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         ..Options::default()
     };
     let mut minimiser = Minimiser::new(&schema, options, key).map_err(CliError::minimise)?;
+    if let Some(spill) = crate::spill::config(args.read.spill_after) {
+        minimiser = minimiser.with_spill(spill);
+    }
     let mut sink = Sink::open(&args.output)?;
     let mut write_error = None;
     input.read_chunks(|chunk| match sink.write(minimiser.push(chunk)) {

@@ -26,6 +26,9 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, CliError> {
         ..Options::default()
     };
     let mut scanner = Scanner::new(&schema, options);
+    if let Some(spill) = crate::spill::config(args.read.spill_after) {
+        scanner = scanner.with_spill(spill);
+    }
     input.read_chunks(|chunk| {
         scanner.push(chunk);
         ControlFlow::Continue(())

@@ -63,6 +63,8 @@ pub struct Context {
     pub bucket: Option<String>,
     pub sse_requested: Option<String>,
     pub progress: Option<MultiProgress>,
+    /// MiB each growing set may use before it goes to a temporary file (`--spill-after`).
+    pub spill_after: u64,
 }
 
 /// One file to ingest.
@@ -303,7 +305,11 @@ pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileR
     let location = lake.location(&job.key);
     let file_started = now();
     let minimiser = match Minimiser::new(&ctx.schema, ctx.options.clone(), ctx.key.clone()) {
-        Ok(m) => m,
+        // Each file its own temporary file: files run at the same time.
+        Ok(m) => match crate::spill::config(ctx.spill_after) {
+            Some(spill) => m.with_spill(spill),
+            None => m,
+        },
         Err(e) => {
             let mut r = FileReport::new(job, location, Status::Unreadable);
             r.error = Some(e.to_string());

@@ -1,0 +1,396 @@
+//! Logs of 64-bit pairs read back sorted at the end, in bounded memory when a [`Spill`] is
+//! given: the structure under `unique` / `primaryKey` checks and k-anonymity, the only
+//! state of a run that would otherwise grow with the file.
+//!
+//! Pairs are appended to one of 256 partitions by the top byte of their first half (256
+//! write heads stay in the CPU cache, where a hash set probed once per row misses it on every
+//! probe once it outgrows it). At the end each partition, small enough to sort in cache, is
+//! sorted and handed over in order, so the whole log comes out sorted.
+//!
+//! With a spill and a budget, a log that reaches its budget sorts each partition and writes
+//! it as a *run* to the spill (the shell's temporary file: `core` never opens one itself);
+//! at the end, each partition's runs are merged with what is left in memory. Memory is then
+//! the budget plus one small read buffer per run of one partition, whatever the file size.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+/// Partitions, by the top byte of a pair's first half.
+const PARTS: usize = 256;
+/// Bytes of one pair in a run.
+const PAIR_BYTES: usize = 16;
+/// Pairs read at a time from one run while merging.
+const READ_PAIRS: usize = 4096;
+
+/// Append-only storage for sorted runs, provided by the shell (a temporary file for the
+/// command line; [`MemorySpill`] in tests). Errors are plain messages: they end up in the
+/// report as a `source-error`.
+pub trait Spill: Send {
+    /// Appends `bytes`; returns the offset they start at.
+    fn append(&mut self, bytes: &[u8]) -> Result<u64, String>;
+    /// Fills `buf` with the bytes at `offset` (all of them were appended before).
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String>;
+}
+
+/// A spill shared by the logs of one run, with the memory each log may use before spilling.
+#[derive(Clone)]
+pub struct SpillConfig {
+    pub spill: Arc<Mutex<dyn Spill>>,
+    /// Bytes of pairs a log keeps in memory before writing them out.
+    pub budget_bytes: usize,
+}
+
+impl fmt::Debug for SpillConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SpillConfig")
+            .field("budget_bytes", &self.budget_bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SpillConfig {
+    fn append(&self, bytes: &[u8]) -> Result<u64, String> {
+        let mut spill = self
+            .spill
+            .lock()
+            .map_err(|_| "spill lock poisoned".to_owned())?;
+        spill.append(bytes)
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        let mut spill = self
+            .spill
+            .lock()
+            .map_err(|_| "spill lock poisoned".to_owned())?;
+        spill.read_at(offset, buf)
+    }
+}
+
+/// A [`Spill`] in memory: for tests, and for shells with nowhere else to put runs.
+#[derive(Debug, Default)]
+pub struct MemorySpill {
+    bytes: Vec<u8>,
+}
+
+impl Spill for MemorySpill {
+    fn append(&mut self, bytes: &[u8]) -> Result<u64, String> {
+        let at = self.bytes.len() as u64;
+        self.bytes.extend_from_slice(bytes);
+        Ok(at)
+    }
+
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+        let start = usize::try_from(offset).map_err(|e| e.to_string())?;
+        let src = start
+            .checked_add(buf.len())
+            .and_then(|end| self.bytes.get(start..end))
+            .ok_or("read past the end of the spill")?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+}
+
+/// A written run: where it starts and how many pairs it holds.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    offset: u64,
+    pairs: usize,
+}
+
+/// Pairs appended in any order, read back sorted.
+#[derive(Debug)]
+pub(crate) struct PairLog {
+    parts: Vec<Vec<(u64, u64)>>,
+    len: usize,
+    /// Pairs kept in memory before spilling (`usize::MAX` without a spill).
+    budget: usize,
+    spill: Option<SpillConfig>,
+    /// Runs of each partition.
+    runs: Vec<Vec<Run>>,
+    /// The first spill error: later pairs stay in memory, and the end reports it.
+    failed: Option<String>,
+}
+
+impl PairLog {
+    pub(crate) fn new(spill: Option<SpillConfig>) -> PairLog {
+        let budget = spill.as_ref().map_or(usize::MAX, |s| {
+            (s.budget_bytes / PAIR_BYTES).max(PARTS * 16)
+        });
+        PairLog {
+            parts: (0..PARTS).map(|_| Vec::new()).collect(),
+            len: 0,
+            budget,
+            spill,
+            runs: vec![Vec::new(); PARTS],
+            failed: None,
+        }
+    }
+
+    /// Makes room for `more` pairs (up to the budget).
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let per_part = more.min(self.budget) / PARTS;
+        // Hashes spread evenly; 4 standard deviations keep most partitions from growing.
+        let margin = 4 * (per_part as f64).sqrt() as usize + 16;
+        for part in &mut self.parts {
+            part.reserve(per_part + margin);
+        }
+    }
+
+    pub(crate) fn push(&mut self, a: u64, b: u64) {
+        self.parts[(a >> 56) as usize].push((a, b));
+        self.len += 1;
+        if self.len >= self.budget && self.failed.is_none() {
+            self.spill_runs();
+        }
+    }
+
+    /// Sorts every partition and writes it out as a run.
+    fn spill_runs(&mut self) {
+        let Some(spill) = &self.spill else {
+            return;
+        };
+        let mut bytes = Vec::new();
+        for (part, runs) in self.parts.iter_mut().zip(&mut self.runs) {
+            if part.is_empty() {
+                continue;
+            }
+            part.sort_unstable();
+            bytes.clear();
+            bytes.reserve(part.len() * PAIR_BYTES);
+            for (a, b) in part.iter() {
+                bytes.extend_from_slice(&a.to_le_bytes());
+                bytes.extend_from_slice(&b.to_le_bytes());
+            }
+            match spill.append(&bytes) {
+                Ok(offset) => {
+                    runs.push(Run {
+                        offset,
+                        pairs: part.len(),
+                    });
+                    part.clear();
+                }
+                Err(e) => {
+                    // Keep going in memory; the end says the budget could not be held.
+                    self.failed = Some(e);
+                    return;
+                }
+            }
+        }
+        self.len = 0;
+    }
+
+    /// Calls `each` on every pair in sorted order. An error means the pairs could not all
+    /// be read back: the caller must not trust a partial answer.
+    pub(crate) fn for_each_sorted(self, mut each: impl FnMut(u64, u64)) -> Result<(), String> {
+        for (mut part, runs) in self.parts.into_iter().zip(self.runs) {
+            part.sort_unstable();
+            if runs.is_empty() {
+                part.into_iter().for_each(|(a, b)| each(a, b));
+                continue;
+            }
+            let spill = self.spill.as_ref().ok_or("runs without a spill")?;
+            merge(spill, &runs, part, &mut each)?;
+        }
+        Ok(())
+    }
+}
+
+/// One source of a merge: a run read in blocks, or the sorted pairs left in memory.
+struct Source {
+    run: Option<Run>,
+    /// Pairs of the run not read yet.
+    left: usize,
+    next_offset: u64,
+    buf: Vec<(u64, u64)>,
+    at: usize,
+}
+
+impl Source {
+    /// A run, with its first block read.
+    fn first_block(run: Run, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<Source, String> {
+        let mut s = Source {
+            run: Some(run),
+            left: run.pairs,
+            next_offset: run.offset,
+            buf: Vec::new(),
+            at: 0,
+        };
+        s.read_block(spill, raw)?;
+        Ok(s)
+    }
+
+    fn peek(&self) -> Option<(u64, u64)> {
+        self.buf.get(self.at).copied()
+    }
+
+    /// Moves past the current pair, reading the next block when the buffer is used up.
+    fn advance(&mut self, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<(), String> {
+        self.at += 1;
+        if self.at < self.buf.len() || self.run.is_none() || self.left == 0 {
+            return Ok(());
+        }
+        self.read_block(spill, raw)
+    }
+
+    fn read_block(&mut self, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<(), String> {
+        let n = self.left.min(READ_PAIRS);
+        raw.resize(n * PAIR_BYTES, 0);
+        spill.read_at(self.next_offset, raw)?;
+        self.buf.clear();
+        self.buf.extend(raw.chunks_exact(PAIR_BYTES).map(|c| {
+            let (a, b) = c.split_at(8);
+            (
+                u64::from_le_bytes(a.try_into().unwrap_or_default()),
+                u64::from_le_bytes(b.try_into().unwrap_or_default()),
+            )
+        }));
+        self.at = 0;
+        self.left -= n;
+        self.next_offset += (n * PAIR_BYTES) as u64;
+        Ok(())
+    }
+}
+
+/// Merges a partition's runs and its in-memory remainder.
+fn merge(
+    spill: &SpillConfig,
+    runs: &[Run],
+    memory: Vec<(u64, u64)>,
+    each: &mut impl FnMut(u64, u64),
+) -> Result<(), String> {
+    let mut raw = Vec::new();
+    let mut sources = Vec::with_capacity(runs.len() + 1);
+    for run in runs {
+        sources.push(Source::first_block(*run, spill, &mut raw)?);
+    }
+    sources.push(Source {
+        run: None,
+        left: 0,
+        next_offset: 0,
+        buf: memory,
+        at: 0,
+    });
+    let mut heap: BinaryHeap<Reverse<((u64, u64), usize)>> = sources
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.peek().map(|p| Reverse((p, i))))
+        .collect();
+    while let Some(Reverse(((a, b), i))) = heap.pop() {
+        each(a, b);
+        let source = &mut sources[i];
+        source.advance(spill, &mut raw)?;
+        if let Some(p) = source.peek() {
+            heap.push(Reverse((p, i)));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spill(budget_pairs: usize) -> SpillConfig {
+        SpillConfig {
+            spill: Arc::new(Mutex::new(MemorySpill::default())),
+            budget_bytes: budget_pairs * PAIR_BYTES,
+        }
+    }
+
+    fn sorted(log: PairLog) -> Vec<(u64, u64)> {
+        let mut out = Vec::new();
+        log.for_each_sorted(|a, b| out.push((a, b))).unwrap();
+        out
+    }
+
+    fn pairs(n: u64) -> Vec<(u64, u64)> {
+        // Spread over every partition, with repeats of the first half.
+        (0..n)
+            .map(|i| ((i % (n / 3 + 1)).wrapping_mul(0x9E37_79B9_7F4A_7C15), i))
+            .collect()
+    }
+
+    #[test]
+    fn comes_out_sorted_with_or_without_spilling() {
+        let input = pairs(50_000);
+        let mut expected = input.clone();
+        expected.sort_unstable();
+        for config in [None, Some(spill(5_000)), Some(spill(PARTS * 16))] {
+            let spilled = config.is_some();
+            let mut log = PairLog::new(config);
+            log.reserve(1000);
+            for &(a, b) in &input {
+                log.push(a, b);
+            }
+            if spilled {
+                assert!(
+                    log.runs.iter().any(|r| r.len() > 1),
+                    "several runs per partition"
+                );
+            }
+            assert_eq!(sorted(log), expected);
+        }
+    }
+
+    #[test]
+    fn memory_stays_within_the_budget() {
+        let mut log = PairLog::new(Some(spill(8192)));
+        for (a, b) in pairs(100_000) {
+            log.push(a, b);
+            assert!(log.len < 8192);
+        }
+    }
+
+    /// A spill that refuses writes after a while, or reads.
+    struct Broken {
+        inner: MemorySpill,
+        writes_left: usize,
+        reads_fail: bool,
+    }
+
+    impl Spill for Broken {
+        fn append(&mut self, bytes: &[u8]) -> Result<u64, String> {
+            if self.writes_left == 0 {
+                return Err("disk full".into());
+            }
+            self.writes_left -= 1;
+            self.inner.append(bytes)
+        }
+        fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+            if self.reads_fail {
+                return Err("read error".into());
+            }
+            self.inner.read_at(offset, buf)
+        }
+    }
+
+    #[test]
+    fn a_full_disk_keeps_pairs_in_memory_and_a_failed_read_is_an_error() {
+        let input = pairs(20_000);
+        let mut expected = input.clone();
+        expected.sort_unstable();
+        let broken = |writes_left, reads_fail| SpillConfig {
+            spill: Arc::new(Mutex::new(Broken {
+                inner: MemorySpill::default(),
+                writes_left,
+                reads_fail,
+            })),
+            budget_bytes: 4096 * PAIR_BYTES,
+        };
+        let mut log = PairLog::new(Some(broken(300, false)));
+        for &(a, b) in &input {
+            log.push(a, b);
+        }
+        assert!(log.failed.is_some());
+        assert_eq!(sorted(log), expected, "nothing lost when writing fails");
+
+        let mut log = PairLog::new(Some(broken(usize::MAX, true)));
+        for &(a, b) in &input {
+            log.push(a, b);
+        }
+        let err = log.for_each_sorted(|_, _| {}).unwrap_err();
+        assert_eq!(err, "read error");
+    }
+}
