@@ -118,8 +118,11 @@ impl PairLog {
         let budget = spill.as_ref().map_or(usize::MAX, |s| {
             (s.budget_bytes / PAIR_BYTES).max(PARTS * 16)
         });
+        // With a budget, each partition gets its share once (untouched capacity costs no
+        // memory) instead of growing by doubling past it.
+        let share = if spill.is_some() { share(budget) } else { 0 };
         PairLog {
-            parts: (0..PARTS).map(|_| Vec::new()).collect(),
+            parts: (0..PARTS).map(|_| Vec::with_capacity(share)).collect(),
             len: 0,
             budget,
             spill,
@@ -130,11 +133,9 @@ impl PairLog {
 
     /// Makes room for `more` pairs (up to the budget).
     pub(crate) fn reserve(&mut self, more: usize) {
-        let per_part = more.min(self.budget) / PARTS;
-        // Hashes spread evenly; 4 standard deviations keep most partitions from growing.
-        let margin = 4 * (per_part as f64).sqrt() as usize + 16;
+        let share = share(more.min(self.budget));
         for part in &mut self.parts {
-            part.reserve(per_part + margin);
+            part.reserve(share.saturating_sub(part.len()));
         }
     }
 
@@ -195,6 +196,13 @@ impl PairLog {
         }
         Ok(())
     }
+}
+
+/// Room for one partition's part of `pairs`: hashes spread evenly, and 4 standard
+/// deviations keep most partitions from growing.
+fn share(pairs: usize) -> usize {
+    let per_part = pairs / PARTS;
+    per_part + 4 * (per_part as f64).sqrt() as usize + 16
 }
 
 /// One source of a merge: a run read in blocks, or the sorted pairs left in memory.

@@ -424,7 +424,7 @@ fn deliver(
     bad.clear();
     let bytes = &d.out[..d.ends.last().copied().unwrap_or(0)];
     let fast = match d.encoding {
-        Encoding::Utf8 => std::str::from_utf8(bytes)
+        Encoding::Utf8 => simdutf8::basic::from_utf8(bytes)
             .ok()
             // Field boundaries must be character boundaries: "\xC3" and "\xA9" are two bad
             // fields even though together they spell "é".

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use watt_core::pairs::{Spill, SpillConfig};
 
 /// Default memory of each key set before it is written out.
-pub const DEFAULT_BUDGET_MIB: usize = 16;
+pub const DEFAULT_BUDGET_MIB: usize = 8;
 
 /// An anonymous temporary file, appended to and read back at offsets.
 #[derive(Debug)]
