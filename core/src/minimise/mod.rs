@@ -448,6 +448,8 @@ impl Engine {
             }
             let start = self.row.len();
             let out = &mut self.row;
+            // Copied unchanged: no need to compare it with the input.
+            let mut as_is = false;
             let ok = match (cell, &plan.action) {
                 (Cell::Absent | Cell::Null, _) => true,
                 (Cell::Valid(Value::Number(_) | Value::Integer(_)), Action::Keep)
@@ -458,6 +460,7 @@ impl Engine {
                 }
                 (_, Action::Keep) => {
                     out.push_str(text);
+                    as_is = true;
                     true
                 }
                 (_, Action::Drop) => true,
@@ -503,7 +506,7 @@ impl Engine {
                 self.row.truncate(start);
                 plan.stats.suppressed += 1;
             }
-            if self.row[start..] != *text {
+            if !as_is && self.row[start..] != *text {
                 plan.stats.changed += 1;
             }
             self.row_ends.push(self.row.len());

@@ -86,13 +86,36 @@ pub(crate) struct Pseudonymiser {
     prepared: HmacSha256,
     params: Pseudonymisation,
     scratch: String,
-    cache: Vec<Option<(String, String)>>,
+    cache: Vec<Slot>,
 }
 
 /// Entries of the pseudonym cache (a direct-mapped table: constant memory, no eviction
 /// bookkeeping). Entries hold the normalised value and its pseudonym, and a hit compares
 /// the whole value, so the cache never changes a result.
 const CACHE_SLOTS: usize = 16 * 1024;
+
+/// Bytes of value and pseudonym a slot holds: a slot is one 64-byte cache line, so a hit
+/// reads one line (a meter id of 14 digits and a 34-character pseudonym take 48). Longer
+/// pairs are not cached.
+const SLOT_BYTES: usize = 54;
+
+/// One cache entry, in one cache line: the value's 64-bit hash (to skip the comparison on
+/// a miss), then the value followed by its pseudonym. `len == 0`: empty.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Slot {
+    hash: u64,
+    value_len: u8,
+    len: u8,
+    bytes: [u8; SLOT_BYTES],
+}
+
+const EMPTY: Slot = Slot {
+    hash: 0,
+    value_len: 0,
+    len: 0,
+    bytes: [0; SLOT_BYTES],
+};
 
 impl fmt::Debug for Pseudonymiser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -114,7 +137,7 @@ impl Pseudonymiser {
             prepared,
             params: params.clone(),
             scratch: String::new(),
-            cache: vec![None; CACHE_SLOTS],
+            cache: vec![EMPTY; CACHE_SLOTS],
         }
     }
 
@@ -140,24 +163,45 @@ impl Pseudonymiser {
         }
     }
 
+    /// The pseudonym of a normalised value, uncached.
+    fn compute(prepared: &HmacSha256, params: &Pseudonymisation, normalised: &str) -> String {
+        let mut mac = prepared.clone();
+        mac.update(normalised.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        let mut pseudonym = String::with_capacity(params.prefix.len() + 2 * params.bytes);
+        pseudonym.push_str(&params.prefix);
+        data_encoding::HEXLOWER.encode_append(&digest[..params.bytes], &mut pseudonym);
+        pseudonym
+    }
+
     /// Appends the pseudonym of `value` to `out`.
     pub(crate) fn write(&mut self, value: &str, out: &mut String) {
         let normalised = Self::normalise(self.params.normalise, value, &mut self.scratch);
-        let slot = xxhash_rust::xxh3::xxh3_64(normalised.as_bytes()) as usize % CACHE_SLOTS;
-        if let Some((v, p)) = &self.cache[slot] {
-            if v == normalised {
-                out.push_str(p);
-                return;
+        let hash = xxhash_rust::xxh3::xxh3_64(normalised.as_bytes());
+        let slot = hash as usize % CACHE_SLOTS;
+        let entry = &self.cache[slot];
+        if entry.len > 0 && entry.hash == hash {
+            let (value, rest) = entry.bytes.split_at(usize::from(entry.value_len));
+            let pseudonym = rest.get(..usize::from(entry.len - entry.value_len));
+            if value == normalised.as_bytes() {
+                if let Some(Ok(p)) = pseudonym.map(std::str::from_utf8) {
+                    out.push_str(p);
+                    return;
+                }
             }
         }
-        let mut mac = self.prepared.clone();
-        mac.update(normalised.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        let mut pseudonym = String::with_capacity(self.params.prefix.len() + 2 * self.params.bytes);
-        pseudonym.push_str(&self.params.prefix);
-        data_encoding::HEXLOWER.encode_append(&digest[..self.params.bytes], &mut pseudonym);
+        let pseudonym = Self::compute(&self.prepared, &self.params, normalised);
         out.push_str(&pseudonym);
-        self.cache[slot] = Some((normalised.to_owned(), pseudonym));
+        let total = normalised.len() + pseudonym.len();
+        if total <= SLOT_BYTES && !normalised.is_empty() {
+            let entry = &mut self.cache[slot];
+            entry.hash = hash;
+            entry.bytes[..normalised.len()].copy_from_slice(normalised.as_bytes());
+            entry.bytes[normalised.len()..total].copy_from_slice(pseudonym.as_bytes());
+            // Both fit in SLOT_BYTES < 256.
+            entry.value_len = normalised.len() as u8;
+            entry.len = total as u8;
+        }
     }
 }
 
@@ -222,6 +266,38 @@ mod tests {
             )
         );
         assert_ne!(a, pseudonym(&key(K1), &p, "12345678901235"));
+    }
+
+    #[test]
+    fn the_cache_never_changes_a_pseudonym() {
+        // More values than slots (so slots are shared and overwritten), short ones that are
+        // cached and long ones that are not, each asked for three times in a shuffled order:
+        // every answer is the one a fresh pseudonymiser gives.
+        let k = key(K1);
+        let p = Pseudonymisation {
+            prefix: "m_".into(),
+            ..params("meter", Normalise::None)
+        };
+        let values: Vec<String> = (0..40_000u64)
+            .map(|i| match i % 3 {
+                0 => format!("{:014}", i * 7919),
+                1 => format!("C{i:07}"),
+                _ => format!("a long identifier that does not fit in a slot {i}"),
+            })
+            .collect();
+        let mut cached = Pseudonymiser::new(&k, &p);
+        for round in 0..3u64 {
+            for (n, v) in values.iter().enumerate() {
+                if (n as u64 + round) % 5 == 0 {
+                    let mut out = String::new();
+                    cached.write(v, &mut out);
+                    let fresh = Pseudonymiser::compute(&cached.prepared, &p, v);
+                    assert_eq!(out, fresh, "{v}");
+                } else {
+                    cached.write(v, &mut String::new());
+                }
+            }
+        }
     }
 
     #[test]

@@ -596,7 +596,13 @@ fn last_word_before(text: &str, i: usize, words: &[&str]) -> Option<usize> {
     while !text.is_char_boundary(from) {
         from += 1;
     }
-    let mut window = text[from..i].to_lowercase();
+    let before = &text[from..i];
+    // Every word starts with a letter: a window without one (a cell that is only the
+    // number, a run of digits and spaces) holds none of them.
+    if !before.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    let mut window = before.to_lowercase();
     for sep in [". ", ";", "\n", " - "] {
         if let Some(k) = window.rfind(sep) {
             window.drain(..k + sep.len());
