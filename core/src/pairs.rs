@@ -51,7 +51,7 @@ impl fmt::Debug for SpillConfig {
 }
 
 impl SpillConfig {
-    fn append(&self, bytes: &[u8]) -> Result<u64, String> {
+    pub(crate) fn append(&self, bytes: &[u8]) -> Result<u64, String> {
         let mut spill = self
             .spill
             .lock()
@@ -59,7 +59,7 @@ impl SpillConfig {
         spill.append(bytes)
     }
 
-    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+    pub(crate) fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
         let mut spill = self
             .spill
             .lock()
@@ -207,8 +207,7 @@ fn share(pairs: usize) -> usize {
 
 /// One source of a merge: a run read in blocks, or the sorted pairs left in memory.
 struct Source {
-    run: Option<Run>,
-    /// Pairs of the run not read yet.
+    /// Pairs of the run not read yet (0 for the pairs in memory).
     left: usize,
     next_offset: u64,
     buf: Vec<(u64, u64)>,
@@ -219,7 +218,6 @@ impl Source {
     /// A run, with its first block read.
     fn first_block(run: Run, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<Source, String> {
         let mut s = Source {
-            run: Some(run),
             left: run.pairs,
             next_offset: run.offset,
             buf: Vec::new(),
@@ -236,7 +234,7 @@ impl Source {
     /// Moves past the current pair, reading the next block when the buffer is used up.
     fn advance(&mut self, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<(), String> {
         self.at += 1;
-        if self.at < self.buf.len() || self.run.is_none() || self.left == 0 {
+        if self.at < self.buf.len() || self.left == 0 {
             return Ok(());
         }
         self.read_block(spill, raw)
@@ -274,7 +272,6 @@ fn merge(
         sources.push(Source::first_block(*run, spill, &mut raw)?);
     }
     sources.push(Source {
-        run: None,
         left: 0,
         next_offset: 0,
         buf: memory,

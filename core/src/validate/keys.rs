@@ -122,12 +122,7 @@ impl KeySet {
         let Some(spill) = &self.spill else {
             return;
         };
-        let written = spill
-            .spill
-            .lock()
-            .map_err(|_| "spill lock poisoned".to_owned())
-            .and_then(|mut s| s.append(&self.marks));
-        match written {
+        match spill.append(&self.marks) {
             Ok(offset) => {
                 self.mark_blocks.push((offset, self.marks.len()));
                 self.marks.clear();
@@ -176,11 +171,7 @@ impl KeySet {
             let bytes: &[u8] = match (stored, &self.spill) {
                 (Some(&(offset, len)), Some(spill)) => {
                     block.resize(len, 0);
-                    spill
-                        .spill
-                        .lock()
-                        .map_err(|_| "spill lock poisoned".to_owned())?
-                        .read_at(offset, &mut block)?;
+                    spill.read_at(offset, &mut block)?;
                     &block
                 }
                 (Some(_), None) => return Err("marks written without a spill".into()),
