@@ -29,6 +29,7 @@
 
 pub mod dialect;
 pub mod encoding;
+mod find;
 pub mod gdpr;
 pub mod infer;
 pub mod minimise;

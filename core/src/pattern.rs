@@ -19,6 +19,8 @@ use regex_automata::nfa::thompson::{
 use regex_automata::{Anchored, Input};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use full::{Dense, dense_dfa};
+
 /// Largest compiled form of a pattern, as the `regex` crate allows by default. A schema is
 /// input like any other: `[0-9]{1000000000}` must be refused, not expanded into gigabytes
 /// (`regex-automata` used directly has no limit of its own).
@@ -30,8 +32,82 @@ pub struct Pattern {
     /// The pattern as the schema wrote it.
     pub source: String,
     fixed: Option<Vec<ByteSet>>,
+    dense: Option<Dense>,
     dfa: Option<DFA>,
     vm: PikeVM,
+}
+
+/// Full DFAs, for the native build (feature `full-dfa`).
+#[cfg(feature = "full-dfa")]
+mod full {
+    use regex_automata::Anchored;
+    use regex_automata::dfa::{Automaton, StartKind, dense};
+    use regex_automata::nfa::thompson;
+    use regex_automata::util::primitives::StateID;
+
+    /// A pattern compiled ahead to a full DFA: one table lookup per byte, no cache to check.
+    /// Only for patterns whose table stays small ([`DENSE_LIMIT`]); the others keep the lazy
+    /// DFA, which builds only the states the cells reach.
+    #[derive(Debug, Clone)]
+    pub(super) struct Dense {
+        dfa: dense::DFA<Vec<u32>>,
+        /// The anchored start state at the start of a haystack, where every cell starts.
+        start: StateID,
+    }
+
+    /// Largest table of a [`Dense`] pattern: a phone number's is a few KiB.
+    const DENSE_LIMIT: usize = 256 << 10;
+
+    /// The full DFA of an anchored pattern, when it is small.
+    pub(super) fn dense_dfa(anchored: &str, nfa: thompson::Config) -> Option<Dense> {
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::DFA::config()
+                    .start_kind(StartKind::Anchored)
+                    .dfa_size_limit(Some(DENSE_LIMIT))
+                    .determinize_size_limit(Some(4 * DENSE_LIMIT)),
+            )
+            .thompson(nfa)
+            .build(anchored)
+            .ok()?;
+        // Every cell is matched from its start: the state there is computed once.
+        let at_start = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
+        let start = dfa.start_state(&at_start).ok()?;
+        Some(Dense { dfa, start })
+    }
+
+    impl Dense {
+        pub(super) fn is_match(&self, text: &[u8]) -> bool {
+            let mut sid = self.start;
+            for &b in text {
+                sid = self.dfa.next_state(sid, b);
+                if self.dfa.is_dead_state(sid) {
+                    return false;
+                }
+            }
+            self.dfa.is_match_state(self.dfa.next_eoi_state(sid))
+        }
+    }
+}
+
+/// Without the feature (the browser build), no pattern has a full DFA: the lazy one
+/// answers, the same way.
+#[cfg(not(feature = "full-dfa"))]
+mod full {
+    use regex_automata::nfa::thompson;
+
+    #[derive(Debug, Clone)]
+    pub(super) enum Dense {}
+
+    impl Dense {
+        pub(super) fn is_match(&self, _: &[u8]) -> bool {
+            match *self {}
+        }
+    }
+
+    pub(super) fn dense_dfa(_: &str, _: thompson::Config) -> Option<Dense> {
+        None
+    }
 }
 
 /// Scratch memory for matching one [`Pattern`] many times.
@@ -69,13 +145,18 @@ impl Pattern {
         let fixed = regex_syntax::parse(source)
             .ok()
             .and_then(|hir| fixed_sets(&hir));
-        let dfa = match fixed {
+        let dense = match fixed {
             Some(_) => None,
-            None => DFA::builder().thompson(nfa).build(&anchored).ok(),
+            None => dense_dfa(&anchored, nfa.clone()),
+        };
+        let dfa = match (&fixed, &dense) {
+            (None, None) => DFA::builder().thompson(nfa).build(&anchored).ok(),
+            _ => None,
         };
         Ok(Pattern {
             source: source.to_owned(),
             fixed,
+            dense,
             dfa,
             vm,
         })
@@ -105,15 +186,39 @@ impl Pattern {
         if let Some(sets) = &self.fixed {
             return fixed_match(sets, text.as_bytes());
         }
+        if let Some(dense) = &self.dense {
+            return dense.is_match(text.as_bytes());
+        }
         let input = Input::new(text).anchored(Anchored::Yes);
         if let (Some(dfa), Some(dfa_cache)) = (&self.dfa, cache.dfa.as_mut()) {
-            if let Ok(found) = dfa.try_search_fwd(dfa_cache, &input) {
-                return found.is_some_and(|m| m.offset() == text.len());
+            if let Some(found) = dfa_match(dfa, dfa_cache, &input) {
+                return found;
             }
         }
         let vm_cache = cache.vm.get_or_insert_with(|| self.vm.create_cache());
         self.vm.is_match(vm_cache, input)
     }
+}
+
+/// Walks the lazy DFA over the whole of an anchored `input`, a state per byte: a cell is
+/// short and must match to its end, so the search's setup (prefilters, match tracking)
+/// costs more than the walk. `None` when the DFA gives up (its cache thrashing, or a byte
+/// it was told to quit on): the PikeVM answers then.
+fn dfa_match(dfa: &DFA, cache: &mut DfaCache, input: &Input<'_>) -> Option<bool> {
+    let mut sid = dfa.start_state_forward(cache, input).ok()?;
+    for &b in input.haystack() {
+        sid = dfa.next_state(cache, sid, b).ok()?;
+        if sid.is_tagged() {
+            if sid.is_dead() {
+                return Some(false);
+            }
+            if sid.is_quit() || sid.is_unknown() {
+                return None;
+            }
+        }
+    }
+    let sid = dfa.next_eoi_state(cache, sid).ok()?;
+    Some(sid.is_match())
 }
 
 /// Whether an expression uses `\p{..}` / `\P{..}` anywhere.
@@ -304,6 +409,24 @@ mod tests {
         ] {
             assert!(Pattern::new(pattern).unwrap().fixed.is_none(), "{pattern}");
         }
+    }
+
+    #[test]
+    #[cfg(feature = "full-dfa")]
+    fn small_patterns_compile_to_a_full_dfa_large_ones_stay_lazy() {
+        for pattern in [
+            "(\\+33 ?|0)[1-9]([ .-]?[0-9]{2}){4}",
+            "[a-z]+@[a-z]+\\.fr",
+            r"\d{3}",
+            "^[A-Z]+$",
+        ] {
+            let p = Pattern::new(pattern).unwrap();
+            assert!(p.dense.is_some() && p.dfa.is_none(), "{pattern}");
+        }
+        // Unicode word characters, 40 times: a full table would be megabytes.
+        let big = Pattern::new(r"\w{40}").unwrap();
+        assert!(big.dense.is_none() && big.dfa.is_some());
+        assert!(big.is_match(&"é".repeat(40)) && !big.is_match(&"é".repeat(39)));
     }
 
     #[test]

@@ -661,23 +661,24 @@ fn check_string_format(format: StringFormat, s: &str) -> Result<(), TypeProblem>
 
 /// `local@domain.tld`: one `@`, no whitespace, a dot inside the domain, no empty label.
 pub(crate) fn is_email(s: &str) -> bool {
-    // One pass over the bytes: find the single '@', reject ASCII whitespace and controls,
-    // and check the domain's labels; non-ASCII text goes through the char-based check.
     let b = s.as_bytes();
-    let mut at = None;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'@' if at.is_some() => return false,
-            b'@' => at = Some(i),
-            0..=0x20 | 0x7f => return false,
-            0x80.. => return is_email_unicode(s),
-            _ => {}
-        }
+    // Printable ASCII only (no whitespace, no control) is checked without a branch per
+    // byte, so that it vectorises; anything else is rare and goes through the char-based
+    // check, which refuses whitespace and controls all the same.
+    let printable = b
+        .iter()
+        .fold(true, |ok, &c| ok & (c.wrapping_sub(0x21) < 0x7f - 0x21));
+    if !printable {
+        return !s.is_ascii() && is_email_unicode(s);
     }
-    let Some(at) = at else { return false };
+    // Addresses are short: a plain loop beats memchr's setup.
+    let Some(at) = b.iter().position(|&c| c == b'@') else {
+        return false;
+    };
     let domain = &b[at + 1..];
     at > 0
         && at <= 64
+        && !domain.contains(&b'@')
         && domain.contains(&b'.')
         && !domain.starts_with(b".")
         && !domain.ends_with(b".")
@@ -971,6 +972,23 @@ mod tests {
         assert!(email.parse("jeanne.martin@exemple.fr").is_ok());
         for bad in ["jeanne", "@x.fr", "a@b", "a b@c.fr", "a@@b.fr", "a@b..fr"] {
             assert_eq!(email.parse(bad), Err(TypeProblem::Email), "{bad:?}");
+        }
+        // The ASCII fast path and the char-based check agree on both sides of the line.
+        for (text, ok) in [
+            ("zoé@exemple.fr", true),
+            ("a@exemple.fr\u{7f}", false),
+            ("a\t@b.fr", false),
+            ("é \u{a0}@b.fr", false),
+            ("a@b@c.fr", false),
+            ("é@b@c.fr", false),
+            (".a@b.fr", true),
+            ("a@.b.fr", false),
+            ("a@b.fr.", false),
+            ("é@b.fr.", false),
+            (&format!("{}@b.fr", "a".repeat(65)), false),
+            (&format!("{}@b.fr", "a".repeat(64)), true),
+        ] {
+            assert_eq!(is_email(text), ok, "{text:?}");
         }
         let uri = parser(FieldType::String(StringFormat::Uri));
         assert!(uri.parse("https://exemple.fr/a?b=c").is_ok());
