@@ -5,9 +5,9 @@
 //! reader keeps the raw bytes of the unfinished record. Memory is bounded by the longest
 //! record (capped by [`ReaderOptions::max_record_bytes`]), never by the file.
 //!
-//! Between records, a fast path ([`Reader::plain_lines`]) reads the records that need no
+//! Between records, a fast path (`Reader::plain_lines`) reads the records that need no
 //! unescaping (most of a meter export) in place, a field per structural byte found by
-//! [`crate::find::Structural`], with the encoding checked once per chunk; csv-core takes
+//! `find::Structural`, with the encoding checked once per chunk; csv-core takes
 //! the others. Both deliver identical records (tested on every cut of every edge case).
 //!
 //! The reader also owns what must happen before the first record: removing a UTF-8 BOM,
@@ -199,7 +199,7 @@ pub struct Reader {
     /// Whether [`Reader::plain_lines`] is used (always, but in the tests that compare it
     /// with csv-core).
     fast_path: bool,
-    /// Field bounds of the record read by the fast path ([`Reader::plain_lines`]).
+    /// Field bounds of the record read by the fast path (`Reader::plain_lines`).
     line_starts: Vec<usize>,
     line_ends: Vec<usize>,
 }

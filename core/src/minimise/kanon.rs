@@ -3,7 +3,7 @@
 //!
 //! Smart-meter files have many rows per person, so counting rows would flatter the result:
 //! when the schema names a `subjectField`, groups count distinct subjects. Each row adds a
-//! (group, subject) pair of 64-bit hashes to a [`PairLog`] (16 bytes; spilled to the shell's
+//! (group, subject) pair of 64-bit hashes to a `PairLog` (16 bytes; spilled to the shell's
 //! temporary file past its budget, so memory does not grow with the file); at the end the
 //! pairs come back sorted, and one pass counts the distinct subjects of each group.
 //! Without a subject field the second half is the row's number: every row counts.

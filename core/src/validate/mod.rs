@@ -1,6 +1,6 @@
 //! The streaming checker: a [`Checker`] takes chunks and gives a [`Report`].
 //!
-//! The work is split between the [`Reader`] (bytes → records) and the [`Validator`]
+//! The work is split between the [`Reader`] (bytes → records) and the `Validator`
 //! (records → findings). The validator is also what the minimiser and the scanner run on,
 //! so that `watt minimise` and `watt ingest` validate exactly as `watt check` does.
 
