@@ -268,7 +268,13 @@ impl ByteSet {
 }
 
 fn fixed_match(sets: &[ByteSet], text: &[u8]) -> bool {
-    text.len() == sets.len() && sets.iter().zip(text).all(|(set, b)| set.contains(*b))
+    // No early exit: cells nearly always match, and a branch per byte costs more than
+    // finishing a mismatching one.
+    text.len() == sets.len()
+        && sets
+            .iter()
+            .zip(text)
+            .fold(true, |ok, (set, b)| ok & set.contains(*b))
 }
 
 /// One byte set per position when the pattern only matches strings of one length made of

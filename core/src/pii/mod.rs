@@ -272,9 +272,15 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
     let n = d.len();
     let groups = number.groups();
     let siret_shape = n == 14 && siret_valid(d) && (groups == [14] || groups == [3, 3, 3, 5]);
-    // Of "siret" and a meter word, the one nearer the number says what it is.
-    let siret_word = last_word_before(text, i, &["siret"]);
-    let meter_word = last_word_before(text, i, PRM_WORDS);
+    // Of "siret" and a meter word, the one nearer the number says what it is. Both only
+    // matter for 14 digits (a SIRET or a PRM): other runs do not look for them.
+    let (siret_word, meter_word) = match n {
+        14 => (
+            last_word_before(text, i, &["siret"]),
+            last_word_before(text, i, PRM_WORDS),
+        ),
+        _ => (None, None),
+    };
     let siret_nearer = siret_word.is_some() && siret_word >= meter_word;
     if siret_shape && siret_nearer {
         if let Some(m) = found(PiiKind::Siret, number.end) {
