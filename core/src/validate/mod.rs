@@ -179,6 +179,9 @@ pub(crate) struct Validator {
     /// Bytes of the rows seen so far, to estimate the row count from `size_hint`.
     row_bytes: u64,
     key_scratch: Vec<u64>,
+    /// The last typed value of each primary-key field with its key: readings of one
+    /// timestamp come together, and a datetime's key costs a calendar computation.
+    key_last: Vec<Option<(Value, u64)>>,
     spill: Option<SpillConfig>,
     cells: Vec<Cell>,
     keep_all: bool,
@@ -215,6 +218,7 @@ impl Validator {
             size_hint: options.size_hint,
             row_bytes: 0,
             key_scratch: Vec::with_capacity(schema.primary_key.len()),
+            key_last: vec![None; schema.primary_key.len()],
             spill: None,
             cells: vec![Cell::Absent; n],
             keep_all: false,
@@ -453,11 +457,21 @@ impl Validator {
             return;
         };
         self.key_scratch.clear();
-        for &fi in &self.schema.primary_key {
-            match (self.cells[fi], self.field_column[fi]) {
-                (Cell::Valid(v), Some(col)) => self.key_scratch.push(v.key(rec.field(col))),
+        for (&fi, last) in self.schema.primary_key.iter().zip(&mut self.key_last) {
+            let key = match (self.cells[fi], self.field_column[fi]) {
+                // A text's key is its text's: only typed values are remembered.
+                (Cell::Valid(v @ (Value::Text | Value::Json)), Some(col)) => v.key(rec.field(col)),
+                (Cell::Valid(v), Some(col)) => match last {
+                    Some((seen, key)) if *seen == v => *key,
+                    _ => {
+                        let key = v.key(rec.field(col));
+                        *last = Some((v, key));
+                        key
+                    }
+                },
                 _ => return,
-            }
+            };
+            self.key_scratch.push(key);
         }
         let key = keys::combine(self.key_scratch.iter().copied());
         // Repeats are found at the end (see keys.rs).
