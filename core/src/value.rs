@@ -675,14 +675,17 @@ pub(crate) fn is_email(s: &str) -> bool {
     let Some(at) = b.iter().position(|&c| c == b'@') else {
         return false;
     };
-    let domain = &b[at + 1..];
-    at > 0
-        && at <= 64
-        && !domain.contains(&b'@')
-        && domain.contains(&b'.')
-        && !domain.starts_with(b".")
-        && !domain.ends_with(b".")
-        && !domain.windows(2).any(|w| w == b"..")
+    // The domain in one pass: no second '@', a dot, and no empty label (a dot first, last
+    // or after another dot).
+    let (mut second_at, mut dot, mut empty_label, mut after_dot) = (false, false, false, true);
+    for &c in &b[at + 1..] {
+        let is_dot = c == b'.';
+        second_at |= c == b'@';
+        dot |= is_dot;
+        empty_label |= is_dot & after_dot;
+        after_dot = is_dot;
+    }
+    at > 0 && at <= 64 && !second_at && dot && !empty_label && !after_dot
 }
 
 fn is_email_unicode(s: &str) -> bool {
