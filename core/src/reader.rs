@@ -451,7 +451,7 @@ impl Reader {
     /// a delimiter or the line's end; records end at LF or CRLF (blank lines skipped). The
     /// first other record is left to csv-core. `text` is whole lines of valid text without
     /// a lone CR (see [`valid_lines`]). Most records of a meter export qualify: reading them
-    /// here takes a SIMD search per field where the state machine copies every byte.
+    /// here takes a bit of a mask per field where the state machine copies every byte.
     fn plain_lines(&mut self, text: &str, sink: &mut impl RecordSink) -> usize {
         let bytes = text.as_bytes();
         let (delimiter, quote) = (self.dialect.delimiter_byte(), self.dialect.quote_byte());
@@ -468,8 +468,8 @@ impl Reader {
             self.line_starts.clear();
             self.line_ends.clear();
             let mut cur = line;
-            // Each turn reads one field; `Some(end)` when it ended the record at the
-            // terminator `end` (the CR of a CRLF, or the LF).
+            // Each turn reads one field; the loop ends with the record's terminator (the CR
+            // of a CRLF, or the LF).
             let term = loop {
                 let (content, after) = if bytes.get(cur) == Some(&quote) {
                     // The closing quote: the next structural byte that is a quote
