@@ -7,6 +7,7 @@
 mod constraints;
 mod keys;
 mod labels;
+mod repeat;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,7 @@ use crate::schema::{Field, FieldType, Schema, StringFormat};
 use crate::value::{Value, ValueParser};
 
 use keys::KeySet;
+use repeat::RepeatCache;
 
 /// Settings of a check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,14 +149,15 @@ struct FieldCheck {
     /// Whether the field's value is read after the row is checked (by the primary key, or
     /// by the minimiser); a plain check does not keep the others.
     kept: bool,
-    /// The last value that parsed and met every constraint, with its text: exports repeat
-    /// a cell from one row to the next (a meter's id in a meter-by-meter file, the timestamp
-    /// in a time-by-time one), and a repeat needs neither parsing nor checking again.
-    last_clean: Option<(String, Value)>,
+    /// The last value that parsed and met every constraint, with its text (see
+    /// [`repeat`]).
+    last_clean: RepeatCache,
     pattern_cache: crate::schema::PatternCache,
     required: bool,
     has_constraints: bool,
     unique: Option<KeySet>,
+    /// Any text is a valid value: a string with no format, constraint or `unique`.
+    anything: bool,
 }
 
 /// Checks records against the schema and collects findings.
@@ -179,6 +182,9 @@ pub(crate) struct Validator {
     /// Bytes of the rows seen so far, to estimate the row count from `size_hint`.
     row_bytes: u64,
     key_scratch: Vec<u64>,
+    /// Whether the empty cell is the only missing value (the default): checked without
+    /// reaching into the schema.
+    empty_is_missing: bool,
     /// The last typed value of each primary-key field with its key: readings of one
     /// timestamp come together, and a datetime's key costs a calendar computation.
     key_last: Vec<Option<(Value, u64)>>,
@@ -218,6 +224,7 @@ impl Validator {
             size_hint: options.size_hint,
             row_bytes: 0,
             key_scratch: Vec::with_capacity(schema.primary_key.len()),
+            empty_is_missing: matches!(schema.missing_values.as_slice(), [only] if only.is_empty()),
             key_last: vec![None; schema.primary_key.len()],
             spill: None,
             cells: vec![Cell::Absent; n],
@@ -339,13 +346,21 @@ impl Validator {
             self.encoding_error(rec, *bad);
         }
         let show = self.show_values;
-        for fi in 0..self.checks.len() {
-            let Some(col) = self.field_column[fi].filter(|c| *c < n) else {
-                self.cells[fi] = Cell::Absent;
+        let empty_is_missing = self.empty_is_missing;
+        let (findings, schema) = (&mut self.findings, &self.schema);
+        // Zipped rather than indexed: no bounds check per cell.
+        let fields = (self.checks.iter_mut())
+            .zip(&mut self.cells)
+            .zip(&self.field_column)
+            .zip(&schema.fields)
+            .enumerate();
+        for (fi, (((check, cell), column), field)) in fields {
+            let Some(col) = column.filter(|c| *c < n) else {
+                *cell = Cell::Absent;
                 continue;
             };
             if !rec.bad_bytes.is_empty() && rec.bad_bytes.iter().any(|b| b.field == col) {
-                self.cells[fi] = Cell::Invalid;
+                *cell = Cell::Invalid;
                 continue;
             }
             let text = rec.field(col);
@@ -355,27 +370,27 @@ impl Validator {
                 col,
                 show,
             };
-            let check = &mut self.checks[fi];
-            if is_missing(&self.schema.missing_values, text) {
-                self.cells[fi] = Cell::Null;
+            let missing = if empty_is_missing {
+                text.is_empty()
+            } else {
+                is_missing(&schema.missing_values, text)
+            };
+            if missing {
+                *cell = Cell::Null;
                 if check.required {
-                    at.add(
-                        &mut self.findings,
-                        &self.schema,
-                        ErrorCode::ConstraintError,
-                        || "a required value is missing".into(),
-                    );
+                    at.add(findings, schema, ErrorCode::ConstraintError, || {
+                        "a required value is missing".into()
+                    });
                 }
                 continue;
             }
-            if check.plain_text && !check.has_constraints && check.unique.is_none() {
-                // Nothing to parse or check: any text is a valid value.
-                self.cells[fi] = Cell::Valid(Value::Text);
+            if check.anything {
+                *cell = Cell::Valid(Value::Text);
                 continue;
             }
-            if let Some((last, value)) = &check.last_clean {
-                if last == text && check.unique.is_none() {
-                    self.cells[fi] = Cell::Valid(*value);
+            if check.unique.is_none() {
+                if let Some(value) = check.last_clean.get(text) {
+                    *cell = Cell::Valid(value);
                     continue;
                 }
             }
@@ -387,38 +402,27 @@ impl Validator {
             let value = match parsed {
                 Ok(v) => v,
                 Err(problem) => {
-                    self.cells[fi] = Cell::Invalid;
+                    *cell = Cell::Invalid;
                     let parser = &check.parser;
-                    at.add(
-                        &mut self.findings,
-                        &self.schema,
-                        ErrorCode::TypeError,
-                        || parser.describe(problem),
-                    );
+                    at.add(findings, schema, ErrorCode::TypeError, || {
+                        parser.describe(problem)
+                    });
                     continue;
                 }
             };
             if check.kept {
-                self.cells[fi] = Cell::Valid(value);
+                *cell = Cell::Valid(value);
             }
             let mut clean = true;
             if check.has_constraints {
-                let (findings, schema) = (&mut self.findings, &self.schema);
                 let cache = &mut check.pattern_cache;
-                constraints::check(&schema.fields[fi].constraints, &value, text, cache, |v| {
+                constraints::check(&field.constraints, &value, text, cache, |v| {
                     clean = false;
                     at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
                 });
             }
-            if clean && !check.plain_text && check.unique.is_none() {
-                match &mut check.last_clean {
-                    Some((last, v)) => {
-                        last.clear();
-                        last.push_str(text);
-                        *v = value;
-                    }
-                    None => check.last_clean = Some((text.to_owned(), value)),
-                }
+            if clean && check.unique.is_none() {
+                check.last_clean.put(text, value);
             }
             if let Some(seen) = check.unique.as_mut() {
                 // Repeats are found at the end (see keys.rs).
@@ -637,14 +641,16 @@ impl Validator {
         show_values: bool,
         spill: Option<&SpillConfig>,
     ) -> FieldCheck {
+        let plain_text = matches!(
+            field.field_type,
+            FieldType::String(StringFormat::Default) | FieldType::Any
+        );
+        let has_constraints = constraints::any(&field.constraints);
         FieldCheck {
             parser: field.parser(dialect.number_style(field.number_style)),
-            last_clean: None,
+            last_clean: RepeatCache::default(),
             kept: true,
-            plain_text: matches!(
-                field.field_type,
-                FieldType::String(StringFormat::Default) | FieldType::Any
-            ),
+            plain_text,
             pattern_cache: field
                 .constraints
                 .pattern
@@ -652,11 +658,12 @@ impl Validator {
                 .map(|p| p.cache())
                 .unwrap_or_default(),
             required: field.constraints.required || in_primary_key,
-            has_constraints: constraints::any(&field.constraints),
+            has_constraints,
             unique: field
                 .constraints
                 .unique
                 .then(|| KeySet::new(show_values, spill.cloned())),
+            anything: plain_text && !has_constraints && !field.constraints.unique,
         }
     }
 }
