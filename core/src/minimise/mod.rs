@@ -283,6 +283,8 @@ struct FieldPlan {
     canonical_number: bool,
     /// Search the cells for personal data (reported, not changed).
     search_pii: bool,
+    /// Search results by value, for a searched field whose values are listed (`enum`).
+    memo: Option<SearchMemo>,
     stats: FieldStats,
 }
 
@@ -353,6 +355,8 @@ impl Engine {
                         f.field_type,
                         FieldType::Number | FieldType::Integer
                     ),
+                    memo: (search_pii && f.constraints.enumeration.is_some())
+                        .then(SearchMemo::default),
                     search_pii,
                     field_type: f.field_type.clone(),
                     action,
@@ -437,7 +441,10 @@ impl Engine {
             let text = columns[i].map_or("", |c| rec.field(c));
             let cell = cells[i];
             if plan.search_pii && matches!(cell, Cell::Valid(_) | Cell::Invalid) {
-                search(&mut plan.stats, text, &mut self.found);
+                match plan.memo.as_mut() {
+                    Some(memo) => memo.search(&mut plan.stats, text, &mut self.found),
+                    None => search(&mut plan.stats, text, &mut self.found),
+                }
             }
             if !plan.output {
                 if matches!(cell, Cell::Valid(_) | Cell::Invalid) {
@@ -673,6 +680,37 @@ fn search(stats: &mut FieldStats, text: &str, found: &mut Vec<pii::PiiMatch>) {
         stats.cells_with_pii += 1;
         for m in found.iter() {
             stats.pii[m.kind as usize] += 1;
+        }
+    }
+}
+
+/// The personal-data search of a field whose cells take a few listed values (an `enum`):
+/// the search depends on the text alone, so each value is searched once and its result
+/// replayed. Bounded: past [`SearchMemo::VALUES`] distinct texts (invalid cells), the
+/// others are searched every time.
+#[derive(Debug, Default)]
+struct SearchMemo {
+    seen: Vec<(String, Vec<PiiKind>)>,
+}
+
+impl SearchMemo {
+    const VALUES: usize = 32;
+
+    fn search(&mut self, stats: &mut FieldStats, text: &str, found: &mut Vec<pii::PiiMatch>) {
+        let Some((_, kinds)) = self.seen.iter().find(|(seen, _)| seen == text) else {
+            search(stats, text, found);
+            if self.seen.len() < Self::VALUES {
+                let kinds = found.iter().map(|m| m.kind).collect();
+                self.seen.push((text.to_owned(), kinds));
+            }
+            return;
+        };
+        stats.scanned += 1;
+        if !kinds.is_empty() {
+            stats.cells_with_pii += 1;
+            for k in kinds {
+                stats.pii[*k as usize] += 1;
+            }
         }
     }
 }

@@ -147,9 +147,18 @@ impl Pseudonymiser {
         value: &'a str,
         scratch: &'a mut String,
     ) -> &'a str {
+        // Identifiers usually come normalised already (a meter id of 14 digits, a customer
+        // number with no space around it): those are returned as they are, not copied.
+        let graphic = |b: Option<&u8>| b.is_some_and(|b| b.wrapping_sub(0x21) < 0x7f - 0x21);
         match normalise {
             Normalise::None => value,
+            Normalise::Trim
+                if graphic(value.as_bytes().first()) && graphic(value.as_bytes().last()) =>
+            {
+                value
+            }
             Normalise::Trim => value.trim(),
+            Normalise::Digits if value.bytes().all(|b| b.is_ascii_digit()) => value,
             Normalise::Lowercase => {
                 scratch.clear();
                 scratch.extend(value.trim().chars().flat_map(char::to_lowercase));
@@ -311,6 +320,25 @@ mod tests {
         assert_eq!(s.len(), 2 + 16);
         assert!(s.starts_with("m_"));
         assert_eq!(s, pseudonym(&key(K1), &p, "x"));
+    }
+
+    #[test]
+    fn values_already_normal_and_values_to_normalise_agree() {
+        let mut scratch = String::new();
+        let mut norm = |n, v: &str| Pseudonymiser::normalise(n, v, &mut scratch).to_owned();
+        for (n, value, want) in [
+            (Normalise::Trim, "C1234567", "C1234567"),
+            (Normalise::Trim, " C1234567\t", "C1234567"),
+            (Normalise::Trim, "\u{a0}C1234567\u{2009}", "C1234567"),
+            (Normalise::Trim, "é C1 é", "é C1 é"),
+            (Normalise::Trim, "", ""),
+            (Normalise::Digits, "12345678901234", "12345678901234"),
+            (Normalise::Digits, "1234 5678 9012 34", "12345678901234"),
+            (Normalise::Digits, "PRM 1234-5678", "12345678"),
+            (Normalise::Digits, "", ""),
+        ] {
+            assert_eq!(norm(n, value), want, "{n:?} {value:?}");
+        }
     }
 
     #[test]

@@ -31,14 +31,25 @@ impl RowIdentifiers {
     /// (names, addresses) each word of at least 3 letters that is not a common address word.
     pub(crate) fn add(&mut self, value: &str, placeholder: usize) {
         let value = value.trim();
-        if value.chars().count() >= 3 {
+        let ascii = value.is_ascii();
+        let chars = if ascii {
+            value.len()
+        } else {
+            value.chars().count()
+        };
+        if chars >= 3 {
             self.push(value, placeholder);
         }
         if value.contains('@') {
             return;
         }
         for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == ',') {
-            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            // Most identifiers are ASCII: their letters are counted without decoding.
+            let letters = if ascii {
+                word.bytes().filter(u8::is_ascii_alphabetic).count()
+            } else {
+                word.chars().filter(|c| c.is_alphabetic()).count()
+            };
             if letters >= 3
                 && word != value
                 && !COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))

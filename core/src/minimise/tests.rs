@@ -385,3 +385,35 @@ fn spilling_changes_neither_output_nor_report() {
         "the runs went to the spill"
     );
 }
+
+#[test]
+fn a_memoised_search_counts_what_a_plain_search_counts() {
+    // An enum value holding an email, valid values, an invalid one, and more distinct texts
+    // than the memo keeps.
+    let mut texts = vec![
+        "BASE",
+        "ops@example.fr",
+        "HPHC",
+        "BASE",
+        "x 0612345678",
+        "BASE",
+    ];
+    let many: Vec<String> = (0..2 * SearchMemo::VALUES)
+        .map(|i| format!("v{i} 06 12 34 56 {:02}", i % 100))
+        .collect();
+    texts.extend(many.iter().map(String::as_str));
+    texts.extend(["ops@example.fr", "x 0612345678", "HPHC"]);
+    let (mut plain, mut memoised) = (FieldStats::default(), FieldStats::default());
+    let (mut found, mut memo) = (Vec::new(), SearchMemo::default());
+    for text in &texts {
+        search(&mut plain, text, &mut found);
+        memo.search(&mut memoised, text, &mut found);
+    }
+    assert_eq!(plain.scanned, texts.len() as u64);
+    assert!(plain.cells_with_pii > 2 * SearchMemo::VALUES as u64);
+    assert_eq!(
+        (memoised.scanned, memoised.cells_with_pii, memoised.pii),
+        (plain.scanned, plain.cells_with_pii, plain.pii)
+    );
+    assert_eq!(memo.seen.len(), SearchMemo::VALUES);
+}
