@@ -14,6 +14,7 @@ pub mod kanon;
 mod mask;
 mod pseudonymise;
 mod redact;
+mod split;
 pub(crate) mod writer;
 
 use std::collections::BTreeMap;
@@ -28,10 +29,11 @@ use crate::report::{EncodingInfo, Report};
 use crate::scan::{ScanReport, ScannedField};
 use crate::schema::{FieldType, Schema};
 use crate::validate::{Cell, Options, RowKind, Validator};
-use crate::value::Value;
+use crate::value::{NumberStyle, Value};
 
 pub use kanon::KAnonymityReport;
 pub use pseudonymise::{MIN_KEY_BYTES, PseudonymKey};
+pub use split::{FrontDone, MinimiseBack, MinimiseFront, RowBatch};
 
 use crate::pairs::SpillConfig;
 use kanon::KAnonymity;
@@ -298,6 +300,13 @@ struct ExtraColumn {
 #[derive(Debug)]
 pub(crate) struct Engine {
     validator: Validator,
+    stage: Stage,
+}
+
+/// Everything minimisation keeps besides the validator: what turns a validated row into
+/// output. Apart so that it can run on another thread than the validator (see [`split`]).
+#[derive(Debug)]
+pub(crate) struct Stage {
     mode: Mode,
     plans: Vec<FieldPlan>,
     writer: CsvWriter,
@@ -315,6 +324,41 @@ pub(crate) struct Engine {
     found: Vec<pii::PiiMatch>,
     rows_out: u64,
     key_id: Option<String>,
+    /// How each field's numbers are written (known once the dialect is).
+    styles: Vec<NumberStyle>,
+}
+
+/// One validated data row, as the minimising stage reads it.
+pub(crate) struct RowInput<'a> {
+    pub(crate) cells: &'a [Cell],
+    /// The column each field is read from.
+    pub(crate) columns: &'a [Option<usize>],
+    pub(crate) fields: Fields<'a>,
+}
+
+/// The cells of a row: a record being read, or a row copied into a batch.
+pub(crate) enum Fields<'a> {
+    Record(&'a Record<'a>),
+    /// Cells end to end in `text`, cell `i` ending at `ends[i]`.
+    Copied {
+        text: &'a str,
+        ends: &'a [usize],
+    },
+}
+
+impl<'a> Fields<'a> {
+    fn get(&self, col: usize) -> &'a str {
+        match self {
+            Fields::Record(rec) => rec.field(col),
+            Fields::Copied { text, ends } => {
+                let Some(&end) = ends.get(col) else {
+                    return "";
+                };
+                let start = if col == 0 { 0 } else { ends[col - 1] };
+                text.get(start..end).unwrap_or("")
+            }
+        }
+    }
 }
 
 impl Engine {
@@ -381,12 +425,7 @@ impl Engine {
             .and_then(|d| d.subject_field.as_deref())
             .and_then(|s| schema.field_index(s));
         let writer = CsvWriter::new();
-        Engine {
-            validator: {
-                let mut v = Validator::new(schema, options);
-                v.keep_all_cells();
-                v
-            },
+        let stage = Stage {
             mode,
             row_ends: Vec::with_capacity(plans.len()),
             plans,
@@ -402,43 +441,200 @@ impl Engine {
             found: Vec::new(),
             rows_out: 0,
             key_id: key.map(|k| k.id().to_owned()),
-        }
+            styles: Vec::new(),
+        };
+        let mut validator = Validator::new(schema, options);
+        validator.keep_all_cells();
+        Engine { validator, stage }
     }
 
     /// Output bytes before this point were handed out: forget them.
     pub(crate) fn begin_chunk(&mut self) {
-        self.writer.clear();
+        self.stage.writer.clear();
     }
 
     pub(crate) fn end_chunk(&mut self) -> &[u8] {
-        self.writer.bytes()
+        self.stage.writer.bytes()
+    }
+
+    /// Minimises (or scans) the data row just validated.
+    fn row(&mut self, rec: &Record<'_>) {
+        let validator = &self.validator;
+        self.stage.row(&RowInput {
+            cells: validator.cells(),
+            columns: validator.field_column(),
+            fields: Fields::Record(rec),
+        });
+        if self.stage.mode == Mode::Scan {
+            for col in validator.unmapped_columns(rec.len()) {
+                let extra = self.stage.extra.entry(col).or_default();
+                search(&mut extra.stats, rec.field(col), &mut self.stage.found);
+            }
+        }
+    }
+
+    /// Keeps the key sets and the k-anonymity pairs in `spill` past its budget. Called
+    /// before the first chunk.
+    pub(crate) fn set_spill(&mut self, spill: SpillConfig) {
+        if self.stage.kanon.is_some() {
+            self.stage.kanon = Some(KAnonymity::new(Some(spill.clone())));
+        }
+        self.validator.set_spill(spill);
+    }
+
+    pub(crate) fn into_report(self, bytes: u64) -> Report {
+        let Engine {
+            mut validator,
+            stage: mut s,
+        } = self;
+        let mut warnings = Vec::new();
+        let schema = validator.schema();
+        let k_anonymity = s.kanon.take().and_then(|k| {
+            let names = s
+                .quasi_identifiers
+                .iter()
+                .map(|&i| s.plans[i].name.clone())
+                .collect();
+            let subject = s.subject.map(|s| schema.fields[s].name.clone());
+            k.report(names, subject, s.k_threshold)
+                .map_err(|e| {
+                    warnings.push(format!(
+                        "k-anonymity could not be measured: the pairs written to the temporary file could not be read back ({e})"
+                    ));
+                })
+                .ok()
+        });
+        if let Some(k) = &k_anonymity {
+            if !k.passes && s.rows_out > 0 {
+                let counted = k
+                    .subject_field
+                    .as_deref()
+                    .map_or("row(s)".to_owned(), |s| format!("distinct {s} value(s)"));
+                warnings.push(format!(
+                    "k-anonymity: the smallest group sharing the same ({}) values holds {} {counted}, below the threshold {}; {} group(s) are too small — generalise further or drop a quasi-identifier",
+                    k.quasi_identifiers.join(", "),
+                    k.k,
+                    k.threshold,
+                    k.groups_below_threshold
+                ));
+            }
+        }
+        let fields: Vec<FieldSummary> = s
+            .plans
+            .iter()
+            .map(|p| {
+                let pii_found = pii_counts(&p.stats);
+                if s.mode == Mode::Minimise && p.action == Action::Keep && !pii_found.is_empty() {
+                    warnings.push(format!(
+                        "field {} is kept as is but holds personal data ({}): declare it and choose an action",
+                        p.name,
+                        describe_counts(&pii_found)
+                    ));
+                }
+                if p.stats.suppressed > 0 {
+                    warnings.push(format!(
+                        "field {}: {} value(s) could not be minimised as declared (not of the field's type) and were emptied",
+                        p.name, p.stats.suppressed
+                    ));
+                }
+                FieldSummary {
+                    name: p.name.clone(),
+                    category: p.category,
+                    action: p.action.to_string(),
+                    cells_changed: p.stats.changed,
+                    cells_suppressed: p.stats.suppressed,
+                    pii_found,
+                    row_identifiers_redacted: p.stats.row_identifiers,
+                }
+            })
+            .collect();
+        let scan = (s.mode == Mode::Scan).then(|| {
+            let mut scanned: Vec<ScannedField> = s
+                .plans
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.search_pii)
+                .map(|(i, p)| ScannedField {
+                    name: p.name.clone(),
+                    column: validator.field_column()[i].map(|c| c + 1),
+                    declared: p.category,
+                    cells_scanned: p.stats.scanned,
+                    cells_with_pii: p.stats.cells_with_pii,
+                    pii: pii_counts(&p.stats),
+                })
+                .collect();
+            scanned.extend(s.extra.iter().map(|(col, e)| ScannedField {
+                name: format!("column {}", col + 1),
+                column: Some(col + 1),
+                declared: None,
+                cells_scanned: e.stats.scanned,
+                cells_with_pii: e.stats.cells_with_pii,
+                pii: pii_counts(&e.stats),
+            }));
+            ScanReport {
+                personal_data_found: scanned.iter().any(|f| f.cells_with_pii > 0),
+                fields: scanned,
+            }
+        });
+        let minimisation = MinimisationReport {
+            key_id: s.key_id.clone(),
+            rows_out: s.rows_out,
+            columns_out: s
+                .plans
+                .iter()
+                .filter(|p| p.output)
+                .map(|p| p.name.clone())
+                .collect(),
+            fields,
+            k_anonymity,
+            warnings,
+        };
+        validator.check_empty(bytes);
+        let mut report = validator.into_report(bytes);
+        report.minimisation = Some(minimisation);
+        report.scan = scan;
+        report
+    }
+}
+
+impl Stage {
+    /// The dialect is known: numbers' styles, and the output header.
+    pub(crate) fn start(&mut self, styles: Vec<NumberStyle>) {
+        self.styles = styles;
+        if self.mode == Mode::Minimise {
+            let header = self
+                .plans
+                .iter()
+                .filter(|p| p.output)
+                .map(|p| p.name.as_bytes());
+            self.writer.record(header);
+        }
     }
 
     /// Minimises (or scans) one data row.
-    fn row(&mut self, rec: &Record<'_>) {
+    pub(crate) fn row(&mut self, input: &RowInput<'_>) {
         self.row.clear();
         self.row_ends.clear();
         self.row_ids.clear();
-        let cells = self.validator.cells();
-        let columns = self.validator.field_column();
+        let (cells, columns, rec) = (input.cells, input.columns, &input.fields);
         // The row's direct identifiers, searched for in its free text (gathered only when
         // there is free text to search: most comments are empty).
         let free_text = self.plans.iter().enumerate().any(|(i, p)| {
             p.redactor.is_some()
                 && matches!(cells[i], Cell::Valid(_) | Cell::Invalid)
-                && columns[i].is_some_and(|c| !rec.field(c).is_empty())
+                && columns[i].is_some_and(|c| !rec.get(c).is_empty())
         });
         if free_text {
             for (i, plan) in self.plans.iter().enumerate() {
                 if plan.category == Some(Category::DirectIdentifier) {
                     if let (Some(col), Cell::Valid(_) | Cell::Invalid) = (columns[i], cells[i]) {
-                        self.row_ids.add(rec.field(col), i);
+                        self.row_ids.add(rec.get(col), i);
                     }
                 }
             }
         }
         for (i, plan) in self.plans.iter_mut().enumerate() {
-            let text = columns[i].map_or("", |c| rec.field(c));
+            let text = columns[i].map_or("", |c| rec.get(c));
             let cell = cells[i];
             if plan.search_pii && matches!(cell, Cell::Valid(_) | Cell::Invalid) {
                 match plan.memo.as_mut() {
@@ -462,7 +658,7 @@ impl Engine {
                 (Cell::Valid(Value::Number(_) | Value::Integer(_)), Action::Keep)
                     if plan.canonical_number =>
                 {
-                    canonical_number(text, self.validator.number_style_of(i), out);
+                    canonical_number(text, self.styles.get(i).copied().unwrap_or_default(), out);
                     true
                 }
                 (_, Action::Keep) => {
@@ -540,137 +736,16 @@ impl Engine {
             };
             let subject = self
                 .subject
-                .and_then(|s| columns[s].map(|c| rec.field(c).trim()))
+                .and_then(|s| columns[s].map(|c| rec.get(c).trim()))
                 .filter(|s| !s.is_empty());
             k.add(self.quasi_identifiers.iter().map(|&i| value(i)), subject);
         }
-        if self.mode == Mode::Scan {
-            for col in self.validator.unmapped_columns(rec.len()) {
-                let extra = self.extra.entry(col).or_default();
-                search(&mut extra.stats, rec.field(col), &mut self.found);
-            }
-        }
     }
+}
 
-    /// Keeps the key sets and the k-anonymity pairs in `spill` past its budget. Called
-    /// before the first chunk.
-    pub(crate) fn set_spill(&mut self, spill: SpillConfig) {
-        if self.kanon.is_some() {
-            self.kanon = Some(KAnonymity::new(Some(spill.clone())));
-        }
-        self.validator.set_spill(spill);
-    }
-
-    pub(crate) fn into_report(mut self, bytes: u64) -> Report {
-        let mut warnings = Vec::new();
-        let schema = self.validator.schema();
-        let k_anonymity = self.kanon.take().and_then(|k| {
-            let names = self
-                .quasi_identifiers
-                .iter()
-                .map(|&i| self.plans[i].name.clone())
-                .collect();
-            let subject = self.subject.map(|s| schema.fields[s].name.clone());
-            k.report(names, subject, self.k_threshold)
-                .map_err(|e| {
-                    warnings.push(format!(
-                        "k-anonymity could not be measured: the pairs written to the temporary file could not be read back ({e})"
-                    ));
-                })
-                .ok()
-        });
-        if let Some(k) = &k_anonymity {
-            if !k.passes && self.rows_out > 0 {
-                let counted = k
-                    .subject_field
-                    .as_deref()
-                    .map_or("row(s)".to_owned(), |s| format!("distinct {s} value(s)"));
-                warnings.push(format!(
-                    "k-anonymity: the smallest group sharing the same ({}) values holds {} {counted}, below the threshold {}; {} group(s) are too small — generalise further or drop a quasi-identifier",
-                    k.quasi_identifiers.join(", "),
-                    k.k,
-                    k.threshold,
-                    k.groups_below_threshold
-                ));
-            }
-        }
-        let fields: Vec<FieldSummary> = self
-            .plans
-            .iter()
-            .map(|p| {
-                let pii_found = pii_counts(&p.stats);
-                if self.mode == Mode::Minimise && p.action == Action::Keep && !pii_found.is_empty() {
-                    warnings.push(format!(
-                        "field {} is kept as is but holds personal data ({}): declare it and choose an action",
-                        p.name,
-                        describe_counts(&pii_found)
-                    ));
-                }
-                if p.stats.suppressed > 0 {
-                    warnings.push(format!(
-                        "field {}: {} value(s) could not be minimised as declared (not of the field's type) and were emptied",
-                        p.name, p.stats.suppressed
-                    ));
-                }
-                FieldSummary {
-                    name: p.name.clone(),
-                    category: p.category,
-                    action: p.action.to_string(),
-                    cells_changed: p.stats.changed,
-                    cells_suppressed: p.stats.suppressed,
-                    pii_found,
-                    row_identifiers_redacted: p.stats.row_identifiers,
-                }
-            })
-            .collect();
-        let scan = (self.mode == Mode::Scan).then(|| {
-            let mut scanned: Vec<ScannedField> = self
-                .plans
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.search_pii)
-                .map(|(i, p)| ScannedField {
-                    name: p.name.clone(),
-                    column: self.validator.field_column()[i].map(|c| c + 1),
-                    declared: p.category,
-                    cells_scanned: p.stats.scanned,
-                    cells_with_pii: p.stats.cells_with_pii,
-                    pii: pii_counts(&p.stats),
-                })
-                .collect();
-            scanned.extend(self.extra.iter().map(|(col, e)| ScannedField {
-                name: format!("column {}", col + 1),
-                column: Some(col + 1),
-                declared: None,
-                cells_scanned: e.stats.scanned,
-                cells_with_pii: e.stats.cells_with_pii,
-                pii: pii_counts(&e.stats),
-            }));
-            ScanReport {
-                personal_data_found: scanned.iter().any(|f| f.cells_with_pii > 0),
-                fields: scanned,
-            }
-        });
-        let minimisation = MinimisationReport {
-            key_id: self.key_id.clone(),
-            rows_out: self.rows_out,
-            columns_out: self
-                .plans
-                .iter()
-                .filter(|p| p.output)
-                .map(|p| p.name.clone())
-                .collect(),
-            fields,
-            k_anonymity,
-            warnings,
-        };
-        let mut validator = self.validator;
-        validator.check_empty(bytes);
-        let mut report = validator.into_report(bytes);
-        report.minimisation = Some(minimisation);
-        report.scan = scan;
-        report
-    }
+/// How each field's numbers are written, once the validator knows the dialect.
+fn number_styles(validator: &Validator, fields: usize) -> Vec<NumberStyle> {
+    (0..fields).map(|i| validator.number_style_of(i)).collect()
 }
 
 fn search(stats: &mut FieldStats, text: &str, found: &mut Vec<pii::PiiMatch>) {
@@ -754,14 +829,8 @@ fn canonical_number(text: &str, style: crate::value::NumberStyle, out: &mut Stri
 impl RecordSink for Engine {
     fn start(&mut self, dialect: &Dialect, encoding: &EncodingInfo) {
         self.validator.start(dialect, encoding);
-        if self.mode == Mode::Minimise {
-            let header = self
-                .plans
-                .iter()
-                .filter(|p| p.output)
-                .map(|p| p.name.as_bytes());
-            self.writer.record(header);
-        }
+        let styles = number_styles(&self.validator, self.stage.plans.len());
+        self.stage.start(styles);
     }
 
     fn record(&mut self, record: &Record<'_>) {

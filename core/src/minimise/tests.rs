@@ -417,3 +417,102 @@ fn a_memoised_search_counts_what_a_plain_search_counts() {
     );
     assert_eq!(memo.seen.len(), SearchMemo::VALUES);
 }
+
+/// Minimises with the minimiser cut in two stages, run one after the other per chunk (what
+/// the command line does on two threads).
+fn minimise_split(schema: &Schema, data: &[u8], cuts: &[usize]) -> (Vec<u8>, Report) {
+    let key = PseudonymKey::new(KEY).expect("key");
+    let m = Minimiser::new(schema, Options::default(), Some(key)).expect("minimiser");
+    let (mut front, mut back) = m.split();
+    let mut batch = RowBatch::default();
+    let mut out = Vec::new();
+    let mut last = 0;
+    for &cut in cuts.iter().chain([&data.len()]) {
+        let cut = cut.clamp(last, data.len());
+        front.push(&data[last..cut], &mut batch);
+        out.extend_from_slice(back.apply(&batch));
+        last = cut;
+    }
+    let done = front.finish(&mut batch);
+    out.extend_from_slice(back.apply(&batch));
+    (out, back.finish(done))
+}
+
+/// Files that exercise every path between the stages: the sample, planted personal data,
+/// broken rows (ragged, blank, invalid values, bad bytes, duplicate keys), a header alone,
+/// nothing at all, a French Excel export, and a file ending inside a quote.
+fn split_inputs() -> Vec<Vec<u8>> {
+    let sample = include_str!("../../../data/samples/sample_energy_consumption.csv");
+    let planted = planted();
+    let header = planted.lines().next().expect("header").to_owned();
+    let row = planted.lines().nth(1).expect("row").to_owned();
+    let broken = format!(
+        "{header}\n{row}\n{row}\n,,,,,,,,,,,\n12345678901234,C0000009,X\n\
+         1234567890123x,C00000,Y Z,not-an-email,12,a,7501,b,yesterday,-3,CHEAP,ok,extra\n\
+         98765432109876,C0000002,Jos\u{e9},a@b.fr,,\"x\"\"y\",69003,Lyon,2024-01-15T02:00:00+01:00,\"1,5\",BASE,\n"
+    );
+    let mut bad_bytes = planted.clone().into_bytes();
+    bad_bytes.extend_from_slice(
+        b"55555555555555,C0000003,\xC9lodie,e@x.fr,,,13001,M,2024-01-15T03:00:00+01:00,1,BASE,caf\xE9\n",
+    );
+    let excel = "\u{feff}prm;customer_id;full_name;email;phone;address;postcode;city;timestamp;kwh;contract_type;comment\r\n\
+                 12345678901234;C0000001;A B;a@b.fr;;;75011;Paris;2024-01-15T00:30:00+01:00;0,512;BASE;RAS\r\n\
+                 12345678901235;C0000002;C D;c@d.fr;;;75012;Paris;2024-01-15T00:30:00+01:00;1 234,5;HPHC;\r\n";
+    vec![
+        sample.as_bytes().to_vec(),
+        planted.clone().into_bytes(),
+        broken.into_bytes(),
+        bad_bytes,
+        format!("{header}\n").into_bytes(),
+        Vec::new(),
+        excel.as_bytes().to_vec(),
+        format!("{header}\n{row}\n12345678901234,C0000001,\"never closed").into_bytes(),
+    ]
+}
+
+#[test]
+fn the_two_stages_give_the_bytes_and_report_of_the_whole_minimiser() {
+    for (n, data) in split_inputs().iter().enumerate() {
+        for cuts in [
+            vec![],
+            vec![1, 2, 3, 700, 701],
+            (0..data.len()).step_by(97).collect(),
+        ] {
+            let whole = minimise_chunked(&energy(), data, KEY, &cuts);
+            let split = minimise_split(&energy(), data, &cuts);
+            assert_eq!(
+                String::from_utf8_lossy(&split.0),
+                String::from_utf8_lossy(&whole.0),
+                "input {n}, cuts {cuts:?}"
+            );
+            assert_eq!(split.1, whole.1, "input {n}, cuts {cuts:?}");
+        }
+    }
+    // The inputs do reach the paths they are there for.
+    let reports: Vec<Report> = split_inputs()
+        .iter()
+        .map(|d| minimise_chunked(&energy(), d, KEY, &[]).1)
+        .collect();
+    assert!(reports[0].valid);
+    for code in [
+        ErrorCode::BlankRow,
+        ErrorCode::MissingCell,
+        ErrorCode::ExtraCell,
+        ErrorCode::TypeError,
+        ErrorCode::ConstraintError,
+        ErrorCode::PrimaryKey,
+    ] {
+        assert!(reports[2].error_counts.contains_key(&code), "{code:?}");
+    }
+    assert!(
+        reports[3]
+            .error_counts
+            .contains_key(&ErrorCode::EncodingError)
+    );
+    assert!(
+        reports[7]
+            .error_counts
+            .contains_key(&ErrorCode::SourceError)
+    );
+    assert_eq!(reports[6].dialect.delimiter, ';');
+}
