@@ -201,3 +201,61 @@ mod tests {
         assert_eq!(seen, [&b"abc"[..], b"def", b"ghi", b"j"]);
     }
 }
+
+/// The minimiser cut in two stages on two threads, as `watt minimise` and `watt ingest` run
+/// it: reading and validating on this thread, minimising on another (output counted, not
+/// kept). Same bytes and report as [`minimise`].
+pub fn minimise_two_threads(
+    source: impl Read,
+    schema: &Schema,
+    chunk: usize,
+    size_hint: Option<u64>,
+) -> io::Result<(Outcome, Report)> {
+    use std::sync::mpsc;
+    use watt_core::minimise::{FrontDone, RowBatch};
+    let key = PseudonymKey::new(BENCH_KEY).map_err(io::Error::other)?;
+    let options = Options {
+        size_hint,
+        ..Options::default()
+    };
+    let minimiser = Minimiser::new(schema, options, Some(key)).map_err(io::Error::other)?;
+    let (mut front, mut back) = minimiser.split();
+    std::thread::scope(|scope| {
+        let (full, full_rx) = mpsc::sync_channel::<(RowBatch, Option<FrontDone>)>(2);
+        let (empty, empty_rx) = mpsc::channel::<RowBatch>();
+        let back_side = scope.spawn(move || {
+            let mut written = 0u64;
+            for (batch, done) in full_rx {
+                written += back.apply(&batch).len() as u64;
+                if let Some(done) = done {
+                    return Some((written, back.finish(done)));
+                }
+                let _ = empty.send(batch);
+            }
+            None
+        });
+        let bytes = for_each_chunk(source, chunk, |c| {
+            let mut batch = empty_rx.try_recv().unwrap_or_default();
+            front.push(c, &mut batch);
+            let _ = full.send((batch, None));
+        })?;
+        let mut batch = empty_rx.try_recv().unwrap_or_default();
+        let done = front.finish(&mut batch);
+        let _ = full.send((batch, Some(done)));
+        drop(full);
+        let (written, report) = back_side
+            .join()
+            .ok()
+            .flatten()
+            .ok_or_else(|| io::Error::other("the minimising thread stopped"))?;
+        let records = report.stats.rows + u64::from(report.dialect.header);
+        Ok((
+            Outcome {
+                bytes,
+                records,
+                written,
+            },
+            report,
+        ))
+    })
+}
