@@ -32,7 +32,8 @@ pub struct KAnonymityReport {
 #[derive(Debug)]
 pub(crate) struct KAnonymity {
     pairs: PairLog,
-    rows: u64,
+    /// Why pairs merged from another count were lost (they could not be read back).
+    lost: Option<String>,
 }
 
 impl Default for KAnonymity {
@@ -45,12 +46,18 @@ impl KAnonymity {
     pub(crate) fn new(spill: Option<SpillConfig>) -> KAnonymity {
         KAnonymity {
             pairs: PairLog::new(spill),
-            rows: 0,
+            lost: None,
         }
     }
 
-    /// Counts one row: the minimised values of its quasi-identifiers and its subject.
-    pub(crate) fn add<'a>(&mut self, values: impl Iterator<Item = &'a str>, subject: Option<&str>) {
+    /// Counts data row number `row` (from 1, in the whole file): the minimised values of its
+    /// quasi-identifiers and its subject.
+    pub(crate) fn add<'a>(
+        &mut self,
+        values: impl Iterator<Item = &'a str>,
+        subject: Option<&str>,
+        row: u64,
+    ) {
         // One-shot hashing of a stack buffer: cheaper than a streaming hasher's set-up.
         let mut buf = [0u8; 8 * 16];
         let mut n = 0;
@@ -70,10 +77,20 @@ impl KAnonymity {
                 h.digest()
             }
         };
-        self.rows += 1;
         // Rows without a subject count one each: their number is their own "subject".
-        let second = subject.map_or(self.rows, |s| xxh3_64(s.as_bytes()));
+        let second = subject.map_or(row, |s| xxh3_64(s.as_bytes()));
         self.pairs.push(group, second);
+    }
+
+    /// Adds the rows another count saw (the other half of a file minimised on two threads).
+    pub(crate) fn merge(&mut self, other: KAnonymity) {
+        if let Some(e) = other.lost {
+            self.lost.get_or_insert(e);
+        }
+        let pairs = &mut self.pairs;
+        if let Err(e) = other.pairs.for_each_sorted(|a, b| pairs.push(a, b)) {
+            self.lost.get_or_insert(e);
+        }
     }
 
     /// The measure; an error means the spill could not be read back.
@@ -83,6 +100,9 @@ impl KAnonymity {
         subject_field: Option<String>,
         threshold: u64,
     ) -> Result<KAnonymityReport, String> {
+        if let Some(e) = self.lost {
+            return Err(e);
+        }
         let (mut k, mut groups, mut below) = (u64::MAX, 0u64, 0u64);
         // The group being counted: its hash, the last subject seen, distinct subjects.
         let mut current: Option<(u64, u64, u64)> = None;
@@ -132,11 +152,11 @@ mod tests {
         for hour in ["00", "01"] {
             for person in ["a", "b", "c"] {
                 // Two readings per person and hour: rows would say 6, people say 3.
-                k.add(["75", hour].into_iter(), Some(person));
-                k.add(["75", hour].into_iter(), Some(person));
+                k.add(["75", hour].into_iter(), Some(person), 0);
+                k.add(["75", hour].into_iter(), Some(person), 0);
             }
         }
-        k.add(["13", "00"].into_iter(), Some("d"));
+        k.add(["13", "00"].into_iter(), Some("d"), 0);
         let r = k
             .report(
                 vec!["postcode".into(), "hour".into()],
@@ -153,11 +173,38 @@ mod tests {
     #[test]
     fn counts_rows_without_a_subject() {
         let mut k = KAnonymity::default();
-        for _ in 0..5 {
-            k.add(["x"].into_iter(), None);
+        for row in 1..=5 {
+            k.add(["x"].into_iter(), None, row);
         }
         let r = k.report(vec!["q".into()], None, 5).unwrap();
         assert_eq!((r.k, r.passes), (5, true));
+    }
+
+    #[test]
+    fn two_halves_merged_count_as_the_whole() {
+        let rows: Vec<(&str, Option<&str>)> = (0..40)
+            .map(|i| {
+                (
+                    ["75", "13", "69"][i % 3],
+                    [Some("a"), Some("b"), None][i % 3 / 2 + i % 2],
+                )
+            })
+            .collect();
+        let whole = {
+            let mut k = KAnonymity::default();
+            for (row, (q, s)) in (1..).zip(&rows) {
+                k.add([*q].into_iter(), *s, row);
+            }
+            k.report(vec!["q".into()], None, 3).unwrap()
+        };
+        let (mut even, mut odd) = (KAnonymity::default(), KAnonymity::default());
+        for (row, (q, s)) in (1..).zip(&rows) {
+            let half = if row % 2 == 0 { &mut even } else { &mut odd };
+            half.add([*q].into_iter(), *s, row);
+        }
+        even.merge(odd);
+        assert_eq!(even.report(vec!["q".into()], None, 3).unwrap(), whole);
+        assert!(whole.k > 1);
     }
 
     #[test]

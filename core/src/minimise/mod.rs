@@ -290,6 +290,28 @@ struct FieldPlan {
     stats: FieldStats,
 }
 
+impl FieldStats {
+    fn add(&mut self, other: &FieldStats) {
+        // Destructured: a counter added later cannot be forgotten here.
+        let FieldStats {
+            changed,
+            suppressed,
+            pii,
+            row_identifiers,
+            scanned,
+            cells_with_pii,
+        } = other;
+        self.changed += changed;
+        self.suppressed += suppressed;
+        for (n, add) in self.pii.iter_mut().zip(pii) {
+            *n += add;
+        }
+        self.row_identifiers += row_identifiers;
+        self.scanned += scanned;
+        self.cells_with_pii += cells_with_pii;
+    }
+}
+
 /// A column of the file with no field in the schema (scan mode searches it too).
 #[derive(Debug, Default)]
 struct ExtraColumn {
@@ -334,6 +356,8 @@ pub(crate) struct RowInput<'a> {
     /// The column each field is read from.
     pub(crate) columns: &'a [Option<usize>],
     pub(crate) fields: Fields<'a>,
+    /// The row's number among the data rows of the file, from 1.
+    pub(crate) index: u64,
 }
 
 /// The cells of a row: a record being read, or a row copied into a batch.
@@ -464,6 +488,7 @@ impl Engine {
             cells: validator.cells(),
             columns: validator.field_column(),
             fields: Fields::Record(rec),
+            index: self.stage.rows_out + 1,
         });
         if self.stage.mode == Mode::Scan {
             for col in validator.unmapped_columns(rec.len()) {
@@ -598,6 +623,22 @@ impl Engine {
 }
 
 impl Stage {
+    /// Adds what `other` counted (the rows of the same file another stage minimised).
+    pub(crate) fn merge(&mut self, other: Stage) {
+        for (plan, theirs) in self.plans.iter_mut().zip(other.plans) {
+            plan.stats.add(&theirs.stats);
+        }
+        for (col, theirs) in other.extra {
+            self.extra.entry(col).or_default().stats.add(&theirs.stats);
+        }
+        match (&mut self.kanon, other.kanon) {
+            (Some(mine), Some(theirs)) => mine.merge(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
+        }
+        self.rows_out += other.rows_out;
+    }
+
     /// The dialect is known: numbers' styles, and the output header.
     pub(crate) fn start(&mut self, styles: Vec<NumberStyle>) {
         self.styles = styles;
@@ -738,7 +779,11 @@ impl Stage {
                 .subject
                 .and_then(|s| columns[s].map(|c| rec.get(c).trim()))
                 .filter(|s| !s.is_empty());
-            k.add(self.quasi_identifiers.iter().map(|&i| value(i)), subject);
+            k.add(
+                self.quasi_identifiers.iter().map(|&i| value(i)),
+                subject,
+                input.index,
+            );
         }
     }
 }

@@ -22,9 +22,12 @@ use super::{Engine, Fields, Minimiser, RowInput, Stage, number_styles};
 /// Reuse one across calls: its buffers keep their capacity.
 #[derive(Debug, Default)]
 pub struct RowBatch {
-    /// The dialect became known in this batch: how numbers are written, and the header
-    /// goes out first.
-    start: Option<Vec<NumberStyle>>,
+    /// The dialect became known in this batch: the header goes out first.
+    start: bool,
+    /// How each field's numbers are written (empty until the dialect is known).
+    styles: Vec<NumberStyle>,
+    /// Data rows before this batch's first.
+    first_row: u64,
     /// The column each field is read from.
     columns: Vec<Option<usize>>,
     text: String,
@@ -49,7 +52,7 @@ impl RowBatch {
     }
 
     fn clear(&mut self) {
-        self.start = None;
+        self.start = false;
         self.text.clear();
         self.ends.clear();
         self.rows.clear();
@@ -88,6 +91,7 @@ impl RowBatch {
                 text: &self.text[row.text..text_end],
                 ends: &self.ends[row.ends..row.ends + row.len],
             },
+            index: self.first_row + i as u64 + 1,
         }
     }
 }
@@ -104,18 +108,23 @@ struct FrontSink {
     validator: Validator,
     batch: RowBatch,
     fields: usize,
+    styles: Vec<NumberStyle>,
+    /// Data rows so far.
+    rows: u64,
 }
 
 impl RecordSink for FrontSink {
     fn start(&mut self, dialect: &crate::Dialect, encoding: &EncodingInfo) {
         self.validator.start(dialect, encoding);
-        self.batch.start = Some(number_styles(&self.validator, self.fields));
+        self.styles = number_styles(&self.validator, self.fields);
+        self.batch.start = true;
     }
 
     fn record(&mut self, record: &Record<'_>) {
         self.validator.record(record);
         if self.validator.kind() == RowKind::Data {
             self.batch.push(record, &self.validator);
+            self.rows += 1;
         }
     }
 
@@ -134,10 +143,17 @@ pub struct FrontDone {
 impl MinimiseFront {
     /// Reads and validates the next chunk; its data rows are put in `batch` (emptied first).
     pub fn push(&mut self, chunk: &[u8], batch: &mut RowBatch) {
+        self.fill(batch, |reader, sink| reader.push(chunk, sink));
+    }
+
+    /// Runs `read` with `batch` (emptied) as the one rows are put in.
+    fn fill(&mut self, batch: &mut RowBatch, read: impl FnOnce(&mut Reader, &mut FrontSink)) {
         batch.clear();
+        batch.first_row = self.sink.rows;
         std::mem::swap(&mut self.sink.batch, batch);
-        self.reader.push(chunk, &mut self.sink);
+        read(&mut self.reader, &mut self.sink);
         std::mem::swap(&mut self.sink.batch, batch);
+        batch.styles.clone_from(&self.sink.styles);
     }
 
     /// Bytes fed so far (for progress).
@@ -147,10 +163,7 @@ impl MinimiseFront {
 
     /// Ends the input: the last rows go in `batch`.
     pub fn finish(mut self, batch: &mut RowBatch) -> FrontDone {
-        batch.clear();
-        std::mem::swap(&mut self.sink.batch, batch);
-        self.reader.finish(&mut self.sink);
-        std::mem::swap(&mut self.sink.batch, batch);
+        self.fill(batch, |reader, sink| reader.finish(sink));
         FrontDone {
             validator: self.sink.validator,
             bytes: self.reader.bytes(),
@@ -170,13 +183,24 @@ impl MinimiseBack {
     /// (valid until the next call).
     pub fn apply(&mut self, batch: &RowBatch) -> &[u8] {
         self.stage.writer.clear();
-        if let Some(styles) = &batch.start {
-            self.stage.start(styles.clone());
+        if batch.start {
+            self.stage.start(batch.styles.clone());
+        } else if self.stage.styles.is_empty() {
+            // Another back wrote the header.
+            self.stage.styles.clone_from(&batch.styles);
         }
         for i in 0..batch.rows.len() {
             self.stage.row(&batch.input(i, self.fields));
         }
         self.stage.writer.bytes()
+    }
+
+    /// Adds what `other` counted: the rows of the same file it minimised. A file's batches
+    /// may be shared between several backs (each made by [`Minimiser::split`] of a
+    /// minimiser like this one's, output put back in batch order); merged, they report
+    /// what one back fed every batch would.
+    pub fn merge(&mut self, other: MinimiseBack) {
+        self.stage.merge(other.stage);
     }
 
     /// The report, validation and minimisation, as [`Minimiser::finish`] gives it.
@@ -201,6 +225,8 @@ impl Minimiser {
                 validator,
                 batch: RowBatch::default(),
                 fields,
+                styles: Vec::new(),
+                rows: 0,
             },
         };
         (front, MinimiseBack { stage, fields })

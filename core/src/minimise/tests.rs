@@ -419,22 +419,34 @@ fn a_memoised_search_counts_what_a_plain_search_counts() {
 }
 
 /// Minimises with the minimiser cut in two stages, run one after the other per chunk (what
-/// the command line does on two threads).
-fn minimise_split(schema: &Schema, data: &[u8], cuts: &[usize]) -> (Vec<u8>, Report) {
-    let key = PseudonymKey::new(KEY).expect("key");
-    let m = Minimiser::new(schema, Options::default(), Some(key)).expect("minimiser");
-    let (mut front, mut back) = m.split();
+/// the command line does on threads), the batches dealt in turn to `backs` backs whose
+/// outputs are put back in order.
+fn minimise_split(schema: &Schema, data: &[u8], cuts: &[usize], backs: usize) -> (Vec<u8>, Report) {
+    let minimiser = || {
+        let key = PseudonymKey::new(KEY).expect("key");
+        Minimiser::new(schema, Options::default(), Some(key)).expect("minimiser")
+    };
+    let (mut front, first) = minimiser().split();
+    let mut all = vec![first];
+    all.extend((1..backs).map(|_| minimiser().split().1));
     let mut batch = RowBatch::default();
     let mut out = Vec::new();
     let mut last = 0;
+    let mut n = 0;
     for &cut in cuts.iter().chain([&data.len()]) {
         let cut = cut.clamp(last, data.len());
         front.push(&data[last..cut], &mut batch);
-        out.extend_from_slice(back.apply(&batch));
+        out.extend_from_slice(all[n % backs].apply(&batch));
+        n += 1;
         last = cut;
     }
     let done = front.finish(&mut batch);
-    out.extend_from_slice(back.apply(&batch));
+    out.extend_from_slice(all[n % backs].apply(&batch));
+    let mut all = all.into_iter();
+    let mut back = all.next().expect("a back");
+    for other in all {
+        back.merge(other);
+    }
     (out, back.finish(done))
 }
 
@@ -479,13 +491,18 @@ fn the_two_stages_give_the_bytes_and_report_of_the_whole_minimiser() {
             (0..data.len()).step_by(97).collect(),
         ] {
             let whole = minimise_chunked(&energy(), data, KEY, &cuts);
-            let split = minimise_split(&energy(), data, &cuts);
-            assert_eq!(
-                String::from_utf8_lossy(&split.0),
-                String::from_utf8_lossy(&whole.0),
-                "input {n}, cuts {cuts:?}"
-            );
-            assert_eq!(split.1, whole.1, "input {n}, cuts {cuts:?}");
+            for backs in [1, 2, 3] {
+                let split = minimise_split(&energy(), data, &cuts, backs);
+                assert_eq!(
+                    String::from_utf8_lossy(&split.0),
+                    String::from_utf8_lossy(&whole.0),
+                    "input {n}, cuts {cuts:?}, {backs} back(s)"
+                );
+                assert_eq!(
+                    split.1, whole.1,
+                    "input {n}, cuts {cuts:?}, {backs} back(s)"
+                );
+            }
         }
     }
     // The inputs do reach the paths they are there for.
@@ -515,4 +532,43 @@ fn the_two_stages_give_the_bytes_and_report_of_the_whole_minimiser() {
             .contains_key(&ErrorCode::SourceError)
     );
     assert_eq!(reports[6].dialect.delimiter, ';');
+}
+
+#[test]
+fn backs_sharing_a_file_count_rows_as_one_would() {
+    // No subject field: k-anonymity counts rows, by their number in the file.
+    let text = include_str!("../../../data/schemas/energy_consumption.schema.json")
+        .replace("\"subjectField\": \"customer_id\",", "");
+    let schema = Schema::from_json(&text).expect("schema");
+    assert!(
+        schema
+            .gdpr
+            .as_ref()
+            .is_some_and(|d| d.subject_field.is_none())
+    );
+    // One group (same département, same hour) of 3 000 rows, read in batches of a few rows
+    // once the dialect is known.
+    let planted = planted();
+    let mut data = format!("{}\n", planted.lines().next().expect("header"));
+    for i in 0..3000 {
+        data.push_str(&format!(
+            "1234567890{i:04},C000{i:04},A B,,,,75011,Paris,2024-01-15T00:30:00+01:00,0.5,BASE,\n"
+        ));
+    }
+    let data = data.as_bytes();
+    let cuts: Vec<usize> = (0..data.len()).step_by(3000).collect();
+    let whole = minimise_chunked(&schema, data, KEY, &cuts);
+    let k = |r: &Report| r.minimisation.as_ref().and_then(|m| m.k_anonymity.clone());
+    assert!(k(&whole.1).is_some_and(|k| k.subject_field.is_none() && k.k == 3000));
+    for backs in [2, 3] {
+        let split = minimise_split(&schema, data, &cuts, backs);
+        assert_eq!(split.0, whole.0);
+        assert_eq!(k(&split.1), k(&whole.1), "{backs} backs");
+        assert_eq!(split.1, whole.1);
+    }
+    // And with the subject field, counting customers.
+    let whole = minimise_chunked(&energy(), data, KEY, &cuts);
+    assert!(k(&whole.1).is_some_and(|k| k.subject_field.is_some() && k.k == 3000));
+    let split = minimise_split(&energy(), data, &cuts, 2);
+    assert_eq!((split.0, split.1), whole);
 }
