@@ -36,22 +36,35 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         size_hint: input.size(),
         ..Options::default()
     };
-    let mut minimiser = Minimiser::new(&schema, options, key).map_err(CliError::minimise)?;
-    if let Some(spill) = crate::spill::config(args.read.spill_after) {
-        minimiser = minimiser.with_spill(spill);
-    }
+    let spill = crate::spill::config(args.read.spill_after);
+    let make = || -> Result<Minimiser, CliError> {
+        let m =
+            Minimiser::new(&schema, options.clone(), key.clone()).map_err(CliError::minimise)?;
+        Ok(match &spill {
+            Some(spill) => m.with_spill(spill.clone()),
+            None => m,
+        })
+    };
+    let minimiser = make()?;
+    // One minimising thread per core besides this one's reading (see `crate::staged`).
+    let more = (1..staged::backs())
+        .map(|_| make())
+        .collect::<Result<Vec<_>, _>>()?;
     let mut sink = Sink::open(&args.output)?;
     let mut write_error = None;
-    // Validation on this thread, minimisation and writing on another.
-    let staged = staged::minimise(minimiser, |f| input.read_chunks(f), &mut |bytes| match sink
-        .write(bytes)
-    {
-        Ok(()) => ControlFlow::Continue(()),
-        Err(e) => {
-            write_error = Some(e);
-            ControlFlow::Break(())
-        }
-    })?;
+    // Validation on this thread, minimisation and writing on others.
+    let staged = staged::minimise(
+        minimiser,
+        more,
+        |f| input.read_chunks(f),
+        &mut |bytes| match sink.write(bytes) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
+        },
+    )?;
     let report = match (staged, write_error) {
         (_, Some(e)) => return Err(e),
         (Some(staged), None) => staged.report,

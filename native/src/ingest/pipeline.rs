@@ -187,7 +187,7 @@ enum HashInput {
 /// Reads, minimises and cuts one file into parts (runs on its own thread).
 fn read_and_minimise(
     path: PathBuf,
-    minimiser: Minimiser,
+    minimisers: Vec<Minimiser>,
     part_size: usize,
     tx: mpsc::Sender<Msg>,
     progress: Option<ProgressBar>,
@@ -219,10 +219,15 @@ fn read_and_minimise(
     let mut number = 1u32;
     let mut offset = 0u64;
     let mut chunk = vec![0u8; READ_CHUNK];
-    // Validation on this thread; minimisation, parts and the output's checksums on another.
+    // Validation on this thread; minimisation, parts and the output's checksums on others.
     let output_hashes = hashes.clone();
+    let mut minimisers = minimisers.into_iter();
+    let Some(minimiser) = minimisers.next() else {
+        return;
+    };
     let staged = staged::minimise(
         minimiser,
+        minimisers.collect(),
         |f| -> Result<(), io::Error> {
             loop {
                 let n = match file.read(&mut chunk) {
@@ -317,12 +322,20 @@ fn progress_bar(ctx: &Context, job: &Job) -> Option<ProgressBar> {
 pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileReport {
     let location = lake.location(&job.key);
     let file_started = now();
-    let minimiser = match Minimiser::new(&ctx.schema, ctx.options.clone(), ctx.key.clone()) {
-        // Each file its own temporary file: files run at the same time.
-        Ok(m) => match crate::spill::config(ctx.spill_after) {
-            Some(spill) => m.with_spill(spill),
+    // Each file its own temporary file: files run at the same time.
+    let spill = crate::spill::config(ctx.spill_after);
+    let make = || {
+        Minimiser::new(&ctx.schema, ctx.options.clone(), ctx.key.clone()).map(|m| match &spill {
+            Some(spill) => m.with_spill(spill.clone()),
             None => m,
-        },
+        })
+    };
+    // One minimising thread per core besides the reading one (see `crate::staged`).
+    let minimisers = (0..staged::backs())
+        .map(|_| make())
+        .collect::<Result<Vec<_>, _>>();
+    let minimisers = match minimisers {
+        Ok(m) => m,
         Err(e) => {
             let mut r = FileReport::new(job, location, Status::Unreadable);
             r.error = Some(e.to_string());
@@ -335,7 +348,7 @@ pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileR
         let path = job.path.clone();
         let part_size = ctx.part_size;
         let bar = bar.clone();
-        std::thread::spawn(move || read_and_minimise(path, minimiser, part_size, tx, bar))
+        std::thread::spawn(move || read_and_minimise(path, minimisers, part_size, tx, bar))
     };
     let mut report = FileReport::new(job, location, Status::Stored);
     let first = rx.recv().await;
