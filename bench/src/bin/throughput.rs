@@ -17,10 +17,12 @@
 //! throughput FILE --schema data/schemas/energy_consumption.schema.json --json out.json
 //! ```
 
+use std::ffi::OsStr;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use clap::Parser;
@@ -44,12 +46,16 @@ struct Args {
     #[arg(long)]
     json: Option<PathBuf>,
     /// Output of `/usr/bin/time -v` for a CLI run on the same file, to include its wall
-    /// time and peak memory.
+    /// time and peak memory (repeatable, one per run).
     #[arg(long, value_name = "FILE")]
-    time_v: Option<PathBuf>,
-    /// What the `--time-v` run was.
-    #[arg(long, default_value = "watt check")]
-    time_v_label: String,
+    time_v: Vec<PathBuf>,
+    /// What each `--time-v` run was, in the same order.
+    #[arg(long)]
+    time_v_label: Vec<String>,
+    /// The `watt` command: its `check` and `minimise` are timed too (wall time, output
+    /// thrown away).
+    #[arg(long, value_name = "PATH")]
+    watt: Option<PathBuf>,
     /// Run only these passes (e.g. `--only check` under a profiler).
     #[arg(long, value_name = "PASS")]
     only: Vec<String>,
@@ -72,8 +78,8 @@ struct PassResult {
     records: u64,
     /// Output bytes (the minimiser's file; 0 for passes that only read).
     written_bytes: u64,
-    /// This pass's MB/s ÷ the floor's, on CPU time when known (wall time otherwise; always
-    /// wall time for the two-thread pass).
+    /// This pass's MB/s ÷ the floor's, on CPU time when known (wall time otherwise, and
+    /// for the `watt` command's passes).
     ratio_to_floor: Option<f64>,
 }
 
@@ -82,6 +88,8 @@ struct CliRun {
     label: String,
     wall_seconds: f64,
     mb_per_s: f64,
+    /// MB/s ÷ the floor's, both on wall time (the command's threads included).
+    ratio_to_floor_wall: Option<f64>,
     max_rss_kib: u64,
     exit_status: Option<i32>,
 }
@@ -98,8 +106,8 @@ struct Results {
     ratio_check_floor: Option<f64>,
     /// minimise MB/s ÷ floor MB/s, one thread (on CPU time when known).
     ratio_minimise_floor: Option<f64>,
-    /// minimise MB/s on two threads (as `watt minimise` runs) ÷ floor MB/s, on wall time.
-    ratio_minimise_two_threads_floor: Option<f64>,
+    /// `watt minimise` (the command, its threads included) MB/s ÷ floor MB/s, on wall time.
+    ratio_minimise_cli_floor: Option<f64>,
     minimise_target_ratio: f64,
     /// What the ratios are computed on: `cpu` or `wall`.
     ratio_basis: &'static str,
@@ -107,7 +115,7 @@ struct Results {
     /// Whether the checker found the file valid (a benchmark of an invalid file measures
     /// finding-building too).
     check_valid: Option<bool>,
-    cli: Option<CliRun>,
+    cli: Vec<CliRun>,
     watt_core: &'static str,
     rustc: &'static str,
     cpu: String,
@@ -120,10 +128,6 @@ struct Results {
 const TARGET_RATIO: f64 = 0.5;
 /// Target of `watt minimise` ÷ the floor.
 const MINIMISE_TARGET: f64 = 0.3;
-
-/// The pass of the minimiser on two threads (as the CLI runs it): measured on wall time
-/// only, a thread's CPU time says nothing of it.
-const TWO_THREADS: &str = "minimise-2t";
 
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
@@ -165,40 +169,82 @@ fn cpu_seconds() -> Option<f64> {
     Some(ns as f64 / 1e9)
 }
 
-fn best_of(runs: u32, pass: &Pass<'_>, bytes: u64) -> Result<PassResult, String> {
-    let mut seconds = Vec::new();
-    let mut cpu = Vec::new();
-    let mut last = None;
-    for _ in 0..runs.max(1) {
-        let c = cpu_seconds();
-        let t = Instant::now();
-        let outcome = (pass.1)()?;
-        seconds.push(t.elapsed().as_secs_f64());
-        if let (Some(before), Some(after)) = (c, cpu_seconds()) {
-            cpu.push(after - before);
-        }
-        if outcome.bytes != bytes {
-            return Err(format!(
-                "{} read {} bytes of {bytes}",
-                pass.0, outcome.bytes
-            ));
-        }
-        last = Some(outcome);
+/// The runs of one pass so far.
+#[derive(Default)]
+struct Runs {
+    seconds: Vec<f64>,
+    cpu: Vec<f64>,
+    last: Option<Outcome>,
+}
+
+/// Runs `pass` once more.
+fn run_once(pass: &Pass<'_>, bytes: u64, runs: &mut Runs) -> Result<(), String> {
+    let c = cpu_seconds();
+    let t = Instant::now();
+    let outcome = (pass.1)()?;
+    runs.seconds.push(t.elapsed().as_secs_f64());
+    if let (Some(before), Some(after)) = (c, cpu_seconds()) {
+        runs.cpu.push(after - before);
     }
-    let (records, written_bytes) = last.map_or((0, 0), |o| (o.records, o.written));
-    let best = seconds.iter().copied().fold(f64::INFINITY, f64::min);
-    let best_cpu = (cpu.len() == seconds.len() && pass.0 != TWO_THREADS)
-        .then(|| cpu.iter().copied().fold(f64::INFINITY, f64::min));
-    Ok(PassResult {
-        name: pass.0,
+    if outcome.bytes != bytes {
+        return Err(format!(
+            "{} read {} bytes of {bytes}",
+            pass.0, outcome.bytes
+        ));
+    }
+    runs.last = Some(outcome);
+    Ok(())
+}
+
+/// The best of a pass's runs. A command's passes have no CPU time: their work is done by
+/// another process, on several threads.
+fn best_of(name: &'static str, runs: Runs, bytes: u64) -> PassResult {
+    let (records, written_bytes) = runs.last.map_or((0, 0), |o| (o.records, o.written));
+    let best = runs.seconds.iter().copied().fold(f64::INFINITY, f64::min);
+    let best_cpu = (runs.cpu.len() == runs.seconds.len() && !is_command(name))
+        .then(|| runs.cpu.iter().copied().fold(f64::INFINITY, f64::min));
+    PassResult {
+        name,
         best_seconds: best,
         mb_per_s: bytes as f64 / best / 1e6,
         best_cpu_seconds: best_cpu,
         cpu_mb_per_s: best_cpu.map(|c| bytes as f64 / c / 1e6),
-        seconds,
+        seconds: runs.seconds,
         records,
         written_bytes,
         ratio_to_floor: None,
+    }
+}
+
+/// Whether a pass runs the `watt` command rather than the engine in this process.
+fn is_command(name: &str) -> bool {
+    name.starts_with("watt ")
+}
+
+/// Runs the `watt` command on the file, its output thrown away.
+fn run_command(watt: &Path, args: &[&OsStr], bytes: u64) -> Result<Outcome, String> {
+    let status = Command::new(watt)
+        .args(args)
+        // The benchmark key: not a secret, the output is thrown away.
+        .env(
+            "WATT_PSEUDONYM_KEY",
+            std::str::from_utf8(measure::BENCH_KEY).unwrap_or_default(),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", watt.display()))?;
+    if !status.success() {
+        return Err(format!(
+            "{} {:?} exited with {status}",
+            watt.display(),
+            args
+        ));
+    }
+    Ok(Outcome {
+        bytes,
+        records: 0,
+        written: 0,
     })
 }
 
@@ -221,7 +267,7 @@ fn run(args: &Args) -> Result<(), String> {
     let delimiter = measure::detect_delimiter(&head, &schema);
 
     let valid = std::cell::Cell::new(None);
-    let passes: Vec<Pass<'_>> = vec![
+    let mut passes: Vec<Pass<'_>> = vec![
         (
             "floor",
             Box::new(|| {
@@ -246,15 +292,27 @@ fn run(args: &Args) -> Result<(), String> {
                     .map_err(|e| format!("minimise: {e}"))
             }),
         ),
-        (
-            TWO_THREADS,
-            Box::new(|| {
-                measure::minimise_two_threads(open(&args.file)?, &schema, CHUNK_BYTES, Some(bytes))
-                    .map(|(outcome, _)| outcome)
-                    .map_err(|e| format!("minimise on two threads: {e}"))
-            }),
-        ),
     ];
+    let (file, schema_path) = (args.file.as_os_str(), args.schema.as_os_str());
+    if let Some(watt) = &args.watt {
+        let check: Vec<&OsStr> = vec!["check".as_ref(), file, "--schema".as_ref(), schema_path];
+        let minimise: Vec<&OsStr> = vec![
+            "minimise".as_ref(),
+            file,
+            "--schema".as_ref(),
+            schema_path,
+            "-o".as_ref(),
+            "-".as_ref(),
+        ];
+        passes.push((
+            "watt check",
+            Box::new(move || run_command(watt, &check, bytes)),
+        ));
+        passes.push((
+            "watt minimise",
+            Box::new(move || run_command(watt, &minimise, bytes)),
+        ));
+    }
 
     println!(
         "file: {} ({:.1} MB, delimiter {:?}), best of {} runs, {} KiB chunks",
@@ -264,18 +322,26 @@ fn run(args: &Args) -> Result<(), String> {
         args.runs,
         CHUNK_BYTES / 1024
     );
-    let mut results = Vec::new();
-    for pass in &passes {
-        if !args.only.is_empty() && !args.only.iter().any(|p| p == pass.0) {
-            continue;
+    // Passes take turns, round after round, so that a busy spell of the machine falls on
+    // all of them rather than on one.
+    let passes: Vec<&Pass<'_>> = (passes.iter())
+        .filter(|pass| args.only.is_empty() || args.only.iter().any(|p| p == pass.0))
+        .collect();
+    let mut runs: Vec<Runs> = passes.iter().map(|_| Runs::default()).collect();
+    for _ in 0..args.runs.max(1) {
+        for (pass, runs) in passes.iter().zip(&mut runs) {
+            run_once(pass, bytes, runs)?;
         }
-        results.push(best_of(args.runs, pass, bytes)?);
+    }
+    let mut results = Vec::new();
+    for (pass, runs) in passes.iter().zip(runs) {
+        results.push(best_of(pass.0, runs, bytes));
     }
     drop(passes);
-    // Compare on CPU time when every one-thread pass has it: other processes on the
-    // machine then matter less. The two-thread pass is compared on wall time.
+    // Compare on CPU time when every pass has it: other processes on the machine then
+    // matter less.
     let on_cpu = (results.iter())
-        .filter(|r| r.name != TWO_THREADS)
+        .filter(|r| !is_command(r.name))
         .all(|r| r.cpu_mb_per_s.is_some());
     let speed = |r: &PassResult| match (on_cpu, r.cpu_mb_per_s) {
         (true, Some(s)) => s,
@@ -292,7 +358,7 @@ fn run(args: &Args) -> Result<(), String> {
     );
     let dash = || "-".to_owned();
     for r in &mut results {
-        r.ratio_to_floor = if r.name == TWO_THREADS {
+        r.ratio_to_floor = if is_command(r.name) {
             floor_wall.map(|f| r.mb_per_s / f)
         } else {
             floor.map(|f| speed(r) / f)
@@ -323,47 +389,49 @@ fn run(args: &Args) -> Result<(), String> {
             "ratio check/floor: {ratio:.2} on {basis} ({verdict} the target of {TARGET_RATIO:.2})"
         );
     }
-    let ratio_of = |name: &str| {
-        (results.iter())
-            .find(|r| r.name == name)
-            .and_then(|r| r.ratio_to_floor)
-    };
-    let (minimise_ratio, two_threads_ratio) = (ratio_of("minimise"), ratio_of(TWO_THREADS));
-    if let (Some(one), Some(two)) = (minimise_ratio, two_threads_ratio) {
-        println!(
-            "ratio minimise/floor: {one:.2} on one thread, {two:.2} on two threads (wall time; target {MINIMISE_TARGET:.2})"
-        );
-    }
+    let minimise_ratio = (results.iter())
+        .find(|r| r.name == "minimise")
+        .and_then(|r| r.ratio_to_floor);
     let check_valid = valid.get();
     if check_valid == Some(false) {
         println!("note: the checker found the file invalid");
     }
 
-    let cli = match &args.time_v {
-        None => None,
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let (wall, rss, status) = parse_time_v(&text)
-                .ok_or_else(|| format!("{} is not /usr/bin/time -v output", path.display()))?;
-            let run = CliRun {
-                label: args.time_v_label.clone(),
-                wall_seconds: wall,
-                mb_per_s: bytes as f64 / wall / 1e6,
-                max_rss_kib: rss,
-                exit_status: status,
-            };
-            println!(
-                "{}: {:.2} s wall, {:.1} MB/s, max RSS {:.1} MiB, exit {}",
-                run.label,
-                run.wall_seconds,
-                run.mb_per_s,
-                rss as f64 / 1024.0,
-                status.map_or_else(|| "?".to_owned(), |s| s.to_string())
-            );
-            Some(run)
-        }
-    };
+    let mut cli = Vec::new();
+    for (i, path) in args.time_v.iter().enumerate() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let (wall, rss, status) = parse_time_v(&text)
+            .ok_or_else(|| format!("{} is not /usr/bin/time -v output", path.display()))?;
+        let mb_per_s = bytes as f64 / wall / 1e6;
+        let run = CliRun {
+            label: (args.time_v_label.get(i).cloned()).unwrap_or_else(|| format!("run {i}")),
+            wall_seconds: wall,
+            mb_per_s,
+            ratio_to_floor_wall: floor_wall.map(|f| mb_per_s / f),
+            max_rss_kib: rss,
+            exit_status: status,
+        };
+        println!(
+            "{}: {:.2} s wall, {:.1} MB/s ({} × the floor's wall MB/s), max RSS {:.1} MiB, exit {}",
+            run.label,
+            run.wall_seconds,
+            run.mb_per_s,
+            run.ratio_to_floor_wall
+                .map_or_else(dash, |x| format!("{x:.2}")),
+            rss as f64 / 1024.0,
+            status.map_or_else(|| "?".to_owned(), |s| s.to_string())
+        );
+        cli.push(run);
+    }
+    let minimise_cli_ratio = (results.iter())
+        .find(|r| r.name == "watt minimise")
+        .and_then(|r| r.ratio_to_floor);
+    if let (Some(one), Some(cli)) = (minimise_ratio, minimise_cli_ratio) {
+        println!(
+            "ratio minimise/floor: {one:.2} for the engine on one thread, {cli:.2} for `watt minimise` on its threads (wall time; target {MINIMISE_TARGET:.2})"
+        );
+    }
 
     if let Some(path) = &args.json {
         let out = Results {
@@ -375,7 +443,7 @@ fn run(args: &Args) -> Result<(), String> {
             passes: results,
             ratio_check_floor: ratio,
             ratio_minimise_floor: minimise_ratio,
-            ratio_minimise_two_threads_floor: two_threads_ratio,
+            ratio_minimise_cli_floor: minimise_cli_ratio,
             minimise_target_ratio: MINIMISE_TARGET,
             ratio_basis: if on_cpu { "cpu" } else { "wall" },
             target_ratio: TARGET_RATIO,
