@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Throughput check: builds watt-bench in release, generates a ≥ 100 MB energy file once
 # (bench/results/tmp/, git-ignored), measures the floor (bare csv read), the checker and the
-# minimiser in-process, times `watt check` and `watt minimise` (which runs on several
-# threads) when the CLI is built, prints the table and writes bench/results/check.json.
+# minimiser in-process, times the `watt check` and `watt minimise` commands
+# when the CLI is built, prints the table and writes bench/results/check.json.
 #
 #   bash bench/check.sh            # uses $CARGO_TARGET_DIR or ./target
 #   REGEN=1 bash bench/check.sh    # regenerate the data file (after a generator change)

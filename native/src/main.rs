@@ -13,7 +13,6 @@ mod input;
 mod key;
 mod output;
 mod spill;
-mod staged;
 
 use std::process::ExitCode;
 

@@ -88,7 +88,7 @@ struct CliRun {
     label: String,
     wall_seconds: f64,
     mb_per_s: f64,
-    /// MB/s ÷ the floor's, both on wall time (the command's threads included).
+    /// MB/s ÷ the floor's, both on wall time (the whole command).
     ratio_to_floor_wall: Option<f64>,
     max_rss_kib: u64,
     exit_status: Option<i32>,
@@ -106,7 +106,7 @@ struct Results {
     ratio_check_floor: Option<f64>,
     /// minimise MB/s ÷ floor MB/s, one thread (on CPU time when known).
     ratio_minimise_floor: Option<f64>,
-    /// `watt minimise` (the command, its threads included) MB/s ÷ floor MB/s, on wall time.
+    /// `watt minimise` (the whole command) MB/s ÷ floor MB/s, on wall time.
     ratio_minimise_cli_floor: Option<f64>,
     minimise_target_ratio: f64,
     /// What the ratios are computed on: `cpu` or `wall`.
@@ -197,7 +197,7 @@ fn run_once(pass: &Pass<'_>, bytes: u64, runs: &mut Runs) -> Result<(), String> 
 }
 
 /// The best of a pass's runs. A command's passes have no CPU time: their work is done by
-/// another process, on several threads.
+/// another process.
 fn best_of(name: &'static str, runs: Runs, bytes: u64) -> PassResult {
     let (records, written_bytes) = runs.last.map_or((0, 0), |o| (o.records, o.written));
     let best = runs.seconds.iter().copied().fold(f64::INFINITY, f64::min);
@@ -429,7 +429,7 @@ fn run(args: &Args) -> Result<(), String> {
         .and_then(|r| r.ratio_to_floor);
     if let (Some(one), Some(cli)) = (minimise_ratio, minimise_cli_ratio) {
         println!(
-            "ratio minimise/floor: {one:.2} for the engine on one thread, {cli:.2} for `watt minimise` on its threads (wall time; target {MINIMISE_TARGET:.2})"
+            "ratio minimise/floor: {one:.2} for the engine on one thread, {cli:.2} for the `watt minimise` command (wall time; target {MINIMISE_TARGET:.2})"
         );
     }
 
