@@ -10,7 +10,8 @@
 //! With a spill and a budget, a log that reaches its budget sorts each partition and writes
 //! it as a *run* to the spill (the shell's temporary file: `core` never opens one itself);
 //! at the end, each partition's runs are merged with what is left in memory. Memory is then
-//! the budget plus one small read buffer per run of one partition, whatever the file size.
+//! the budget plus one read buffer per run of one partition, sized so that together they
+//! stay within the budget too, whatever the file size.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -21,8 +22,9 @@ use std::sync::{Arc, Mutex};
 const PARTS: usize = 256;
 /// Bytes of one pair in a run.
 const PAIR_BYTES: usize = 16;
-/// Pairs read at a time from one run while merging.
+/// Pairs read at a time from one run while merging, at most and at least.
 const READ_PAIRS: usize = 4096;
+const READ_MIN: usize = 64;
 
 /// Append-only storage for sorted runs, provided by the shell (a temporary file for the
 /// command line; [`MemorySpill`] in tests). Errors are plain messages: they end up in the
@@ -182,6 +184,28 @@ impl PairLog {
         self.len = 0;
     }
 
+    /// Takes in the pairs of `other`, a log of the same run (another thread's share of a
+    /// file). When both write to the same spill, `other`'s pairs are written out as runs and
+    /// the runs change hands: nothing is read back or copied. Pushing them one by one instead
+    /// would fill each partition in turn, sorted as they come, and leave every partition
+    /// holding memory up to the budget — 256 budgets, growing with the file.
+    pub(crate) fn absorb(&mut self, mut other: PairLog) -> Result<(), String> {
+        let shared = match (&self.spill, &other.spill) {
+            (Some(mine), Some(theirs)) => Arc::ptr_eq(&mine.spill, &theirs.spill),
+            _ => false,
+        };
+        if shared && other.failed.is_none() {
+            other.spill_runs();
+        }
+        if shared && other.failed.is_none() {
+            for (mine, theirs) in self.runs.iter_mut().zip(&mut other.runs) {
+                mine.append(theirs);
+            }
+            return Ok(());
+        }
+        other.for_each_sorted(|a, b| self.push(a, b))
+    }
+
     /// Calls `each` on every pair in sorted order. An error means the pairs could not all
     /// be read back: the caller must not trust a partial answer.
     pub(crate) fn for_each_sorted(self, mut each: impl FnMut(u64, u64)) -> Result<(), String> {
@@ -192,7 +216,10 @@ impl PairLog {
                 continue;
             }
             let spill = self.spill.as_ref().ok_or("runs without a spill")?;
-            merge(spill, &runs, part, &mut each)?;
+            // One block per run in memory at once: together no more than the budget (down to
+            // READ_MIN pairs per run), however many runs a long file left.
+            let block = (self.budget / runs.len()).clamp(READ_MIN, READ_PAIRS);
+            merge(spill, &runs, part, block, &mut each)?;
         }
         Ok(())
     }
@@ -225,6 +252,8 @@ fn share(pairs: usize) -> usize {
 struct Source {
     /// Pairs of the run not read yet (0 for the pairs in memory).
     left: usize,
+    /// Pairs read at a time.
+    block: usize,
     next_offset: u64,
     buf: Vec<(u64, u64)>,
     at: usize,
@@ -232,9 +261,15 @@ struct Source {
 
 impl Source {
     /// A run, with its first block read.
-    fn first_block(run: Run, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<Source, String> {
+    fn first_block(
+        run: Run,
+        block: usize,
+        spill: &SpillConfig,
+        raw: &mut Vec<u8>,
+    ) -> Result<Source, String> {
         let mut s = Source {
             left: run.pairs,
+            block,
             next_offset: run.offset,
             buf: Vec::new(),
             at: 0,
@@ -257,7 +292,7 @@ impl Source {
     }
 
     fn read_block(&mut self, spill: &SpillConfig, raw: &mut Vec<u8>) -> Result<(), String> {
-        let n = self.left.min(READ_PAIRS);
+        let n = self.left.min(self.block);
         raw.resize(n * PAIR_BYTES, 0);
         spill.read_at(self.next_offset, raw)?;
         self.buf.clear();
@@ -280,15 +315,17 @@ fn merge(
     spill: &SpillConfig,
     runs: &[Run],
     memory: Vec<(u64, u64)>,
+    block: usize,
     each: &mut impl FnMut(u64, u64),
 ) -> Result<(), String> {
     let mut raw = Vec::new();
     let mut sources = Vec::with_capacity(runs.len() + 1);
     for run in runs {
-        sources.push(Source::first_block(*run, spill, &mut raw)?);
+        sources.push(Source::first_block(*run, block, spill, &mut raw)?);
     }
     sources.push(Source {
         left: 0,
+        block,
         next_offset: 0,
         buf: memory,
         at: 0,
@@ -379,6 +416,69 @@ mod tests {
             log.push(a, b);
             assert!(log.len < 8192);
         }
+    }
+
+    /// Capacity held by a log's partitions, in pairs.
+    fn held(log: &PairLog) -> usize {
+        log.parts.iter().map(Vec::capacity).sum()
+    }
+
+    #[test]
+    fn logs_sharing_a_spill_absorb_each_other_without_growing() {
+        let input = pairs(60_000);
+        let mut expected = input.clone();
+        expected.sort_unstable();
+        let shared = spill(4096);
+        let (mut whole, mut mine, mut theirs) = (
+            PairLog::new(Some(shared.clone())),
+            PairLog::new(Some(shared.clone())),
+            PairLog::new(Some(shared.clone())),
+        );
+        for (i, &(a, b)) in input.iter().enumerate() {
+            whole.push(a, b);
+            if i % 3 == 0 { &mut mine } else { &mut theirs }.push(a, b);
+        }
+        let before = held(&mine);
+        mine.absorb(theirs).unwrap();
+        // Pushed one by one, the sorted pairs would have filled partition after partition.
+        assert_eq!(held(&mine), before, "no partition grew");
+        assert_eq!(sorted(mine), expected);
+        assert_eq!(sorted(whole), expected);
+    }
+
+    #[test]
+    fn logs_without_a_shared_spill_absorb_by_copying() {
+        let input = pairs(20_000);
+        let mut expected = input.clone();
+        expected.sort_unstable();
+        for (a_spill, b_spill) in [
+            (None, None),
+            (Some(spill(4096)), Some(spill(4096))),
+            (None, Some(spill(4096))),
+        ] {
+            let (mut mine, mut theirs) = (PairLog::new(a_spill), PairLog::new(b_spill));
+            for (i, &(a, b)) in input.iter().enumerate() {
+                if i % 2 == 0 { &mut mine } else { &mut theirs }.push(a, b);
+            }
+            mine.absorb(theirs).unwrap();
+            assert_eq!(sorted(mine), expected);
+        }
+    }
+
+    #[test]
+    fn many_runs_are_merged_in_blocks_that_fit_the_budget() {
+        // A tiny budget and many pairs: hundreds of runs per partition.
+        let input = pairs(300_000);
+        let mut expected = input.clone();
+        expected.sort_unstable();
+        let mut log = PairLog::new(Some(spill(PARTS * 16)));
+        for &(a, b) in &input {
+            log.push(a, b);
+        }
+        let runs = log.runs.iter().map(Vec::len).max().unwrap_or(0);
+        assert!(runs > 64, "{runs} runs");
+        assert_eq!((log.budget / runs).clamp(READ_MIN, READ_PAIRS), READ_MIN);
+        assert_eq!(sorted(log), expected);
     }
 
     /// A spill that refuses writes after a while, or reads.

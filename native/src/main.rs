@@ -13,6 +13,7 @@ mod input;
 mod key;
 mod output;
 mod spill;
+mod staged;
 
 use std::process::ExitCode;
 

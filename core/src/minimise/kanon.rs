@@ -82,13 +82,12 @@ impl KAnonymity {
         self.pairs.push(group, second);
     }
 
-    /// Adds the rows another count saw (the other half of a file minimised on two threads).
+    /// Adds the rows another count saw (another thread's share of the same file).
     pub(crate) fn merge(&mut self, other: KAnonymity) {
         if let Some(e) = other.lost {
             self.lost.get_or_insert(e);
         }
-        let pairs = &mut self.pairs;
-        if let Err(e) = other.pairs.for_each_sorted(|a, b| pairs.push(a, b)) {
+        if let Err(e) = self.pairs.absorb(other.pairs) {
             self.lost.get_or_insert(e);
         }
     }

@@ -6,7 +6,8 @@
 //! [`RowBatch`]es, and a [`MinimiseBack`] that turns them into output bytes. Each stage is
 //! the same code the whole minimiser runs, in the same order, so the output bytes and the
 //! report are identical to [`Minimiser`]'s for the same input — the browser, which has one
-//! thread here, and the command line, which uses two, still agree byte for byte.
+//! thread here, and the command line, which runs one back per core, still agree byte for
+//! byte.
 //!
 //! The core stays free of threads: the shell moves the batches (see the native `minimise`
 //! and `ingest` commands).

@@ -19,6 +19,7 @@ use crate::error::CliError;
 use crate::input::Input;
 use crate::key;
 use crate::output::{self, Palette};
+use crate::staged;
 
 pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
     let schema = load_schema(&args.schema)?;
@@ -35,25 +36,46 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         size_hint: input.size(),
         ..Options::default()
     };
-    let mut minimiser = Minimiser::new(&schema, options, key).map_err(CliError::minimise)?;
-    if let Some(spill) = crate::spill::config(args.read.spill_after) {
-        minimiser = minimiser.with_spill(spill);
-    }
+    let spill = crate::spill::config(args.read.spill_after);
+    let make = || -> Result<Minimiser, CliError> {
+        let m =
+            Minimiser::new(&schema, options.clone(), key.clone()).map_err(CliError::minimise)?;
+        Ok(match &spill {
+            Some(spill) => m.with_spill(spill.clone()),
+            None => m,
+        })
+    };
+    let minimiser = make()?;
+    // One minimising thread per core besides this one's reading (see `crate::staged`).
+    let more = (1..staged::backs())
+        .map(|_| make())
+        .collect::<Result<Vec<_>, _>>()?;
     let mut sink = Sink::open(&args.output)?;
     let mut write_error = None;
-    input.read_chunks(|chunk| match sink.write(minimiser.push(chunk)) {
-        Ok(()) => ControlFlow::Continue(()),
-        Err(e) => {
-            write_error = Some(e);
-            ControlFlow::Break(())
+    // Validation on this thread, minimisation and writing on others.
+    let staged = staged::minimise(
+        minimiser,
+        more,
+        |f| input.read_chunks(f),
+        &mut |bytes| match sink.write(bytes) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                write_error = Some(e);
+                ControlFlow::Break(())
+            }
+        },
+    )?;
+    let report = match (staged, write_error) {
+        (_, Some(e)) => return Err(e),
+        (Some(staged), None) => staged.report,
+        // Only a failed write stops the run; should it stop otherwise, nothing is kept.
+        (None, None) => {
+            return Err(CliError::OutputUnwritable {
+                path: args.output.display().to_string(),
+                source: std::io::Error::other("minimisation stopped before the end"),
+            });
         }
-    })?;
-    if let Some(e) = write_error {
-        return Err(e);
-    }
-    let done = minimiser.finish();
-    sink.write(&done.tail)?;
-    let report = done.report;
+    };
     let keep = report.valid || args.allow_invalid;
     let written = sink.finish(keep)?;
     if let Some(path) = &args.report {
@@ -87,7 +109,8 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
 
 /// Where the minimised bytes go: standard output, or a temporary file renamed at the end.
 enum Sink<'a> {
-    Stdout(std::io::BufWriter<std::io::StdoutLock<'static>>),
+    /// Not locked: the writing thread is not the one that opened it.
+    Stdout(std::io::BufWriter<std::io::Stdout>),
     File {
         tmp: tempfile::NamedTempFile,
         path: &'a Path,
@@ -97,9 +120,7 @@ enum Sink<'a> {
 impl<'a> Sink<'a> {
     fn open(path: &'a Path) -> Result<Sink<'a>, CliError> {
         if path.as_os_str() == "-" {
-            return Ok(Sink::Stdout(std::io::BufWriter::new(
-                std::io::stdout().lock(),
-            )));
+            return Ok(Sink::Stdout(std::io::BufWriter::new(std::io::stdout())));
         }
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,

@@ -1,11 +1,13 @@
 //! One file through the pipeline, in one streaming pass: read → validate and minimise (the
 //! core's [`Minimiser`]) → part buffers → upload, with bounded memory whatever the size.
 //!
-//! A reader thread feeds the file in 1 MiB chunks to the minimiser, hashes the source and
-//! the output, and cuts the output into parts of `part_size` bytes, which it hands to the
-//! upload side through a channel of one slot. The upload side sends up to
-//! `parts_in_flight` parts at once while the reader goes on, so at most
-//! `(parts_in_flight + 2) × part_size` bytes of output are in memory.
+//! A reader thread reads the file in 1 MiB chunks and validates them; a second thread
+//! minimises the validated rows (the core's minimiser cut in two, see `crate::staged`) and
+//! cuts the output into parts of `part_size` bytes, which it hands to the upload side
+//! through a channel of one slot; a third computes the checksums of the source and of the
+//! output. The upload side sends up to `parts_in_flight` parts at once while the reader
+//! goes on, so at most `(parts_in_flight + 2) × part_size` bytes of output, and two
+//! batches of validated rows, are in memory.
 //!
 //! Whether the data is valid is only known at the end of the file. A file whose output fits
 //! in one part is checked before anything is sent, then written with one create-only PUT.
@@ -19,6 +21,7 @@
 
 use std::fs::File;
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -39,6 +42,7 @@ use super::manifest::{
     Verification,
 };
 use super::runlog::TARGET;
+use crate::staged;
 
 /// Bytes read from the source at a time.
 pub const READ_CHUNK: usize = 1 << 20;
@@ -183,12 +187,11 @@ enum HashInput {
 /// Reads, minimises and cuts one file into parts (runs on its own thread).
 fn read_and_minimise(
     path: PathBuf,
-    minimiser: Minimiser,
+    minimisers: Vec<Minimiser>,
     part_size: usize,
     tx: mpsc::Sender<Msg>,
     progress: Option<ProgressBar>,
 ) {
-    let mut minimiser = minimiser;
     let mut file = match File::open(&path) {
         Ok(f) => f,
         Err(e) => {
@@ -216,54 +219,69 @@ fn read_and_minimise(
     let mut number = 1u32;
     let mut offset = 0u64;
     let mut chunk = vec![0u8; READ_CHUNK];
-    // Hands a full part over; false when the upload side has stopped listening.
-    let flush = |buf: &mut Vec<u8>, number: &mut u32, offset: &mut u64| -> bool {
-        let bytes = Bytes::from(std::mem::replace(buf, Vec::with_capacity(capacity)));
-        let len = bytes.len() as u64;
-        let sent = tx.blocking_send(Msg::Part(RawPart {
-            number: *number,
-            offset: *offset,
-            bytes,
-        }));
-        *number += 1;
-        *offset += len;
-        sent.is_ok()
+    // Validation on this thread; minimisation, parts and the output's checksums on others.
+    let output_hashes = hashes.clone();
+    let mut minimisers = minimisers.into_iter();
+    let Some(minimiser) = minimisers.next() else {
+        return;
     };
-    loop {
-        let n = match file.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                let _ = tx.blocking_send(Msg::Unreadable(e));
-                return;
+    let staged = staged::minimise(
+        minimiser,
+        minimisers.collect(),
+        |f| -> Result<(), io::Error> {
+            loop {
+                let n = match file.read(&mut chunk) {
+                    Ok(0) => return Ok(()),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
+                };
+                // The hasher only stops when the senders are dropped: sends cannot fail.
+                let _ = hashes.send(HashInput::Source(chunk[..n].to_vec()));
+                if f(&chunk[..n]).is_break() {
+                    return Ok(());
+                }
+                if let Some(p) = &progress {
+                    p.inc(n as u64);
+                }
             }
-        };
-        // The hasher only stops when this thread drops the sender: sends cannot fail.
-        let _ = hashes.send(HashInput::Source(chunk[..n].to_vec()));
-        let out = minimiser.push(&chunk[..n]);
-        // A full part is sent only once more output follows, so the last part is never
-        // empty.
-        if buf.len() >= part_size && !out.is_empty() && !flush(&mut buf, &mut number, &mut offset) {
+        },
+        &mut |out| {
+            // A full part is sent only once more output follows, so the last part is never
+            // empty.
+            if buf.len() >= part_size && !out.is_empty() {
+                let bytes = Bytes::from(std::mem::replace(&mut buf, Vec::with_capacity(capacity)));
+                let len = bytes.len() as u64;
+                let sent = tx.blocking_send(Msg::Part(RawPart {
+                    number,
+                    offset,
+                    bytes,
+                }));
+                number += 1;
+                offset += len;
+                if sent.is_err() {
+                    // The upload side has stopped listening.
+                    return ControlFlow::Break(());
+                }
+            }
+            if !out.is_empty() {
+                let _ = output_hashes.send(HashInput::Output(out.to_vec()));
+            }
+            buf.extend_from_slice(out);
+            ControlFlow::Continue(())
+        },
+    );
+    drop(hashes);
+    drop(output_hashes);
+    let staged = match staged {
+        Ok(Some(staged)) => staged,
+        // The upload side stopped: it knows why.
+        Ok(None) => return,
+        Err(e) => {
+            let _ = tx.blocking_send(Msg::Unreadable(e));
             return;
         }
-        if !out.is_empty() {
-            let _ = hashes.send(HashInput::Output(out.to_vec()));
-        }
-        buf.extend_from_slice(out);
-        if let Some(p) = &progress {
-            p.inc(n as u64);
-        }
-    }
-    let source_bytes = minimiser.bytes_read();
-    let done = minimiser.finish();
-    if buf.len() >= part_size && !done.tail.is_empty() && !flush(&mut buf, &mut number, &mut offset)
-    {
-        return;
-    }
-    let _ = hashes.send(HashInput::Output(done.tail.clone()));
-    buf.extend_from_slice(&done.tail);
-    drop(hashes);
+    };
     let Ok((source_sha256, sums)) = hasher.join() else {
         let _ = tx.blocking_send(Msg::Unreadable(io::Error::other(
             "the checksum thread failed",
@@ -276,10 +294,10 @@ fn read_and_minimise(
             offset,
             bytes: Bytes::from(buf),
         },
-        report: done.report,
+        report: staged.report,
         sums,
         source_sha256,
-        source_bytes,
+        source_bytes: staged.bytes_read,
     })));
 }
 
@@ -304,12 +322,20 @@ fn progress_bar(ctx: &Context, job: &Job) -> Option<ProgressBar> {
 pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileReport {
     let location = lake.location(&job.key);
     let file_started = now();
-    let minimiser = match Minimiser::new(&ctx.schema, ctx.options.clone(), ctx.key.clone()) {
-        // Each file its own temporary file: files run at the same time.
-        Ok(m) => match crate::spill::config(ctx.spill_after) {
-            Some(spill) => m.with_spill(spill),
+    // Each file its own temporary file: files run at the same time.
+    let spill = crate::spill::config(ctx.spill_after);
+    let make = || {
+        Minimiser::new(&ctx.schema, ctx.options.clone(), ctx.key.clone()).map(|m| match &spill {
+            Some(spill) => m.with_spill(spill.clone()),
             None => m,
-        },
+        })
+    };
+    // One minimising thread per core besides the reading one (see `crate::staged`).
+    let minimisers = (0..staged::backs())
+        .map(|_| make())
+        .collect::<Result<Vec<_>, _>>();
+    let minimisers = match minimisers {
+        Ok(m) => m,
         Err(e) => {
             let mut r = FileReport::new(job, location, Status::Unreadable);
             r.error = Some(e.to_string());
@@ -322,7 +348,7 @@ pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileR
         let path = job.path.clone();
         let part_size = ctx.part_size;
         let bar = bar.clone();
-        std::thread::spawn(move || read_and_minimise(path, minimiser, part_size, tx, bar))
+        std::thread::spawn(move || read_and_minimise(path, minimisers, part_size, tx, bar))
     };
     let mut report = FileReport::new(job, location, Status::Stored);
     let first = rx.recv().await;
