@@ -30,6 +30,12 @@ pub struct Staged {
     pub report: Report,
     /// Bytes of input read.
     pub bytes_read: u64,
+    /// Row batches made: bounded whatever the input's length.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "read by the tests of the bound")
+    )]
+    pub batches: usize,
 }
 
 /// Runs `minimiser`, with one more minimising thread per minimiser of `more` (made like
@@ -52,13 +58,20 @@ pub fn minimise<E>(
         // Batches go back to be refilled: their buffers keep their capacity.
         let (empty, empty_rx) = mpsc::channel::<RowBatch>();
         let (mut inputs, mut outputs, mut workers) = (Vec::new(), Vec::new(), Vec::new());
+        let mut spares = Vec::new();
         for mut back in backs {
             let (input, batches) = mpsc::sync_channel::<RowBatch>(BATCHES_IN_FLIGHT);
             let (output, bytes) = mpsc::sync_channel::<Vec<u8>>(BATCHES_IN_FLIGHT);
+            // Output buffers go back to the thread that filled them, to be filled again: a
+            // buffer made on one thread and freed on another leaves the allocator's
+            // per-thread pools fragmented, and memory creeping up over a long file.
+            let (spare, spare_rx) = mpsc::channel::<Vec<u8>>();
             let empty = empty.clone();
             workers.push(scope.spawn(move || {
                 for batch in batches {
-                    let out = back.apply(&batch).to_vec();
+                    let mut out = spare_rx.try_recv().unwrap_or_default();
+                    out.clear();
+                    out.extend_from_slice(back.apply(&batch));
                     // The reading side may have stopped: a batch nobody refills is dropped.
                     let _ = empty.send(batch);
                     if output.send(out).is_err() {
@@ -69,6 +82,7 @@ pub fn minimise<E>(
             }));
             inputs.push(input);
             outputs.push(bytes);
+            spares.push(spare);
         }
         drop(empty);
         // Batch `i` went to back `i % n`: reading the backs in turn restores the order.
@@ -80,9 +94,24 @@ pub fn minimise<E>(
                 if emit(&out).is_break() {
                     return false;
                 }
+                // A thread that has stopped takes no more: the buffer is then dropped.
+                let _ = spares[i % n].send(out);
             }
             true
         });
+        // Batches circulate: a new one is made only while fewer than can be in the
+        // pipeline at once exist, so memory does not grow with the file.
+        let most = n * (BATCHES_IN_FLIGHT + 1) + 1;
+        let mut made = 0;
+        let mut refill = || match empty_rx.try_recv() {
+            Ok(batch) => Some(batch),
+            Err(_) if made < most => {
+                made += 1;
+                Some(RowBatch::default())
+            }
+            // Every minimising thread has stopped when this fails.
+            Err(_) => empty_rx.recv().ok(),
+        };
         let mut sent = 0;
         let mut stopped = false;
         let mut send = |batch: RowBatch| {
@@ -91,7 +120,10 @@ pub fn minimise<E>(
             delivered
         };
         let fed = feed(&mut |chunk| {
-            let mut batch = empty_rx.try_recv().unwrap_or_default();
+            let Some(mut batch) = refill() else {
+                stopped = true;
+                return ControlFlow::Break(());
+            };
             front.push(chunk, &mut batch);
             if send(batch) {
                 ControlFlow::Continue(())
@@ -103,7 +135,7 @@ pub fn minimise<E>(
         let bytes_read = front.bytes_read();
         let done = (fed.is_ok() && !stopped)
             .then(|| {
-                let mut batch = empty_rx.try_recv().unwrap_or_default();
+                let mut batch = refill()?;
                 let done = front.finish(&mut batch);
                 send(batch).then_some(done)
             })
@@ -122,7 +154,11 @@ pub fn minimise<E>(
             back.merge(other);
         }
         let report = back.finish(done);
-        Ok(Some(Staged { report, bytes_read }))
+        Ok(Some(Staged {
+            report,
+            bytes_read,
+            batches: made,
+        }))
     })
 }
 
@@ -192,6 +228,13 @@ mod tests {
         assert_eq!(out, expected);
         assert_eq!(staged.report, done.report);
         assert_eq!(staged.bytes_read, data.len() as u64);
+        // Hundreds of chunks went through a handful of batches.
+        assert!(data.len() / 1000 > 200);
+        assert!(
+            staged.batches <= 3 * (BATCHES_IN_FLIGHT + 1) + 1,
+            "{}",
+            staged.batches
+        );
     }
 
     #[test]
