@@ -6,7 +6,8 @@
 # bench/results/ingest.json and prints the ratios.
 #
 # Usage: bash bench/ingest.sh            (SIZE_MB=1100 RUNS=3 PANDAS_RUNS=1 by default)
-# Needs ~6 GB of free disk per run set and ~10 GB of memory for the pandas baseline.
+# Peak RSS is also measured on a file twice as large (one run): it must not grow with size.
+# Needs ~12 GB of free disk per run set and ~10 GB of memory for the pandas baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -28,7 +29,9 @@ WATT="$TARGET/watt"
 
 BIG="$TMP/energy_${SIZE_MB}mb.csv"
 SMALL="$TMP/energy_${SMALL_MB}mb.csv"
+DOUBLE="$TMP/energy_$((2 * SIZE_MB))mb.csv"
 [ -s "$BIG" ] || "$TARGET/gen-energy" --target-mb "$SIZE_MB" --seed 11 --out "$BIG"
+[ -s "$DOUBLE" ] || "$TARGET/gen-energy" --target-mb "$((2 * SIZE_MB))" --seed 9 --out "$DOUBLE"
 [ -s "$SMALL" ] || "$TARGET/gen-energy" --target-mb "$SMALL_MB" --seed 11 --out "$SMALL"
 
 # shellcheck source=bench/ingest/seaweedfs.sh
@@ -42,13 +45,14 @@ mkdir -p "$WORK/watt" "$WORK/pandas"
 
 python3 - "$WORK/spec.json" <<PY
 import json, os, platform, subprocess, sys
-big, small = "$BIG", "$SMALL"
+big, small, double = "$BIG", "$SMALL", "$DOUBLE"
 rows = lambda p: sum(1 for _ in open(p, "rb")) - 1
 meta = {
     "machine": {"cpus": os.cpu_count(), "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
                 "platform": platform.platform()},
     "file": {"bytes": os.path.getsize(big), "rows": rows(big)},
     "small_file": {"bytes": os.path.getsize(small)},
+    "double_file": {"bytes": os.path.getsize(double)},
     "store": "SeaweedFS " + subprocess.run(["weed", "version"], capture_output=True, text=True).stdout.split()[2] + " (weed mini) on 127.0.0.1",
     "watt": subprocess.run(["$WATT", "--version"], capture_output=True, text=True).stdout.strip(),
     "aws": subprocess.run(["aws", "--version"], capture_output=True, text=True).stdout.strip() or subprocess.run(["aws", "--version"], capture_output=True, text=True).stderr.strip(),
@@ -62,6 +66,9 @@ cases = [
     {"name": "watt ingest (small file)", "cwd": "$WORK/watt", "file_bytes": os.path.getsize(small),
      "what": "the same on a file 10x smaller: peak RSS must not grow with size",
      "cmd": ["$WATT", "ingest", small, "--bucket", "lake", "--endpoint-url", ep]},
+    {"name": "watt ingest (file 2x larger)", "cwd": "$WORK/watt", "runs": 1, "file_bytes": os.path.getsize(double),
+     "what": "the same on a file twice as large: peak RSS must not grow with size (budgets are full on both)",
+     "cmd": ["$WATT", "ingest", double, "--bucket", "lake", "--endpoint-url", ep]},
     {"name": "watt ingest --dry-run", "cwd": "$WORK/watt", "file_bytes": os.path.getsize(big),
      "what": "validate + minimise only, no upload",
      "cmd": ["$WATT", "ingest", big, "--bucket", "lake", "--endpoint-url", ep, "--dry-run"]},

@@ -74,6 +74,7 @@ def main():
         "watt_vs_pandas_boto3_wall": ratio("watt ingest", "pandas + boto3", "wall_s_median"),
         "watt_vs_pandas_boto3_rss": ratio("watt ingest", "pandas + boto3", "peak_rss_mib"),
         "watt_rss_large_vs_small_file": ratio("watt ingest", "watt ingest (small file)", "peak_rss_mib"),
+        "watt_rss_double_vs_large_file": ratio("watt ingest (file 2x larger)", "watt ingest", "peak_rss_mib"),
     }
     doc = {"meta": spec.get("meta", {}), "results": results, "ratios": ratios,
            "target": "watt ingest (validate + minimise + upload) <= 1.1 x aws s3 cp wall time; peak RSS independent of size"}
