@@ -354,6 +354,60 @@ fn invalid_data_leaves_no_output_unless_asked() {
     );
 }
 
+/// `-o /dev/null` once replaced the device with a regular file (a temporary file renamed
+/// onto it): a FIFO stands in for the device here, and a symbolic link must stay a link.
+#[cfg(unix)]
+#[test]
+fn devices_pipes_and_links_are_written_through_not_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+
+    let w = Workdir::new();
+    let (code, expected, stderr) = minimise(&w, &sample(), "-", KEY, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(expected.len() > 1000);
+
+    let fifo = w.path("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let (tx, read) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        // Left blocked on the pipe if nothing ever opens it: the wait below times out.
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            std::fs::File::open(fifo)
+                .and_then(|mut f| f.read_to_end(&mut bytes))
+                .expect("read the pipe");
+            let _ = tx.send(bytes);
+        });
+    }
+    let (code, _, stderr) = minimise(&w, &sample(), "pipe", KEY, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = read
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the output went through the pipe");
+    assert_eq!(bytes, expected.as_bytes());
+    let kind = std::fs::symlink_metadata(&fifo).expect("pipe").file_type();
+    assert!(kind.is_fifo(), "the pipe is still a pipe");
+
+    std::fs::create_dir(w.path("real")).expect("dir");
+    std::os::unix::fs::symlink("real/out.csv", w.path("link.csv")).expect("link");
+    let (code, _, stderr) = minimise(&w, &sample(), "link.csv", KEY, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let kind = std::fs::symlink_metadata(w.path("link.csv"))
+        .expect("link")
+        .file_type();
+    assert!(kind.is_symlink(), "the link is still a link");
+    assert_eq!(
+        std::fs::read_to_string(w.path("real/out.csv")).expect("target"),
+        expected
+    );
+}
+
 #[test]
 fn refuses_to_write_over_the_input() {
     let w = Workdir::new();
