@@ -675,8 +675,16 @@ impl Stage {
             }
         }
         for (i, plan) in self.plans.iter_mut().enumerate() {
-            let text = columns[i].map_or("", |c| rec.get(c));
             let cell = cells[i];
+            if !plan.output && !plan.search_pii {
+                // Dropped unread: only whether it held something is counted.
+                if matches!(cell, Cell::Valid(_) | Cell::Invalid) {
+                    plan.stats.changed += 1;
+                }
+                self.row_ends.push(self.row.len());
+                continue;
+            }
+            let text = columns[i].map_or("", |c| rec.get(c));
             if plan.search_pii && matches!(cell, Cell::Valid(_) | Cell::Invalid) {
                 match plan.memo.as_mut() {
                     Some(memo) => memo.search(&mut plan.stats, text, &mut self.found),
@@ -767,7 +775,7 @@ impl Stage {
                     let start = if i == 0 { 0 } else { ends[i - 1] };
                     &row.as_bytes()[start..ends[i]]
                 });
-            self.writer.record(values);
+            self.writer.record_within(row.as_bytes(), values);
         }
         self.rows_out += 1;
         if let Some(k) = self.kanon.as_mut() {

@@ -31,30 +31,60 @@ impl RowIdentifiers {
     /// (names, addresses) each word of at least 3 letters that is not a common address word.
     pub(crate) fn add(&mut self, value: &str, placeholder: usize) {
         let value = value.trim();
-        let ascii = value.is_ascii();
-        let chars = if ascii {
-            value.len()
-        } else {
-            value.chars().count()
-        };
-        if chars >= 3 {
+        if !value.is_ascii() {
+            self.add_unicode(value, placeholder);
+            return;
+        }
+        // ASCII (most identifiers): bytes are characters, words are cut without decoding.
+        if value.len() >= 3 {
+            self.push(value, placeholder);
+        }
+        let bytes = value.as_bytes();
+        if bytes.contains(&b'@') {
+            return;
+        }
+        let mut start = 0;
+        for end in (0..=bytes.len()).filter(|&i| i == bytes.len() || is_word_break(bytes[i])) {
+            let word = &value[start..end];
+            start = end + 1;
+            // A word as long as the value is the value, already pushed.
+            if word.len() < 3 || word.len() == value.len() {
+                continue;
+            }
+            let three_letters = word
+                .bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .nth(2)
+                .is_some();
+            if three_letters && !is_common_word(word) {
+                self.push(word, placeholder);
+            }
+        }
+    }
+
+    /// [`RowIdentifiers::add`] for a value with non-ASCII characters: words are cut at any
+    /// Unicode space, letters are Unicode letters.
+    fn add_unicode(&mut self, value: &str, placeholder: usize) {
+        // Characters counted as the bytes that start one.
+        if value.bytes().filter(|b| b & 0xc0 != 0x80).count() >= 3 {
             self.push(value, placeholder);
         }
         if value.contains('@') {
             return;
         }
-        for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == ',') {
-            // Most identifiers are ASCII: their letters are counted without decoding.
-            let letters = if ascii {
-                word.bytes().filter(u8::is_ascii_alphabetic).count()
-            } else {
-                word.chars().filter(|c| c.is_alphabetic()).count()
-            };
-            if letters >= 3
-                && word != value
-                && !COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
-            {
-                self.push(word, placeholder);
+        // One pass, each character decoded once; a comma after the end closes the last word.
+        let (mut start, mut letters) = (0, 0);
+        let end = std::iter::once((value.len(), ','));
+        for (i, c) in value.char_indices().chain(end) {
+            if c == '-' || c == ',' || c.is_whitespace() {
+                let word = &value[start..i];
+                if letters >= 3 && word.len() < value.len() && !is_common_word(word) {
+                    self.push(word, placeholder);
+                }
+                (start, letters) = (i + c.len_utf8(), 0);
+            } else if letters < 3 && c.is_alphabetic() {
+                // Three letters are enough: the rest of the word is not looked up.
+                letters += 1;
             }
         }
     }
@@ -69,6 +99,17 @@ impl RowIdentifiers {
     fn iter(&self) -> impl Iterator<Item = (&str, usize)> {
         self.tokens.iter().map(|&(s, e, p)| (&self.text[s..e], p))
     }
+}
+
+/// Where an ASCII identifier is cut into words: what `char::is_whitespace` calls a space,
+/// a hyphen, a comma.
+fn is_word_break(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b'-' | b',')
+}
+
+fn is_common_word(word: &str) -> bool {
+    // Every common word has 2 to 9 bytes: most words are ruled out by their length alone.
+    (2..=9).contains(&word.len()) && COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Words of addresses that are not identifying on their own.
@@ -281,5 +322,58 @@ mod tests {
         let (out, done) = redact("Relevé estimé", &[("Jean Dupont", "[N]")]);
         assert_eq!(out, "Relevé estimé");
         assert_eq!(done.row_identifiers, 0);
+    }
+
+    /// The tokens of the first way [`RowIdentifiers::add`] was written (by characters,
+    /// for every value): the ASCII path must give the same.
+    fn tokens_by_chars(value: &str) -> Vec<String> {
+        let value = value.trim();
+        let mut tokens = Vec::new();
+        if value.chars().count() >= 3 {
+            tokens.push(value.to_ascii_lowercase());
+        }
+        if value.contains('@') {
+            return tokens;
+        }
+        for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == ',') {
+            let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+            if letters >= 3
+                && word != value
+                && !COMMON_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+            {
+                tokens.push(word.to_ascii_lowercase());
+            }
+        }
+        tokens
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_as_by_chars(value in "[ a-zA-Z0-9@,\\-\t\r\n\x0b\x0c.éÉÿ×\u{a0}\u{2009}\u{3000}]{0,40}") {
+            let mut row = RowIdentifiers::default();
+            row.add(&value, 3);
+            let tokens: Vec<String> = row.iter().map(|(t, p)| {
+                assert_eq!(p, 3);
+                t.to_owned()
+            }).collect();
+            proptest::prop_assert_eq!(tokens, tokens_by_chars(&value));
+        }
+    }
+
+    #[test]
+    fn common_words_in_any_case() {
+        let mut row = RowIdentifiers::default();
+        row.add("3 BIS Chemin Des Saules", 0);
+        row.add("allée Sainte-Foy", 1);
+        let tokens: Vec<&str> = row.iter().map(|(t, _)| t).collect();
+        assert_eq!(
+            tokens,
+            [
+                "3 bis chemin des saules",
+                "saules",
+                "allée sainte-foy",
+                "foy"
+            ]
+        );
     }
 }

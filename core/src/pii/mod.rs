@@ -275,10 +275,10 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
     // Of "siret" and a meter word, the one nearer the number says what it is. Both only
     // matter for 14 digits (a SIRET or a PRM): other runs do not look for them.
     let (siret_word, meter_word) = match n {
-        14 => (
-            last_word_before(text, i, &["siret"]),
-            last_word_before(text, i, PRM_WORDS),
-        ),
+        14 => match clause_before(text, i) {
+            Some(clause) => (last_of(&clause, &["siret"]), last_of(&clause, PRM_WORDS)),
+            None => (None, None),
+        },
         _ => (None, None),
     };
     let siret_nearer = siret_word.is_some() && siret_word >= meter_word;
@@ -598,6 +598,12 @@ fn context_before(text: &str, i: usize, words: &[&str]) -> bool {
 /// Where the last of `words` starts in the 40 bytes before `i`, within the same clause (a
 /// word before `. `, `;`, a line break or ` - ` speaks of something else).
 fn last_word_before(text: &str, i: usize, words: &[&str]) -> Option<usize> {
+    last_of(&clause_before(text, i)?, words)
+}
+
+/// The clause that ends at `i`, lower-cased: the 40 bytes before `i`, from after the last
+/// `. `, `;`, line break or ` - `. `None` when it cannot hold a word (no letter in it).
+fn clause_before(text: &str, i: usize) -> Option<String> {
     let mut from = i.saturating_sub(40);
     while !text.is_char_boundary(from) {
         from += 1;
@@ -609,12 +615,31 @@ fn last_word_before(text: &str, i: usize, words: &[&str]) -> Option<usize> {
         return None;
     }
     let mut window = before.to_lowercase();
+    let mut start = 0;
     for sep in [". ", ";", "\n", " - "] {
-        if let Some(k) = window.rfind(sep) {
-            window.drain(..k + sep.len());
+        if let Some(k) = rfind_bytes(&window.as_bytes()[start..], sep.as_bytes()) {
+            start += k + sep.len();
         }
     }
-    words.iter().filter_map(|w| window.rfind(w)).max()
+    // Each separator ends with an ASCII byte: `start` is on a character boundary.
+    window.drain(..start);
+    Some(window)
+}
+
+/// Where the last of `words` starts in `clause`.
+fn last_of(clause: &str, words: &[&str]) -> Option<usize> {
+    words
+        .iter()
+        .filter_map(|w| rfind_bytes(clause.as_bytes(), w.as_bytes()))
+        .max()
+}
+
+/// `str::rfind` for the few bytes of a clause: a plain scan, with no searcher to set up.
+fn rfind_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(haystack.len());
+    }
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 fn siren_context(text: &str, i: usize) -> bool {
