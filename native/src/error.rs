@@ -21,8 +21,18 @@ pub enum CliError {
     Infer { path: String, source: InferError },
     #[error("cannot write {path}: {source}")]
     OutputUnwritable { path: String, source: io::Error },
-    #[error("refusing to write to {path}: it is the input file, which watt only reads")]
-    OutputIsInput { path: String },
+    #[error(
+        "refusing to write {output} to {path}: {}",
+        overlap(*.input, other, other_path)
+    )]
+    OutputOverlaps {
+        output: &'static str,
+        path: String,
+        other: &'static str,
+        other_path: String,
+        /// `other` is an input (else another output).
+        input: bool,
+    },
     #[error("cannot read key file {path}: {source}")]
     KeyUnreadable { path: String, source: io::Error },
     #[error("the key from {from} cannot be used: {source}")]
@@ -39,6 +49,15 @@ pub enum CliError {
     Random(String),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
+}
+
+/// Why an output path was refused: what else the path names.
+fn overlap(input: bool, other: &str, other_path: &str) -> String {
+    if input {
+        format!("it is {other} ({other_path}), which watt only reads")
+    } else {
+        format!("{other} goes there too ({other_path}); give each output a file of its own")
+    }
 }
 
 impl CliError {

@@ -12,6 +12,7 @@ mod ingest;
 mod input;
 mod key;
 mod output;
+mod same_file;
 mod spill;
 mod staged;
 

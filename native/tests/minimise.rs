@@ -408,15 +408,97 @@ fn devices_pipes_and_links_are_written_through_not_replaced() {
     );
 }
 
+/// Every output is refused (exit 2, nothing written, every input unchanged) when it names,
+/// by any path, an input of the command or another output.
+#[cfg(unix)]
 #[test]
-fn refuses_to_write_over_the_input() {
+fn outputs_never_land_on_an_input_or_on_each_other() {
     let w = Workdir::new();
     let input = w.write("in.csv", std::fs::read(sample()).expect("sample"));
-    let before = std::fs::read(&input).expect("in");
-    let (code, _, stderr) = minimise(&w, &input, "in.csv", KEY, &[]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("it is the input file"), "{stderr}");
-    assert_eq!(std::fs::read(&input).expect("in"), before);
+    let schema = w.write(
+        "schema.json",
+        std::fs::read(energy_schema()).expect("schema"),
+    );
+    let key = w.write("k.key", format!("{KEY}\n"));
+    let env = w.write(".env", format!("WATT_PSEUDONYM_KEY={KEY}\n"));
+    std::fs::create_dir(w.path("sub")).expect("dir");
+    std::fs::hard_link(&input, w.path("hard.csv")).expect("hard link");
+    std::os::unix::fs::symlink("in.csv", w.path("soft.csv")).expect("link");
+    let originals: Vec<(PathBuf, Vec<u8>)> = [&input, &schema, &key, &env]
+        .iter()
+        .map(|p| ((*p).clone(), std::fs::read(p).expect("input")))
+        .collect();
+    let run = |args: &[&str]| {
+        let mut all = vec!["minimise", "in.csv", "--schema", "schema.json"];
+        all.extend_from_slice(args);
+        w.run(&all)
+    };
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["-o", "in.csv"],
+            "the minimised CSV to in.csv: it is the data file",
+        ),
+        (
+            &["-o", "m.csv", "--report", "in.csv"],
+            "the report to in.csv: it is the data file",
+        ),
+        (&["-o", "sub/../in.csv"], "it is the data file"),
+        (&["-o", "hard.csv"], "it is the data file"),
+        (
+            &["-o", "m.csv", "--report", "soft.csv"],
+            "it is the data file",
+        ),
+        (&["-o", "schema.json"], "it is the schema (schema.json)"),
+        (
+            &["-o", "m.csv", "--key-file", "k.key", "--report", "k.key"],
+            "it is the key file",
+        ),
+        (&["-o", ".env"], "it is the .env file"),
+        (
+            &["-o", "x.csv", "--report", "sub/../x.csv"],
+            "the minimised CSV goes there too",
+        ),
+    ];
+    for (args, said) in cases {
+        let (code, _, stderr) = run(args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        for (path, bytes) in &originals {
+            assert_eq!(&std::fs::read(path).expect("input"), bytes, "{args:?}");
+        }
+        assert!(
+            !w.path("m.csv").exists() && !w.path("x.csv").exists(),
+            "{args:?}"
+        );
+    }
+    // The same command with outputs of their own runs.
+    let (code, _, stderr) = run(&["-o", "m.csv", "--report", "r.json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(w.path("r.json")).expect("report")).expect("json");
+    assert_eq!(report["valid"], true);
+}
+
+#[test]
+fn schema_infer_and_register_refuse_to_write_over_their_input() {
+    let w = Workdir::new();
+    let input = w.write("in.csv", std::fs::read(sample()).expect("sample"));
+    let schema = w.write(
+        "schema.json",
+        std::fs::read(energy_schema()).expect("schema"),
+    );
+    let (data, rules) = (
+        std::fs::read(&input).expect("in"),
+        std::fs::read(&schema).expect("schema"),
+    );
+    let (code, _, stderr) = w.run(&["schema", "infer", "in.csv", "-o", "./in.csv"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("it is the data file"), "{stderr}");
+    let (code, _, stderr) = w.run(&["register", "--schema", "schema.json", "-o", "schema.json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("it is the schema"), "{stderr}");
+    assert_eq!(std::fs::read(&input).expect("in"), data);
+    assert_eq!(std::fs::read(&schema).expect("schema"), rules);
 }
 
 #[test]

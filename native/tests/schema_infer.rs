@@ -209,7 +209,7 @@ fn the_input_is_never_overwritten() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "watt: error: refusing to write to ./data.csv: it is the input file, which watt only reads\n"
+        "watt: error: refusing to write the draft schema to ./data.csv: it is the data file (data.csv), which watt only reads\n"
     );
     assert_eq!(
         std::fs::read_to_string(w.path("data.csv")).expect("still there"),

@@ -35,16 +35,3 @@ pub fn load_schema(path: &Path) -> Result<Schema, CliError> {
     })?;
     Schema::from_json(&text).map_err(|source| CliError::SchemaInvalid { path: name, source })
 }
-
-/// Refuses to write over the input file (the source is only ever read).
-pub fn refuse_same_file(input: &Path, output: &Path) -> Result<(), CliError> {
-    if input.as_os_str() == "-" {
-        return Ok(());
-    }
-    match (std::fs::canonicalize(input), std::fs::canonicalize(output)) {
-        (Ok(a), Ok(b)) if a == b => Err(CliError::OutputIsInput {
-            path: output.display().to_string(),
-        }),
-        _ => Ok(()),
-    }
-}

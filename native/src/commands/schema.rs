@@ -10,10 +10,15 @@ use crate::cli::InferArgs;
 use crate::error::CliError;
 use crate::input::Input;
 use crate::output;
+use crate::output::file::write_whole;
+use crate::same_file::{Role, refuse_overlaps};
 
 pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
     if let Some(out) = &args.output {
-        super::refuse_same_file(&args.file, out)?;
+        refuse_overlaps(
+            &[Role::new("the data file", &args.file)],
+            &[Role::new("the draft schema", out)],
+        )?;
     }
     let mut input = Input::open(&args.file)?;
     let mut inferrer = Inferrer::new(InferOptions {
@@ -36,12 +41,7 @@ pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
     match &args.output {
         None => output::to_stdout(|out| writeln!(out, "{json}"))?,
         Some(path) => {
-            std::fs::write(path, format!("{json}\n")).map_err(|source| {
-                CliError::OutputUnwritable {
-                    path: path.display().to_string(),
-                    source,
-                }
-            })?;
+            write_whole(path, format!("{json}\n").as_bytes())?;
             eprintln!(
                 "watt: wrote a draft schema of {} fields, inferred from {} data rows, to {}: review it before use",
                 draft.fields.len(),

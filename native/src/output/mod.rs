@@ -1,6 +1,7 @@
-//! Writing results to standard output: the report as JSON or as text for people, and the
-//! colour palette of the text.
+//! Writing results: to standard output (the report as JSON or as text for people, and the
+//! colour palette of the text) and to files ([`file`]).
 
+pub mod file;
 pub mod json;
 pub mod minimisation;
 pub mod text;
