@@ -12,7 +12,10 @@ use watt_core::{MinimiseError, SchemaError};
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("cannot read schema {path}: {source}")]
-    SchemaUnreadable { path: String, source: io::Error },
+    SchemaUnreadable {
+        path: String,
+        source: crate::small_file::ReadError,
+    },
     #[error("schema {path} is invalid: {source}")]
     SchemaInvalid { path: String, source: SchemaError },
     #[error("cannot read {path}: {source}")]
@@ -24,7 +27,10 @@ pub enum CliError {
     #[error("refusing to write to {path}: it is the input file, which watt only reads")]
     OutputIsInput { path: String },
     #[error("cannot read key file {path}: {source}")]
-    KeyUnreadable { path: String, source: io::Error },
+    KeyUnreadable {
+        path: String,
+        source: crate::small_file::ReadError,
+    },
     #[error("the key from {from} cannot be used: {source}")]
     Key { from: String, source: MinimiseError },
     #[error(

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use watt_core::PseudonymKey;
 
 use crate::error::CliError;
+use crate::small_file;
 
 /// The environment variable holding the key.
 pub const KEY_VAR: &str = "WATT_PSEUDONYM_KEY";
@@ -35,9 +36,11 @@ impl std::fmt::Display for KeySource {
 /// Finds the key, if there is one anywhere.
 pub fn load(key_file: Option<&Path>) -> Result<Option<(PseudonymKey, KeySource)>, CliError> {
     if let Some(path) = key_file {
-        let bytes = std::fs::read(path).map_err(|source| CliError::KeyUnreadable {
-            path: path.display().to_string(),
-            source,
+        let bytes = small_file::read(path, small_file::KEY_FILE).map_err(|source| {
+            CliError::KeyUnreadable {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
         warn_if_shared(path);
         let key = PseudonymKey::new(&bytes).map_err(|source| CliError::Key {

@@ -12,6 +12,7 @@ mod ingest;
 mod input;
 mod key;
 mod output;
+mod small_file;
 mod spill;
 mod staged;
 

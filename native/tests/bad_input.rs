@@ -579,3 +579,87 @@ impl RunWithoutKey for Workdir {
         )
     }
 }
+
+/// A schema, a key file and a `.env` are read whole, so each has a limit (8 MiB, 4 KiB and
+/// 1 MiB) and a path past it is refused at once, naming the file and the limit: before,
+/// `--schema /dev/zero` grew to 23 GB, and a schema padded past 8 MiB was read and used.
+#[test]
+fn small_inputs_past_their_limits_are_refused_at_once() {
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    // Valid JSON and a valid key, only too long: the limits, not the parsers, refuse them.
+    let mut padded = POLICY_SCHEMA.as_bytes().to_vec();
+    padded.resize(8 << 20, b' ');
+    w.write("padded.schema.json", &padded);
+    padded.push(b' ');
+    w.write("big.schema.json", &padded);
+    write_key(&w, "big.key", &"0123456789abcdef".repeat(256 + 1));
+    let schema_limit = "it is larger than 8 MiB, the most watt reads for a schema";
+    let key_limit = "it is larger than 4 KiB, the most watt reads for a key file";
+    let mut cases: Vec<(String, String)> = vec![
+        (
+            "check valid.csv -s big.schema.json".into(),
+            format!("cannot read schema big.schema.json: {schema_limit}"),
+        ),
+        (
+            "minimise valid.csv -s policy.schema.json --key-file big.key -o out.csv".into(),
+            format!("cannot read key file big.key: {key_limit}"),
+        ),
+    ];
+    if cfg!(unix) {
+        for command in [
+            "check valid.csv",
+            "scan valid.csv",
+            "minimise valid.csv -o out.csv --key-file test.key",
+            "pseudonym 1 --field prm --key-file test.key",
+            "register",
+            "ingest valid.csv --dry-run --key-file test.key",
+        ] {
+            cases.push((
+                format!("{command} -s /dev/zero"),
+                format!("cannot read schema /dev/zero: {schema_limit}"),
+            ));
+        }
+        cases.push((
+            "minimise valid.csv -s policy.schema.json --key-file /dev/zero -o out.csv".into(),
+            format!("cannot read key file /dev/zero: {key_limit}"),
+        ));
+    }
+    let before = files_in(&w.path("."));
+    for (args, message) in &cases {
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let (code, _, stderr) = w.run_without_key(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(
+            stderr,
+            format!("watt: error: {message}\n"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(files_in(&w.path(".")), before, "nothing written");
+    // At the limit is fine.
+    let (code, _, stderr) = w.run(&["check", "valid.csv", "-s", "padded.schema.json"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// A key written twice in one object of the schema is refused, naming the key and its line:
+/// JSON readers keep one of the two silently (here the second `action`, which would keep
+/// the free text a reviewer saw redacted).
+#[test]
+fn a_schema_key_written_twice_is_refused() {
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    let twice = POLICY_SCHEMA.replacen(
+        r#""action": "redact"}"#,
+        r#""action": "redact", "action": "keep"}"#,
+        1,
+    );
+    assert_ne!(twice, POLICY_SCHEMA);
+    w.write("twice.schema.json", twice);
+    let (code, _, stderr) = w.run(&["check", "valid.csv", "-s", "twice.schema.json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr,
+        "watt: error: schema twice.schema.json is invalid: schema: the key \"action\" is written twice in the same object (line 14, column 67); keep one\n"
+    );
+}
