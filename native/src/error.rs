@@ -44,6 +44,8 @@ pub enum CliError {
     #[error("no randomness from the operating system: {0}")]
     Random(String),
     #[error(transparent)]
+    DotEnv(#[from] crate::dotenv::DotEnvError),
+    #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
 }
 

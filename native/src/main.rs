@@ -7,6 +7,7 @@
 
 mod cli;
 mod commands;
+mod dotenv;
 mod error;
 mod ingest;
 mod input;

@@ -31,6 +31,12 @@ pub const KEY_FILE: Limit = Limit {
     bytes: 4 << 10,
 };
 
+/// A `.env` file: a few settings and secrets.
+pub const DOTENV: Limit = Limit {
+    what: "a .env file",
+    bytes: 1 << 20,
+};
+
 /// Why a small file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

@@ -164,3 +164,33 @@ fn no_planted_value_or_secret_in_any_log_manifest_or_message() {
         }
     }
 }
+
+/// A `.env` that points a setting at the key (`DATA_LAKE_PREFIX=${WATT_PSEUDONYM_KEY}`)
+/// gets the text it wrote, not the key: `.env` values are never expanded. Before, the key
+/// became the prefix of every object key, and was written in the run log and the manifest.
+#[test]
+fn a_dotenv_reference_to_the_key_is_not_expanded() {
+    for reference in ["${WATT_PSEUDONYM_KEY}", "raw/$WATT_PSEUDONYM_KEY"] {
+        let w = Workdir::new();
+        w.write("valid.csv", rows("0.7"));
+        w.write(
+            ".env",
+            format!("WATT_PSEUDONYM_KEY={KEY}\nDATA_LAKE_PREFIX={reference}\n"),
+        );
+        let (code, text) = run(watt(&w, &["valid.csv"]).env_remove("WATT_PSEUDONYM_KEY"));
+        assert_eq!(code, 2, "{reference}: {text}");
+        assert!(text.contains("watt: error: prefix"), "{reference}: {text}");
+        assert_clean(reference, &text);
+        let written = support::files_under(&w.path(""));
+        for path in &written {
+            assert!(
+                !path.to_string_lossy().contains(KEY),
+                "{reference}: {}",
+                path.display()
+            );
+        }
+        for (path, text) in side_files(&[&w.path("")]) {
+            assert_clean(&path, &text);
+        }
+    }
+}

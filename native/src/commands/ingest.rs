@@ -18,6 +18,7 @@ use watt_core::{Minimiser, Options, Schema};
 
 use super::{Outcome, load_schema};
 use crate::cli::IngestArgs;
+use crate::dotenv::DOTENV_FILE;
 use crate::error::CliError;
 use crate::ingest::config::{Destination, Env, Settings};
 use crate::ingest::journal::Journal;
@@ -36,7 +37,7 @@ pub const BUNDLED_SCHEMA: &str =
     include_str!("../../../data/schemas/energy_consumption.schema.json");
 
 pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
-    let env = Env::load(Path::new(".env")).map_err(IngestError::from)?;
+    let env = Env::load(Path::new(DOTENV_FILE)).map_err(IngestError::from)?;
     let settings = Settings::resolve(args, &env).map_err(IngestError::from)?;
     let (schema, schema_info) = schema(args.schema.as_deref())?;
     let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);

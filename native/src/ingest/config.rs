@@ -23,6 +23,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{IngestArgs, SseArg};
+use crate::dotenv::{DotEnv, DotEnvError};
 
 use super::key::{PrefixError, clean_prefix};
 
@@ -60,10 +61,8 @@ pub enum ConfigError {
         "--sse and --kms-key-id apply to S3; the local lake ({0}) has no server-side encryption"
     )]
     SseWithoutBucket(String),
-    #[error(".env line {line}: cannot be parsed (the line is not shown: it may hold a secret)")]
-    DotEnv { line: usize },
-    #[error("cannot read .env: {0}")]
-    DotEnvUnreadable(std::io::Error),
+    #[error(transparent)]
+    DotEnv(#[from] DotEnvError),
     #[error("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be given together in .env")]
     HalfCredentials,
 }
@@ -121,8 +120,9 @@ const VARS: &[&str] = &[
 ];
 
 impl Env {
-    /// The process environment and `dotenv` (when the file exists). The `.env` file is
-    /// parsed, not loaded: it does not change the process environment.
+    /// The process environment and `dotenv` (when the file exists), read by the one `.env`
+    /// parser of [`crate::dotenv`]: values are literal, never expanded. The file is parsed,
+    /// not loaded: it does not change the process environment.
     pub fn load(dotenv: &Path) -> Result<Env, ConfigError> {
         let vars = VARS
             .iter()
@@ -133,33 +133,12 @@ impl Env {
                     .map(|s| ((*v).to_owned(), Secret(s)))
             })
             .collect();
-        let mut env = Env {
-            vars,
-            dotenv: BTreeMap::new(),
-        };
-        let iter = match dotenvy::from_path_iter(dotenv) {
-            Ok(iter) => iter,
-            Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(env);
-            }
-            Err(dotenvy::Error::Io(e)) => return Err(ConfigError::DotEnvUnreadable(e)),
-            Err(_) => return Err(ConfigError::DotEnv { line: 0 }),
-        };
-        for item in iter {
-            match item {
-                Ok((name, value)) => {
-                    if VARS.contains(&name.as_str()) && !value.is_empty() {
-                        env.dotenv.insert(name, Secret(value));
-                    }
-                }
-                Err(dotenvy::Error::LineParse(_, line)) => {
-                    return Err(ConfigError::DotEnv { line });
-                }
-                Err(dotenvy::Error::Io(e)) => return Err(ConfigError::DotEnvUnreadable(e)),
-                Err(_) => return Err(ConfigError::DotEnv { line: 0 }),
-            }
-        }
-        Ok(env)
+        let dotenv = DotEnv::load(dotenv)?
+            .iter()
+            .filter(|(name, value)| VARS.contains(name) && !value.is_empty())
+            .map(|(name, value)| (name.to_owned(), Secret(value.to_owned())))
+            .collect();
+        Ok(Env { vars, dotenv })
     }
 
     /// An environment given whole (tests).
