@@ -331,12 +331,14 @@ mod tests {
     #[test]
     fn single_quotes_are_literal() {
         assert_eq!(
-            vars("A='a \\n \" # b'  # comment\nB=''\nC='two\nlines'\nD=x\n"),
+            vars("A='a \\n \" # b'  # comment\nB=''\nC='two\nlines'\nD=x\nE = '' \nF =\t'y'\n"),
             pairs(&[
                 ("A", "a \\n \" # b"),
                 ("B", ""),
                 ("C", "two\nlines"),
                 ("D", "x"),
+                ("E", ""),
+                ("F", "y"),
             ])
         );
     }
