@@ -16,7 +16,9 @@
 //!
 //! Plain `http://` endpoints are refused unless they are loopback addresses (a local test
 //! store) or `--allow-insecure-http` is given: credentials are signed, not sent, but the
-//! data would travel in clear.
+//! data would travel in clear. For the same reason a plain-http endpoint is never reached
+//! through a proxy ([`Proxy`]): `HTTP_PROXY` pointing to another machine would carry the
+//! bytes of a "loopback" upload off this one in clear.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -211,6 +213,35 @@ pub enum Credentials {
     },
 }
 
+/// Whether the S3 client may go through a proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proxy {
+    /// As the environment says (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`), the
+    /// SDK's default. Over https a proxy sees a `CONNECT` tunnel: TLS stays end to end.
+    FromEnvironment,
+    /// Never: the endpoint is plain http, and a proxy would receive the data in clear.
+    Never,
+}
+
+impl Proxy {
+    /// The proxy policy for an endpoint: none for plain http, whatever the environment says.
+    pub fn for_endpoint(endpoint_url: Option<&str>) -> Proxy {
+        if endpoint_url.is_some_and(|url| url.starts_with("http://")) {
+            Proxy::Never
+        } else {
+            Proxy::FromEnvironment
+        }
+    }
+
+    /// How the run log says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Proxy::FromEnvironment => "from the environment, if one is set (https: tunnelled)",
+            Proxy::Never => "never (plain-http endpoint)",
+        }
+    }
+}
+
 /// The S3 side of the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Settings {
@@ -224,6 +255,7 @@ pub struct S3Settings {
     /// CRC-64 checked by the store already covers the bytes.
     pub sign_payload: bool,
     pub credentials: Credentials,
+    pub proxy: Proxy,
 }
 
 /// Where the objects go.
@@ -333,6 +365,8 @@ impl Settings {
                         _ => Origin::Default,
                     },
                 );
+                let proxy = Proxy::for_endpoint(endpoint.as_ref().map(|(u, _)| u.as_str()));
+                note("proxy", proxy.describe(), Origin::Default);
                 let path_style = args.path_style || endpoint.is_some();
                 Destination::S3(S3Settings {
                     bucket,
@@ -343,6 +377,7 @@ impl Settings {
                     max_attempts: args.max_attempts,
                     sign_payload: !loopback_or_tls,
                     credentials,
+                    proxy,
                 })
             }
             None => {
@@ -577,6 +612,37 @@ mod tests {
         for bad in ["ftp://x", "http://", "http://user:pw@127.0.0.1/"] {
             assert!(check_endpoint(bad, true).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn plain_http_endpoints_never_go_through_a_proxy() {
+        let proxy = |extra: &[&str]| {
+            let mut all = vec!["--bucket", "lake"];
+            all.extend_from_slice(extra);
+            let s = Settings::resolve(&args(&all), &Env::default()).unwrap();
+            let described = s
+                .described
+                .iter()
+                .find(|(n, _, _)| *n == "proxy")
+                .map(|(_, v, _)| v.clone());
+            (s3(&s).proxy, described)
+        };
+        let never = (Proxy::Never, Some("never (plain-http endpoint)".to_owned()));
+        assert_eq!(proxy(&["--endpoint-url", "http://127.0.0.1:9000"]), never);
+        assert_eq!(
+            proxy(&[
+                "--endpoint-url",
+                "http://minio.internal:9000",
+                "--allow-insecure-http"
+            ]),
+            never
+        );
+        for https in [&["--endpoint-url", "https://s3.fr-par.scw.cloud"][..], &[]] {
+            assert_eq!(proxy(https).0, Proxy::FromEnvironment, "{https:?}");
+        }
+        let env = Env::from_pairs(&[], &[("AWS_ENDPOINT_URL", "http://localhost:8333")]);
+        let s = Settings::resolve(&args(&["--bucket", "lake"]), &env).unwrap();
+        assert_eq!(s3(&s).proxy, Proxy::Never);
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! asked otherwise.
 //!
 //! Retries (standard mode, exponential backoff with jitter) and timeouts are set here, not
-//! left to the environment, so a run behaves the same on every machine.
+//! left to the environment, so a run behaves the same on every machine. So is the proxy of a
+//! plain-http endpoint: none ([`Proxy::Never`]), whatever `HTTP_PROXY` says.
 
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ use aws_sdk_s3::types::{
 };
 use bytes::Bytes;
 
-use super::config::{Credentials, S3Settings, Sse};
+use super::config::{Credentials, Proxy, S3Settings, Sse};
 use super::integrity::{Sums, crc64_base64};
 use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, ObjectInfo, Part, PartDone, Stored};
 
@@ -107,6 +108,9 @@ impl S3Lake {
         if let Some(url) = &settings.endpoint_url {
             config = config.endpoint_url(url);
         }
+        if settings.proxy == Proxy::Never {
+            config = config.http_client(http_client_without_proxy());
+        }
         S3Lake {
             client: Client::from_conf(config.build()),
             bucket: settings.bucket.clone(),
@@ -182,6 +186,23 @@ impl S3Lake {
             }
         }
     }
+}
+
+/// The SDK's default HTTP client (rustls with aws-lc, the SDK's connector settings and
+/// sleep), with proxies disabled rather than taken from the environment.
+fn http_client_without_proxy() -> aws_sdk_s3::config::SharedHttpClient {
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::disabled()));
+        connector.build()
+    })
 }
 
 fn status<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
