@@ -47,8 +47,9 @@ pub enum ConfigError {
         "bucket {0:?} is not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)"
     )]
     Bucket(String),
+    /// The URL is shown by [`shown_url`]: without credentials, control characters escaped.
     #[error(
-        "refusing the plain-http endpoint {0}: data would travel unencrypted to a host that is not this machine; use https, or pass --allow-insecure-http if you really mean it"
+        "refusing the plain-http endpoint {0:?}: data would travel unencrypted to a host that is not this machine; use https, or pass --allow-insecure-http if you really mean it"
     )]
     InsecureEndpoint(String),
     #[error("endpoint {url:?}: {reason}")]
@@ -459,9 +460,14 @@ fn valid_bucket(name: &str) -> bool {
 /// loopback address that never leaves the machine).
 fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
     let bad = |reason| ConfigError::Endpoint {
-        url: url.to_owned(),
+        url: shown_url(url),
         reason,
     };
+    // Anywhere, not only in the authority: in `http://user:p/ss@host` the password runs
+    // past the first `/`.
+    if url.contains('@') {
+        return Err(bad("credentials do not belong in the endpoint URL"));
+    }
     let (secure, rest) = if let Some(rest) = url.strip_prefix("https://") {
         (true, rest)
     } else if let Some(rest) = url.strip_prefix("http://") {
@@ -470,9 +476,6 @@ fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigEr
         return Err(bad("expected an http:// or https:// URL"));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
-        return Err(bad("credentials do not belong in the endpoint URL"));
-    }
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or("")
     } else {
@@ -491,8 +494,19 @@ fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigEr
     } else if allow_insecure_http {
         Ok(false)
     } else {
-        Err(ConfigError::InsecureEndpoint(url.to_owned()))
+        Err(ConfigError::InsecureEndpoint(shown_url(url)))
     }
+}
+
+/// An endpoint URL as messages show it: whatever comes before its last `@` after the scheme
+/// (a user name and a password) replaced by `***`.
+fn shown_url(url: &str) -> String {
+    let Some(at) = url.rfind('@') else {
+        return url.to_owned();
+    };
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let start = if start <= at { start } else { 0 };
+    format!("{}***{}", &url[..start], &url[at..])
 }
 
 #[cfg(test)]
@@ -612,6 +626,44 @@ mod tests {
         for bad in ["ftp://x", "http://", "http://user:pw@127.0.0.1/"] {
             assert!(check_endpoint(bad, true).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn credentials_in_an_endpoint_are_never_shown() {
+        for (url, shown) in [
+            (
+                "http://user:S3CRET@minio.internal:9000",
+                "http://***@minio.internal:9000",
+            ),
+            (
+                "https://user:S3CRET@s3.example.com/",
+                "https://***@s3.example.com/",
+            ),
+            (
+                "http://user:S3/CRET@minio.internal",
+                "http://***@minio.internal",
+            ),
+            (
+                "http://user:S3CRET@127.0.0.1:9000",
+                "http://***@127.0.0.1:9000",
+            ),
+            ("ftp://user:S3CRET@host", "ftp://***@host"),
+            ("user:S3CRET@host", "***@host"),
+            ("http://a@b:S3CRET@host", "http://***@host"),
+        ] {
+            for allow in [false, true] {
+                let err = check_endpoint(url, allow).unwrap_err().to_string();
+                assert!(!err.contains("S3CRET"), "{err}");
+                assert!(err.contains(shown), "{err}");
+            }
+        }
+        assert_eq!(
+            shown_url("https://s3.example.com"),
+            "https://s3.example.com"
+        );
+        let env = Env::from_pairs(&[("AWS_ENDPOINT_URL", "http://u:S3CRET@10.0.0.1")], &[]);
+        let err = Settings::resolve(&args(&["--bucket", "lake"]), &env).unwrap_err();
+        assert!(!err.to_string().contains("S3CRET"), "{err}");
     }
 
     #[test]
