@@ -22,7 +22,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
     Region, RequestChecksumCalculation, ResponseChecksumValidation, StalledStreamProtectionConfig,
 };
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, ChecksumMode, ChecksumType, CompletedMultipartUpload, CompletedPart,
@@ -245,9 +245,59 @@ where
         _ => LakeError::Store {
             operation,
             location,
-            detail: DisplayErrorContext(&err).to_string(),
+            detail: describe(&err),
         },
     }
+}
+
+/// Longest description of a store error.
+const MAX_DETAIL: usize = 300;
+
+/// An SDK error in a few words: the HTTP status, S3 code, message and request id of an
+/// answer from the store, else the chain of causes ("dispatch failure: io error: ...
+/// Connection refused"). Never the SDK's debug dump, which holds the raw response (its
+/// headers and body, kilobytes of them) and went to the terminal and the run log; at most
+/// [`MAX_DETAIL`] characters, control characters blanked (the store's text is not ours).
+fn describe<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let text = match err {
+        SdkError::ServiceError(_) => {
+            let mut text = match status(err) {
+                Some(status) => format!("HTTP {status}"),
+                None => "the store refused".to_owned(),
+            };
+            if let Some(code) = err.code() {
+                text.push_str(&format!(", {code}"));
+            }
+            if let Some(message) = err.message() {
+                text.push_str(&format!(": {message}"));
+            }
+            if let Some(id) = err.meta().extra("aws_request_id") {
+                text.push_str(&format!(" (request id {id})"));
+            }
+            text
+        }
+        _ => {
+            let mut text = err.to_string();
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
+    };
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_DETAIL)
+        .collect();
+    if text.chars().nth(MAX_DETAIL).is_some() {
+        out.push_str("...");
+    }
+    out
 }
 
 fn sse_name(sse: Option<&ServerSideEncryption>) -> Option<String> {
@@ -416,5 +466,55 @@ impl Lake for S3Lake {
             Err(e) if status(&e) == Some(404) => Ok(None),
             Err(e) => Err(classify(e, "HeadObject", self.location(key))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_s3::error::{ConnectorError, ErrorMetadata};
+    use aws_sdk_s3::operation::put_object::PutObjectError;
+    use aws_sdk_s3::primitives::SdkBody;
+
+    fn answer(status: u16, body: &str) -> aws_sdk_s3::config::http::HttpResponse {
+        let mut response = aws_sdk_s3::config::http::HttpResponse::new(
+            status.try_into().expect("a status"),
+            SdkBody::from(body.to_owned()),
+        );
+        let _ = response.headers_mut().insert("x-amz-request-id", "R123");
+        response
+    }
+
+    #[test]
+    fn store_errors_are_told_in_a_few_words_without_the_raw_answer() {
+        let body = format!(
+            "<Error><Code>KeyTooLongError</Code>{}</Error>",
+            "x".repeat(4000)
+        );
+        let meta = ErrorMetadata::builder()
+            .code("KeyTooLongError")
+            .message("Your key is too long")
+            .custom("aws_request_id", "R123")
+            .build();
+        let err = SdkError::service_error(PutObjectError::generic(meta), answer(400, &body));
+        let err = classify(err, "PutObject", "s3://lake/k".into());
+        assert_eq!(
+            err.to_string(),
+            "PutObject failed for s3://lake/k: HTTP 400, KeyTooLongError: Your key is too long (request id R123)"
+        );
+
+        let refused =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused\n\x1b[31m");
+        let err: SdkError<PutObjectError, _> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)));
+        let text = describe(&err);
+        assert_eq!(text, "dispatch failure: io error: refused  [31m");
+
+        let long = std::io::Error::other("y".repeat(1000));
+        let err: SdkError<PutObjectError, _> =
+            SdkError::dispatch_failure(ConnectorError::other(Box::new(long), None));
+        let text = describe(&err);
+        assert_eq!(text.chars().count(), MAX_DETAIL + 3, "{text}");
+        assert!(text.ends_with("yyy..."), "{text}");
     }
 }
