@@ -663,3 +663,61 @@ fn a_schema_key_written_twice_is_refused() {
         "watt: error: schema twice.schema.json is invalid: schema: the key \"action\" is written twice in the same object (line 14, column 67); keep one\n"
     );
 }
+
+/// Dialect options valid one by one but not together are usage errors (exit 2, nothing
+/// read or written), for every command that reads a CSV file: before, `--delimiter ,
+/// --quote ,` was accepted and the file read with one character as both.
+#[test]
+fn dialect_options_that_cannot_go_together_are_usage_errors() {
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    let before = files_in(&w.path("."));
+    for (command, says) in [
+        (
+            "check valid.csv -s fixtures.schema.json --delimiter , --quote ,",
+            "the delimiter and the quote must differ",
+        ),
+        (
+            "scan valid.csv -s fixtures.schema.json --quote ; --delimiter ;",
+            "the delimiter and the quote must differ",
+        ),
+        (
+            "minimise valid.csv -s policy.schema.json --key-file test.key -o out.csv --delimiter ; --decimal-char ;",
+            "the decimal character ';' cannot be a digit or the delimiter",
+        ),
+        (
+            "schema infer valid.csv -o draft.json --delimiter | --quote |",
+            "the delimiter and the quote must differ",
+        ),
+        (
+            "ingest valid.csv -s policy.schema.json --key-file test.key --delimiter , --quote ,",
+            "the delimiter and the quote must differ",
+        ),
+    ] {
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let (code, stdout, stderr) = w.run_without_key(&args);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(
+            stderr.starts_with(&format!("error: {says}")),
+            "{command}: {stderr}"
+        );
+    }
+    assert_eq!(files_in(&w.path(".")), before, "nothing written");
+}
+
+/// `watt keygen -o -` prints the key, as `-` means standard output everywhere else: before,
+/// it wrote a file named `-`.
+#[test]
+fn keygen_to_dash_prints_the_key() {
+    let w = workdir();
+    let (code, stdout, stderr) = w.run(&["keygen", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.len(), 65, "{stdout:?}");
+    assert!(
+        stdout.trim_end().bytes().all(|b| b.is_ascii_hexdigit()),
+        "{stdout:?}"
+    );
+    assert_eq!(stderr, "");
+    assert!(!w.path("-").exists(), "no file named -");
+}
