@@ -47,9 +47,10 @@ pub enum ConfigError {
         "bucket {0:?} is not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)"
     )]
     Bucket(String),
-    /// The URL is shown by [`shown_url`]: without credentials, control characters escaped.
+    /// The URL as [`shown_url`] shows it (without credentials), control characters escaped.
     #[error(
-        "refusing the plain-http endpoint {0:?}: data would travel unencrypted to a host that is not this machine; use https, or pass --allow-insecure-http if you really mean it"
+        "refusing the plain-http endpoint {}: data would travel unencrypted to a host that is not this machine; use https, or pass --allow-insecure-http if you really mean it",
+        .0.escape_debug()
     )]
     InsecureEndpoint(String),
     #[error("endpoint {url:?}: {reason}")]
