@@ -640,6 +640,39 @@ fn small_inputs_past_their_limits_are_refused_at_once() {
     // At the limit is fine.
     let (code, _, stderr) = w.run(&["check", "valid.csv", "-s", "padded.schema.json"]);
     assert_eq!(code, 0, "{stderr}");
+
+    // A `.env` past 1 MiB, or one that is an endless device, stops every command that
+    // reads it.
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    w.write(".env", "DATA_LAKE_DIR=lake\n".repeat(60_000));
+    let mut envs = vec![".env"];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/dev/zero", w.path("zero.env")).expect("a symlink");
+        envs.push("zero.env");
+    }
+    for env in envs {
+        #[cfg(unix)]
+        if env != ".env" {
+            std::fs::remove_file(w.path(".env")).expect("rm .env");
+            std::os::unix::fs::symlink(w.path(env), w.path(".env")).expect("a symlink");
+        }
+        for command in [
+            "minimise valid.csv -s policy.schema.json -o out.csv",
+            "ingest valid.csv -s policy.schema.json --key-file test.key --dry-run",
+        ] {
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let (code, _, stderr) = w.run_without_key(&args);
+            assert_eq!(code, 2, "{env}: {command}: {stderr}");
+            assert_eq!(
+                stderr,
+                "watt: error: cannot read .env: it is larger than 1 MiB, the most watt reads for a .env file\n",
+                "{env}: {command}"
+            );
+        }
+    }
+    assert!(!w.path("out.csv").exists() && !w.path("lake").exists());
 }
 
 /// A key written twice in one object of the schema is refused, naming the key and its line:
