@@ -32,6 +32,7 @@ pub mod encoding;
 mod find;
 pub mod gdpr;
 pub mod infer;
+mod json;
 pub mod minimise;
 pub mod pairs;
 pub mod pattern;

@@ -77,6 +77,10 @@ mod full {
     }
 
     impl Dense {
+        pub(super) fn memory_usage(&self) -> usize {
+            self.dfa.memory_usage()
+        }
+
         pub(super) fn is_match(&self, text: &[u8]) -> bool {
             let mut sid = self.start;
             for &b in text {
@@ -100,6 +104,10 @@ mod full {
     pub(super) enum Dense {}
 
     impl Dense {
+        pub(super) fn memory_usage(&self) -> usize {
+            match *self {}
+        }
+
         pub(super) fn is_match(&self, _: &[u8]) -> bool {
             match *self {}
         }
@@ -160,6 +168,19 @@ impl Pattern {
             dfa,
             vm,
         })
+    }
+
+    /// Heap memory of the compiled forms, in bytes (what a schema's bound on its patterns
+    /// counts; the caches made by [`Pattern::cache`] are not included).
+    pub fn memory_usage(&self) -> usize {
+        self.source.len()
+            + self
+                .fixed
+                .as_ref()
+                .map_or(0, |sets| sets.len() * std::mem::size_of::<ByteSet>())
+            + self.dense.as_ref().map_or(0, Dense::memory_usage)
+            + self.dfa.as_ref().map_or(0, DFA::memory_usage)
+            + self.vm.get_nfa().memory_usage()
     }
 
     /// A cache for [`Pattern::is_match_cached`].

@@ -7,14 +7,42 @@
 //!
 //! Each field may also carry a `gdpr` object (see [`crate::gdpr`]); the schema itself may
 //! carry dataset-level `gdpr` facts.
+//!
+//! A schema is input like any other, and may be hostile: loading takes time and memory in
+//! proportion to the text, and the text, the number of fields, the enum members and the
+//! patterns are bounded ([`MAX_SCHEMA_BYTES`], [`MAX_FIELDS`], [`MAX_ENUM_MEMBERS`],
+//! [`MAX_PATTERN_BYTES`], [`MAX_PATTERNS_MEMORY`]). A key written twice in one object is
+//! refused rather than resolved silently (which of two `"action"`s applies is a policy
+//! question, not a parsing one).
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde_json::{Map, Value as Json};
 use sha2::{Digest, Sha256};
 
 use crate::gdpr::{DatasetPolicy, FieldPolicy};
+use crate::json;
 use crate::value::{NumberStyle, TemporalFormat, Value, ValueParser};
+
+/// Longest schema text: hand-written schemas are a few KiB, and a generous enum (the 35 000
+/// French commune codes) a few hundred.
+pub const MAX_SCHEMA_BYTES: usize = 8 << 20;
+/// Most values (strings, numbers, arrays, objects...) in the schema's JSON, which bounds the
+/// memory of the document read before it is checked.
+pub const MAX_JSON_VALUES: usize = 500_000;
+/// Most objects in the schema's JSON (a field, its constraints and its gdpr policy are
+/// three).
+pub const MAX_JSON_OBJECTS: usize = 50_000;
+/// Most fields in a schema.
+pub const MAX_FIELDS: usize = 10_000;
+/// Most `enum` members, all fields together.
+pub const MAX_ENUM_MEMBERS: usize = 100_000;
+/// Longest `pattern`, in bytes of its text.
+pub const MAX_PATTERN_BYTES: usize = 4096;
+/// Most memory the compiled patterns of a schema may take, all fields together (each one is
+/// also bounded by [`crate::pattern::SIZE_LIMIT`]).
+pub const MAX_PATTERNS_MEMORY: usize = 64 << 20;
 
 /// Why a schema could not be loaded. Every variant names where the problem is.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +69,15 @@ pub enum SchemaError {
     /// A field's `gdpr` policy is wrong.
     #[error("field {name:?}: gdpr: {problem}")]
     Gdpr { name: String, problem: String },
+    /// A key is written twice in one JSON object: which one applies would be a guess.
+    #[error(
+        "schema: the key {key:?} is written twice in the same object (line {line}, column {column}); keep one"
+    )]
+    DuplicateKey {
+        key: String,
+        line: usize,
+        column: usize,
+    },
 }
 
 impl SchemaError {
@@ -66,6 +103,8 @@ pub struct Schema {
     pub notes: Vec<String>,
     /// SHA-256 of the schema text, hex, so a manifest can name the exact schema used.
     pub sha256: String,
+    /// The schema's `name`, when it gives one as a string.
+    pub name: Option<String>,
 }
 
 /// The type of a field and its format.
@@ -262,10 +301,36 @@ impl Schema {
     ///     year, yearmonth, object, array, any)");
     /// ```
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
-        let json: Json = serde_json::from_str(text).map_err(|e| SchemaError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: strip_position(&e.to_string()),
+        if text.len() > MAX_SCHEMA_BYTES {
+            return Err(SchemaError::schema(format!(
+                "the schema is larger than {} MiB (the limit)",
+                MAX_SCHEMA_BYTES >> 20
+            )));
+        }
+        let limits = json::Limits {
+            values: MAX_JSON_VALUES,
+            objects: MAX_JSON_OBJECTS,
+        };
+        let json = json::parse(text, limits).map_err(|e| {
+            let (line, column) = (e.json.line(), e.json.column());
+            match e.refusal {
+                Some(json::Refusal::DuplicateKey(key)) => SchemaError::DuplicateKey {
+                    key: shortened(&key),
+                    line,
+                    column,
+                },
+                Some(json::Refusal::TooManyValues(n)) => SchemaError::schema(format!(
+                    "more than {n} JSON values (the limit), at line {line}, column {column}"
+                )),
+                Some(json::Refusal::TooManyObjects(n)) => SchemaError::schema(format!(
+                    "more than {n} JSON objects (the limit), at line {line}, column {column}"
+                )),
+                None => SchemaError::Json {
+                    line,
+                    column,
+                    message: strip_position(&e.json.to_string()),
+                },
+            }
         })?;
         let Json::Object(obj) = json else {
             return Err(SchemaError::schema("the schema must be a JSON object"));
@@ -295,16 +360,25 @@ impl Schema {
         if raw_fields.is_empty() {
             return Err(SchemaError::schema("fields is empty"));
         }
+        if raw_fields.len() > MAX_FIELDS {
+            return Err(SchemaError::schema(format!(
+                "fields has {} entries; watt reads at most {MAX_FIELDS}",
+                raw_fields.len()
+            )));
+        }
         let mut fields: Vec<Field> = Vec::with_capacity(raw_fields.len());
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(raw_fields.len());
+        let mut budget = Budget::default();
         for (i, raw) in raw_fields.iter().enumerate() {
-            let field = load_field(raw, i + 1)?;
-            if fields.iter().any(|f| f.name == field.name) {
+            let field = load_field(raw, i + 1, &mut budget)?;
+            if index.contains_key(&field.name) {
                 return Err(SchemaError::Field {
                     name: field.name,
                     number: i + 1,
                     problem: "the name is used by another field".into(),
                 });
             }
+            index.insert(field.name.clone(), i);
             fields.push(field);
         }
         let primary_key = match obj.get("primaryKey") {
@@ -318,7 +392,7 @@ impl Schema {
                 };
                 let mut idx = Vec::with_capacity(names.len());
                 for n in names {
-                    let i = fields.iter().position(|f| f.name == n).ok_or_else(|| {
+                    let i = *index.get(&n).ok_or_else(|| {
                         SchemaError::schema(format!("primaryKey names {n:?}, which is not a field"))
                     })?;
                     idx.push(i);
@@ -336,6 +410,7 @@ impl Schema {
             None => None,
             Some(v) => Some(DatasetPolicy::from_json(v, &fields)?),
         };
+        let name = obj.get("name").and_then(Json::as_str).map(str::to_owned);
         Ok(Schema {
             fields,
             missing_values,
@@ -343,6 +418,7 @@ impl Schema {
             gdpr,
             notes,
             sha256: String::new(),
+            name,
         })
     }
 
@@ -354,6 +430,54 @@ impl Schema {
     /// Position of the field with this name.
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
+    }
+}
+
+/// What is left of the schema-wide bounds as the fields load.
+#[derive(Debug)]
+struct Budget {
+    enum_members: usize,
+    patterns_memory: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            enum_members: MAX_ENUM_MEMBERS,
+            patterns_memory: MAX_PATTERNS_MEMORY,
+        }
+    }
+}
+
+impl Budget {
+    fn take_enum_members(&mut self, n: usize) -> Result<(), String> {
+        self.enum_members = self.enum_members.checked_sub(n).ok_or_else(|| {
+            format!(
+                "constraint enum: the schema's enums list more than {MAX_ENUM_MEMBERS} values, all fields together (the limit)"
+            )
+        })?;
+        Ok(())
+    }
+
+    fn take_pattern(&mut self, pattern: &Pattern) -> Result<(), String> {
+        self.patterns_memory = self
+            .patterns_memory
+            .checked_sub(pattern.memory_usage())
+            .ok_or_else(|| {
+                format!(
+                    "constraint pattern: the schema's patterns take more than {} MiB once compiled, all fields together (the limit)",
+                    MAX_PATTERNS_MEMORY >> 20
+                )
+            })?;
+        Ok(())
+    }
+}
+
+/// A key as an error message quotes it: at most 64 characters.
+fn shortened(key: &str) -> String {
+    match key.char_indices().nth(64) {
+        Some((i, _)) => format!("{}...", &key[..i]),
+        None => key.to_owned(),
     }
 }
 
@@ -372,7 +496,7 @@ fn string_list(v: &Json) -> Option<Vec<String>> {
         .collect()
 }
 
-fn load_field(raw: &Json, number: usize) -> Result<Field, SchemaError> {
+fn load_field(raw: &Json, number: usize, budget: &mut Budget) -> Result<Field, SchemaError> {
     let Json::Object(obj) = raw else {
         return Err(SchemaError::Field {
             name: "?".into(),
@@ -496,7 +620,7 @@ fn load_field(raw: &Json, number: usize) -> Result<Field, SchemaError> {
     );
     let constraints = match obj.get("constraints") {
         None => Constraints::default(),
-        Some(Json::Object(c)) => load_constraints(c, &field_type, &parser).map_err(&err)?,
+        Some(Json::Object(c)) => load_constraints(c, &field_type, &parser, budget).map_err(&err)?,
         Some(_) => return Err(err("constraints must be an object".into())),
     };
     let gdpr = match obj.get("gdpr") {
@@ -573,6 +697,7 @@ fn load_constraints(
     c: &Map<String, Json>,
     ty: &FieldType,
     parser: &ValueParser,
+    budget: &mut Budget,
 ) -> Result<Constraints, String> {
     if let Some(key) = c.keys().find(|k| !CONSTRAINT_KEYS.contains(&k.as_str())) {
         return Err(format!(
@@ -633,22 +758,34 @@ fn load_constraints(
             }
         }
     };
-    let pattern =
-        match c.get("pattern") {
-            None => None,
-            Some(Json::String(p)) => Some(Pattern::new(p).map_err(|e| {
+    let pattern = match c.get("pattern") {
+        None => None,
+        Some(Json::String(p)) if p.len() > MAX_PATTERN_BYTES => {
+            return Err(format!(
+                "constraint pattern is {} bytes long; watt reads patterns of at most {MAX_PATTERN_BYTES}",
+                p.len()
+            ));
+        }
+        Some(Json::String(p)) => {
+            let pattern = Pattern::new(p).map_err(|e| {
                 format!("constraint pattern is not a valid regular expression: {e}")
-            })?),
-            Some(_) => return Err("constraint pattern must be a string".into()),
-        };
+            })?;
+            budget.take_pattern(&pattern)?;
+            Some(pattern)
+        }
+        Some(_) => return Err("constraint pattern must be a string".into()),
+    };
     let enumeration = match c.get("enum") {
         None => None,
-        Some(Json::Array(values)) if !values.is_empty() => Some(
-            values
-                .iter()
-                .map(|v| parse_bound(v, parser).map_err(|p| format!("constraint enum: {p}")))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
+        Some(Json::Array(values)) if !values.is_empty() => {
+            budget.take_enum_members(values.len())?;
+            Some(
+                values
+                    .iter()
+                    .map(|v| parse_bound(v, parser).map_err(|p| format!("constraint enum: {p}")))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
+        }
         Some(_) => return Err("constraint enum must be a non-empty array".into()),
     };
     let constraints = Constraints {
@@ -839,6 +976,113 @@ mod tests {
             "schema: unknown property \"primarykey\" (expected one of fields, missingValues, \
              primaryKey, foreignKeys, gdpr, $schema, name, title, description, profile, version)"
         );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_refused_wherever_it_is() {
+        // serde_json alone keeps the second "fields": a reviewer reads the first.
+        assert_eq!(
+            err("{\"fields\": [{\"name\": \"prm\"}],\n \"fields\": [{\"name\": \"a\"}]}"),
+            "schema: the key \"fields\" is written twice in the same object (line 2, column 9); keep one"
+        );
+        let hidden = r#"{"fields": [{"name": "prm", "gdpr": {"category": "direct-identifier",
+            "action": "drop", "action": "keep"}}]}"#;
+        assert!(matches!(
+            Schema::from_json(hidden),
+            Err(SchemaError::DuplicateKey { key, line: 2, .. }) if key == "action"
+        ));
+    }
+
+    #[test]
+    fn sizes_are_bounded() {
+        let big = format!(
+            "{{\"fields\": [{{\"name\": \"a\"}}], \"description\": \"{}\"}}",
+            "x".repeat(MAX_SCHEMA_BYTES)
+        );
+        assert_eq!(
+            err(&big),
+            "schema: the schema is larger than 8 MiB (the limit)"
+        );
+
+        let fields = |n: usize| {
+            let list: Vec<String> = (0..n).map(|i| format!("{{\"name\": \"f{i}\"}}")).collect();
+            format!("{{\"fields\": [{}]}}", list.join(","))
+        };
+        assert_eq!(
+            Schema::from_json(&fields(MAX_FIELDS)).map(|s| s.fields.len()),
+            Ok(MAX_FIELDS)
+        );
+        assert_eq!(
+            err(&fields(MAX_FIELDS + 1)),
+            "schema: fields has 10001 entries; watt reads at most 10000"
+        );
+
+        let members: Vec<String> = (0..=MAX_ENUM_MEMBERS / 2).map(|i| i.to_string()).collect();
+        let field = |name: &str| {
+            format!(
+                r#"{{"name": "{name}", "type": "integer", "constraints": {{"enum": [{}]}}}}"#,
+                members.join(",")
+            )
+        };
+        assert!(Schema::from_json(&format!(r#"{{"fields": [{}]}}"#, field("a"))).is_ok());
+        assert_eq!(
+            err(&format!(
+                r#"{{"fields": [{}, {}]}}"#,
+                field("a"),
+                field("b")
+            )),
+            "field \"b\" (#2): constraint enum: the schema's enums list more than 100000 values, all fields together (the limit)"
+        );
+
+        let values = format!("[{}]", vec!["0"; MAX_JSON_VALUES].join(","));
+        assert!(
+            err(&format!(
+                r#"{{"fields": [{{"name": "a"}}], "x": {values}}}"#
+            ))
+            .starts_with("schema: more than 500000 JSON values (the limit), at line 1, column ")
+        );
+        let objects = format!("[{}]", vec!["{}"; MAX_JSON_OBJECTS].join(","));
+        assert!(
+            err(&format!(
+                r#"{{"fields": [{{"name": "a"}}], "x": {objects}}}"#
+            ))
+            .starts_with("schema: more than 50000 JSON objects (the limit), at line 1, column ")
+        );
+    }
+
+    #[test]
+    fn patterns_are_bounded_one_by_one_and_together() {
+        let long = format!(
+            r#"{{"fields": [{{"name": "a", "constraints": {{"pattern": "{}"}}}}]}}"#,
+            "a".repeat(MAX_PATTERN_BYTES + 1)
+        );
+        assert_eq!(
+            err(&long),
+            "field \"a\" (#1): constraint pattern is 4097 bytes long; watt reads patterns of at most 4096"
+        );
+        // The budget is shared by the fields: what one takes, the next cannot.
+        let field = |i: usize| serde_json::json!({"name": format!("f{i}"), "constraints": {"pattern": "(a|bc)[0-9a-z]{3000}"}});
+        let one = Pattern::new("(a|bc)[0-9a-z]{3000}").expect("compiles");
+        let mut budget = Budget {
+            patterns_memory: 2 * one.memory_usage(),
+            ..Budget::default()
+        };
+        assert!(load_field(&field(1), 1, &mut budget).is_ok());
+        assert!(load_field(&field(2), 2, &mut budget).is_ok());
+        assert_eq!(
+            load_field(&field(3), 3, &mut budget)
+                .map(|_| ())
+                .unwrap_err()
+                .to_string(),
+            "field \"f3\" (#3): constraint pattern: the schema's patterns take more than 64 MiB once compiled, all fields together (the limit)"
+        );
+    }
+
+    #[test]
+    fn the_schema_name_is_kept() {
+        let s =
+            Schema::from_json(r#"{"name": "energy", "fields": [{"name": "a"}]}"#).expect("valid");
+        assert_eq!(s.name.as_deref(), Some("energy"));
     }
 
     #[test]

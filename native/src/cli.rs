@@ -3,9 +3,11 @@
 //! Options that say how to read a CSV file ([`ReadArgs`]) are shared: every command that
 //! reads one flattens them in, so `--encoding` or `--delimiter` mean the same everywhere.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use watt_core::infer::DEFAULT_ROWS;
 use watt_core::{DialectOptions, Encoding, Options};
 
@@ -15,6 +17,31 @@ use watt_core::{DialectOptions, Encoding, Options};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The command line, or exit 2 with clap's usage error. Options valid one by one but
+    /// not together are refused here too, as the core judges them
+    /// ([`DialectOptions::check`], which the browser's options go through as well):
+    /// `--delimiter , --quote ,` would read every comma as both.
+    pub fn parse_checked() -> Cli {
+        Cli::try_parse_checked(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
+    /// [`Cli::parse_checked`] of the given arguments, without exiting.
+    pub fn try_parse_checked<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let cli = Cli::try_parse_from(args)?;
+        if let Some(read) = cli.command.read_args() {
+            read.dialect()
+                .check()
+                .map_err(|problem| Cli::command().error(ErrorKind::ArgumentConflict, problem))?;
+        }
+        Ok(cli)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +86,20 @@ pub enum Command {
     /// environment, then .env, then defaults. Exit code 0 stored, 1 invalid data (nothing
     /// written), 2 bad usage or unreadable file, 3 storage failure.
     Ingest(IngestArgs),
+}
+
+impl Command {
+    /// How the command reads its CSV file, when it reads one.
+    fn read_args(&self) -> Option<&ReadArgs> {
+        match self {
+            Command::Check(a) => Some(&a.read),
+            Command::Schema(SchemaCommand::Infer(a)) => Some(&a.read),
+            Command::Minimise(a) => Some(&a.read),
+            Command::Scan(a) => Some(&a.read),
+            Command::Ingest(a) => Some(&a.read),
+            Command::Pseudonym(_) | Command::Register(_) | Command::Keygen(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -208,7 +249,8 @@ pub struct RegisterArgs {
 
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
-    /// Write the key to this new file (mode 0600; an existing file is never replaced).
+    /// Write the key to this new file (mode 0600; an existing file is never replaced); `-`
+    /// is standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -431,7 +473,6 @@ fn parse_decimal_char(s: &str) -> Result<char, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn definitions_are_consistent() {
@@ -452,6 +493,59 @@ mod tests {
         assert_eq!(parse(&["--header"]), Some(true));
         assert_eq!(parse(&["--no-header"]), Some(false));
         assert_eq!(parse(&["--header", "--no-header"]), Some(false));
+    }
+
+    #[test]
+    fn dialect_options_that_cannot_go_together_are_usage_errors() {
+        for (command, options) in [
+            ("check", &["--delimiter", ",", "--quote", ","][..]),
+            ("minimise", &["--delimiter", ";", "--decimal-char", ";"]),
+            ("scan", &["--delimiter", "tab", "--quote", "\t"]),
+            ("ingest", &["--quote", "|", "--delimiter", "|"]),
+        ] {
+            let mut all = vec!["watt", command, "f.csv"];
+            if command != "ingest" {
+                all.extend(["-s", "s.json"]);
+            }
+            if command == "minimise" {
+                all.extend(["-o", "out.csv"]);
+            }
+            all.extend_from_slice(options);
+            let err = Cli::try_parse_checked(&all).expect_err(command);
+            assert_eq!(err.kind(), ErrorKind::ArgumentConflict, "{all:?}");
+            assert_eq!(err.exit_code(), 2);
+        }
+        let err = Cli::try_parse_checked([
+            "watt",
+            "check",
+            "f",
+            "-s",
+            "s",
+            "--delimiter",
+            ",",
+            "--quote",
+            ",",
+        ])
+        .expect_err("same character");
+        assert!(
+            err.to_string()
+                .contains("the delimiter and the quote must differ"),
+            "{err}"
+        );
+        assert!(
+            Cli::try_parse_checked([
+                "watt",
+                "check",
+                "f",
+                "-s",
+                "s",
+                "--delimiter",
+                ";",
+                "--decimal-char",
+                ","
+            ])
+            .is_ok()
+        );
     }
 
     #[test]

@@ -12,7 +12,10 @@ use watt_core::{MinimiseError, SchemaError};
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("cannot read schema {path}: {source}")]
-    SchemaUnreadable { path: String, source: io::Error },
+    SchemaUnreadable {
+        path: String,
+        source: crate::small_file::ReadError,
+    },
     #[error("schema {path} is invalid: {source}")]
     SchemaInvalid { path: String, source: SchemaError },
     #[error("cannot read {path}: {source}")]
@@ -34,7 +37,10 @@ pub enum CliError {
         input: bool,
     },
     #[error("cannot read key file {path}: {source}")]
-    KeyUnreadable { path: String, source: io::Error },
+    KeyUnreadable {
+        path: String,
+        source: crate::small_file::ReadError,
+    },
     #[error("the key from {from} cannot be used: {source}")]
     Key { from: String, source: MinimiseError },
     #[error(
@@ -47,6 +53,8 @@ pub enum CliError {
     Minimise(MinimiseError),
     #[error("no randomness from the operating system: {0}")]
     Random(String),
+    #[error(transparent)]
+    DotEnv(#[from] crate::dotenv::DotEnvError),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
 }

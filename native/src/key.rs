@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use watt_core::PseudonymKey;
 
+use crate::dotenv::{DOTENV_FILE, DotEnv};
 use crate::error::CliError;
+use crate::small_file;
 
 /// The environment variable holding the key.
 pub const KEY_VAR: &str = "WATT_PSEUDONYM_KEY";
@@ -35,9 +37,11 @@ impl std::fmt::Display for KeySource {
 /// Finds the key, if there is one anywhere.
 pub fn load(key_file: Option<&Path>) -> Result<Option<(PseudonymKey, KeySource)>, CliError> {
     if let Some(path) = key_file {
-        let bytes = std::fs::read(path).map_err(|source| CliError::KeyUnreadable {
-            path: path.display().to_string(),
-            source,
+        let bytes = small_file::read(path, small_file::KEY_FILE).map_err(|source| {
+            CliError::KeyUnreadable {
+                path: path.display().to_string(),
+                source,
+            }
         })?;
         warn_if_shared(path);
         let key = PseudonymKey::new(&bytes).map_err(|source| CliError::Key {
@@ -48,7 +52,7 @@ pub fn load(key_file: Option<&Path>) -> Result<Option<(PseudonymKey, KeySource)>
     }
     let (value, source) = match std::env::var(KEY_VAR) {
         Ok(v) if !v.is_empty() => (v, KeySource::Environment),
-        _ => match from_dotenv() {
+        _ => match from_dotenv()? {
             Some(v) => (v, KeySource::DotEnv),
             None => return Ok(None),
         },
@@ -60,13 +64,14 @@ pub fn load(key_file: Option<&Path>) -> Result<Option<(PseudonymKey, KeySource)>
     Ok(Some((key, source)))
 }
 
-fn from_dotenv() -> Option<String> {
-    dotenvy::from_path_iter(".env")
-        .ok()?
-        .filter_map(Result::ok)
-        .find(|(name, _)| name == KEY_VAR)
-        .map(|(_, v)| v)
+/// The key in `.env`, read as every command reads that file: a file that cannot be parsed
+/// is an error, not a file without a key.
+fn from_dotenv() -> Result<Option<String>, CliError> {
+    let env = DotEnv::load(Path::new(DOTENV_FILE))?;
+    Ok(env
+        .get(KEY_VAR)
         .filter(|v| !v.is_empty())
+        .map(str::to_owned))
 }
 
 /// A key file others can read defeats the separation between key and data.

@@ -7,24 +7,24 @@
 
 mod cli;
 mod commands;
+mod dotenv;
 mod error;
 mod ingest;
 mod input;
 mod key;
 mod output;
 mod same_file;
+mod small_file;
 mod spill;
 mod staged;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use cli::{Cli, Command, SchemaCommand};
 use commands::Outcome;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Schema(SchemaCommand::Infer(args)) => commands::schema::infer(args),

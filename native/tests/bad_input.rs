@@ -579,3 +579,178 @@ impl RunWithoutKey for Workdir {
         )
     }
 }
+
+/// A schema, a key file and a `.env` are read whole, so each has a limit (8 MiB, 4 KiB and
+/// 1 MiB) and a path past it is refused at once, naming the file and the limit: before,
+/// `--schema /dev/zero` grew to 23 GB, and a schema padded past 8 MiB was read and used.
+#[test]
+fn small_inputs_past_their_limits_are_refused_at_once() {
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    // Valid JSON and a valid key, only too long: the limits, not the parsers, refuse them.
+    let mut padded = POLICY_SCHEMA.as_bytes().to_vec();
+    padded.resize(8 << 20, b' ');
+    w.write("padded.schema.json", &padded);
+    padded.push(b' ');
+    w.write("big.schema.json", &padded);
+    write_key(&w, "big.key", &"0123456789abcdef".repeat(256 + 1));
+    let schema_limit = "it is larger than 8 MiB, the most watt reads for a schema";
+    let key_limit = "it is larger than 4 KiB, the most watt reads for a key file";
+    let mut cases: Vec<(String, String)> = vec![
+        (
+            "check valid.csv -s big.schema.json".into(),
+            format!("cannot read schema big.schema.json: {schema_limit}"),
+        ),
+        (
+            "minimise valid.csv -s policy.schema.json --key-file big.key -o out.csv".into(),
+            format!("cannot read key file big.key: {key_limit}"),
+        ),
+    ];
+    if cfg!(unix) {
+        for command in [
+            "check valid.csv",
+            "scan valid.csv",
+            "minimise valid.csv -o out.csv --key-file test.key",
+            "pseudonym 1 --field prm --key-file test.key",
+            "register",
+            "ingest valid.csv --dry-run --key-file test.key",
+        ] {
+            cases.push((
+                format!("{command} -s /dev/zero"),
+                format!("cannot read schema /dev/zero: {schema_limit}"),
+            ));
+        }
+        cases.push((
+            "minimise valid.csv -s policy.schema.json --key-file /dev/zero -o out.csv".into(),
+            format!("cannot read key file /dev/zero: {key_limit}"),
+        ));
+    }
+    let before = files_in(&w.path("."));
+    for (args, message) in &cases {
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let (code, _, stderr) = w.run_without_key(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(
+            stderr,
+            format!("watt: error: {message}\n"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(files_in(&w.path(".")), before, "nothing written");
+    // At the limit is fine.
+    let (code, _, stderr) = w.run(&["check", "valid.csv", "-s", "padded.schema.json"]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // A `.env` past 1 MiB, or one that is an endless device, stops every command that
+    // reads it.
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    w.write(".env", "DATA_LAKE_DIR=lake\n".repeat(60_000));
+    let mut envs = vec![".env"];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/dev/zero", w.path("zero.env")).expect("a symlink");
+        envs.push("zero.env");
+    }
+    for env in envs {
+        #[cfg(unix)]
+        if env != ".env" {
+            std::fs::remove_file(w.path(".env")).expect("rm .env");
+            std::os::unix::fs::symlink(w.path(env), w.path(".env")).expect("a symlink");
+        }
+        for command in [
+            "minimise valid.csv -s policy.schema.json -o out.csv",
+            "ingest valid.csv -s policy.schema.json --key-file test.key --dry-run",
+        ] {
+            let args: Vec<&str> = command.split_whitespace().collect();
+            let (code, _, stderr) = w.run_without_key(&args);
+            assert_eq!(code, 2, "{env}: {command}: {stderr}");
+            assert_eq!(
+                stderr,
+                "watt: error: cannot read .env: it is larger than 1 MiB, the most watt reads for a .env file\n",
+                "{env}: {command}"
+            );
+        }
+    }
+    assert!(!w.path("out.csv").exists() && !w.path("lake").exists());
+}
+
+/// A key written twice in one object of the schema is refused, naming the key and its line:
+/// JSON readers keep one of the two silently (here the second `action`, which would keep
+/// the free text a reviewer saw redacted).
+#[test]
+fn a_schema_key_written_twice_is_refused() {
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    let twice = POLICY_SCHEMA.replacen(
+        r#""action": "redact"}"#,
+        r#""action": "redact", "action": "keep"}"#,
+        1,
+    );
+    assert_ne!(twice, POLICY_SCHEMA);
+    w.write("twice.schema.json", twice);
+    let (code, _, stderr) = w.run(&["check", "valid.csv", "-s", "twice.schema.json"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr,
+        "watt: error: schema twice.schema.json is invalid: schema: the key \"action\" is written twice in the same object (line 14, column 67); keep one\n"
+    );
+}
+
+/// Dialect options valid one by one but not together are usage errors (exit 2, nothing
+/// read or written), for every command that reads a CSV file: before, `--delimiter ,
+/// --quote ,` was accepted and the file read with one character as both.
+#[test]
+fn dialect_options_that_cannot_go_together_are_usage_errors() {
+    let w = workdir();
+    w.write("valid.csv", format!("{HEADER}{}", row(1)));
+    let before = files_in(&w.path("."));
+    for (command, says) in [
+        (
+            "check valid.csv -s fixtures.schema.json --delimiter , --quote ,",
+            "the delimiter and the quote must differ",
+        ),
+        (
+            "scan valid.csv -s fixtures.schema.json --quote ; --delimiter ;",
+            "the delimiter and the quote must differ",
+        ),
+        (
+            "minimise valid.csv -s policy.schema.json --key-file test.key -o out.csv --delimiter ; --decimal-char ;",
+            "the decimal character ';' cannot be a digit or the delimiter",
+        ),
+        (
+            "schema infer valid.csv -o draft.json --delimiter | --quote |",
+            "the delimiter and the quote must differ",
+        ),
+        (
+            "ingest valid.csv -s policy.schema.json --key-file test.key --delimiter , --quote ,",
+            "the delimiter and the quote must differ",
+        ),
+    ] {
+        let args: Vec<&str> = command.split_whitespace().collect();
+        let (code, stdout, stderr) = w.run_without_key(&args);
+        assert_eq!(code, 2, "{command}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(
+            stderr.starts_with(&format!("error: {says}")),
+            "{command}: {stderr}"
+        );
+    }
+    assert_eq!(files_in(&w.path(".")), before, "nothing written");
+}
+
+/// `watt keygen -o -` prints the key, as `-` means standard output everywhere else: before,
+/// it wrote a file named `-`.
+#[test]
+fn keygen_to_dash_prints_the_key() {
+    let w = workdir();
+    let (code, stdout, stderr) = w.run(&["keygen", "-o", "-"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.len(), 65, "{stdout:?}");
+    assert!(
+        stdout.trim_end().bytes().all(|b| b.is_ascii_hexdigit()),
+        "{stdout:?}"
+    );
+    assert_eq!(stderr, "");
+    assert!(!w.path("-").exists(), "no file named -");
+}

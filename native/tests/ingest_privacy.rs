@@ -164,3 +164,96 @@ fn no_planted_value_or_secret_in_any_log_manifest_or_message() {
         }
     }
 }
+
+/// A `.env` that points a setting at the key (`DATA_LAKE_PREFIX=${WATT_PSEUDONYM_KEY}`)
+/// gets the text it wrote, not the key: `.env` values are never expanded. Before, the key
+/// became the prefix of every object key, and was written in the run log and the manifest.
+#[test]
+fn a_dotenv_reference_to_the_key_is_not_expanded() {
+    for reference in ["${WATT_PSEUDONYM_KEY}", "raw/$WATT_PSEUDONYM_KEY"] {
+        let w = Workdir::new();
+        w.write("valid.csv", rows("0.7"));
+        w.write(
+            ".env",
+            format!("WATT_PSEUDONYM_KEY={KEY}\nDATA_LAKE_PREFIX={reference}\n"),
+        );
+        let (code, text) = run(watt(&w, &["valid.csv"]).env_remove("WATT_PSEUDONYM_KEY"));
+        assert_eq!(code, 2, "{reference}: {text}");
+        assert!(text.contains("watt: error: prefix"), "{reference}: {text}");
+        assert_clean(reference, &text);
+        let written = support::files_under(&w.path(""));
+        for path in &written {
+            assert!(
+                !path.to_string_lossy().contains(KEY),
+                "{reference}: {}",
+                path.display()
+            );
+        }
+        for (path, text) in side_files(&[&w.path("")]) {
+            assert_clean(&path, &text);
+        }
+    }
+}
+
+/// A plain-http endpoint is never reached through a proxy: with `HTTP_PROXY` set, the bytes
+/// would leave this machine in clear even though the endpoint is a loopback address. The
+/// "proxy" here is a listener on 127.0.0.1 that counts connections and drops them.
+#[test]
+fn a_plain_http_endpoint_is_never_reached_through_a_proxy() {
+    use std::net::TcpListener;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize};
+
+    let proxy = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    proxy.set_nonblocking(true).expect("non-blocking");
+    let proxy_url = format!("http://{}", proxy.local_addr().expect("an address"));
+    let connections = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let counter = {
+        let (connections, stop) = (Arc::clone(&connections), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::SeqCst) {
+                match proxy.accept() {
+                    Ok((stream, _)) => {
+                        connections.fetch_add(1, Ordering::SeqCst);
+                        drop(stream);
+                    }
+                    Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+                }
+            }
+        })
+    };
+
+    let w = Workdir::new();
+    w.write("valid.csv", rows("0.7"));
+    let server = S3Server::start(&w.path("store"));
+    let mut cmd = watt(
+        &w,
+        &[
+            "valid.csv",
+            "--bucket",
+            "lake",
+            "--endpoint-url",
+            &server.endpoint,
+            "--max-attempts",
+            "1",
+        ],
+    );
+    for var in ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+        cmd.env(var, &proxy_url);
+    }
+    for var in ["NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy"] {
+        cmd.env_remove(var);
+    }
+    let (code, text) = run(&mut cmd);
+    stop.store(true, Ordering::SeqCst);
+    counter.join().expect("the counting thread");
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "{text}");
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(server.keys().len(), 2, "the object and its manifest");
+    let log = side_files(&[&w.path("logs")])
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect::<String>();
+    assert!(log.contains("never (plain-http endpoint)"), "{log}");
+}

@@ -18,6 +18,7 @@ use watt_core::{Minimiser, Options, Schema};
 
 use super::{Outcome, load_schema};
 use crate::cli::IngestArgs;
+use crate::dotenv::DOTENV_FILE;
 use crate::error::CliError;
 use crate::ingest::config::{Destination, Env, Settings};
 use crate::ingest::journal::Journal;
@@ -36,7 +37,7 @@ pub const BUNDLED_SCHEMA: &str =
     include_str!("../../../data/schemas/energy_consumption.schema.json");
 
 pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
-    let env = Env::load(Path::new(".env")).map_err(IngestError::from)?;
+    let env = Env::load(Path::new(DOTENV_FILE)).map_err(IngestError::from)?;
     let settings = Settings::resolve(args, &env).map_err(IngestError::from)?;
     let (schema, schema_info) = schema(args.schema.as_deref())?;
     let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
@@ -183,16 +184,16 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
     }
 }
 
-/// The schema (`--schema` or the bundled one) and how manifests name it.
+/// The schema (`--schema` or the bundled one) and how manifests name it. The file is read
+/// once: the name and the hash are those of the text the schema was loaded from.
 fn schema(path: Option<&Path>) -> Result<(Schema, SchemaInfo), CliError> {
-    let (schema, text, source) = match path {
+    let (schema, source) = match path {
         Some(path) => {
             let schema = load_schema(path)?;
-            let text = std::fs::read_to_string(path).unwrap_or_default();
             let name = path
                 .file_name()
                 .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            (schema, text, name)
+            (schema, name)
         }
         None => {
             let schema =
@@ -200,14 +201,11 @@ fn schema(path: Option<&Path>) -> Result<(Schema, SchemaInfo), CliError> {
                     path: "(bundled energy schema)".into(),
                     source,
                 })?;
-            (schema, BUNDLED_SCHEMA.to_owned(), "bundled".to_owned())
+            (schema, "bundled".to_owned())
         }
     };
-    let name = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v.get("name")?.as_str().map(str::to_owned));
     let info = SchemaInfo {
-        name,
+        name: schema.name.clone(),
         sha256: schema.sha256.clone(),
         source,
     };

@@ -2,7 +2,7 @@
 //!
 //! Randomness comes from the operating system. Written to a file, the key is created with
 //! mode 0600 and an existing file is never replaced (a lost key makes every pseudonym made
-//! with it unlinkable to new data).
+//! with it unlinkable to new data). `-o -` is standard output, as everywhere else.
 
 use std::io::Write;
 
@@ -18,6 +18,7 @@ pub fn run(args: &KeygenArgs) -> Result<Outcome, CliError> {
     bytes.fill(0);
     match &args.output {
         None => output::to_stdout(|out| writeln!(out, "{key}"))?,
+        Some(path) if path.as_os_str() == "-" => output::to_stdout(|out| writeln!(out, "{key}"))?,
         Some(path) => {
             let unwritable = |source| CliError::OutputUnwritable {
                 path: path.display().to_string(),

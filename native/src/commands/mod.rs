@@ -14,6 +14,7 @@ use std::path::Path;
 use watt_core::Schema;
 
 use crate::error::CliError;
+use crate::small_file;
 
 /// How a command that ran ended (main turns it into the exit code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,12 +27,15 @@ pub enum Outcome {
     StorageFailed,
 }
 
-/// Reads and loads a Table Schema (a small JSON file, read whole).
+/// Reads and loads a Table Schema (a small JSON file, read whole up to
+/// [`small_file::SCHEMA`]'s limit).
 pub fn load_schema(path: &Path) -> Result<Schema, CliError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| CliError::SchemaUnreadable {
-        path: name.clone(),
-        source,
+    let text = small_file::read_to_string(path, small_file::SCHEMA).map_err(|source| {
+        CliError::SchemaUnreadable {
+            path: name.clone(),
+            source,
+        }
     })?;
     Schema::from_json(&text).map_err(|source| CliError::SchemaInvalid { path: name, source })
 }

@@ -16,13 +16,16 @@
 //!
 //! Plain `http://` endpoints are refused unless they are loopback addresses (a local test
 //! store) or `--allow-insecure-http` is given: credentials are signed, not sent, but the
-//! data would travel in clear.
+//! data would travel in clear. For the same reason a plain-http endpoint is never reached
+//! through a proxy ([`Proxy`]): `HTTP_PROXY` pointing to another machine would carry the
+//! bytes of a "loopback" upload off this one in clear.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{IngestArgs, SseArg};
+use crate::dotenv::{DotEnv, DotEnvError};
 
 use super::key::{PrefixError, clean_prefix};
 
@@ -44,8 +47,10 @@ pub enum ConfigError {
         "bucket {0:?} is not a valid S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens)"
     )]
     Bucket(String),
+    /// The URL as [`shown_url`] shows it (without credentials), control characters escaped.
     #[error(
-        "refusing the plain-http endpoint {0}: data would travel unencrypted to a host that is not this machine; use https, or pass --allow-insecure-http if you really mean it"
+        "refusing the plain-http endpoint {}: data would travel unencrypted to a host that is not this machine; use https, or pass --allow-insecure-http if you really mean it",
+        .0.escape_debug()
     )]
     InsecureEndpoint(String),
     #[error("endpoint {url:?}: {reason}")]
@@ -60,10 +65,8 @@ pub enum ConfigError {
         "--sse and --kms-key-id apply to S3; the local lake ({0}) has no server-side encryption"
     )]
     SseWithoutBucket(String),
-    #[error(".env line {line}: cannot be parsed (the line is not shown: it may hold a secret)")]
-    DotEnv { line: usize },
-    #[error("cannot read .env: {0}")]
-    DotEnvUnreadable(std::io::Error),
+    #[error(transparent)]
+    DotEnv(#[from] DotEnvError),
     #[error("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be given together in .env")]
     HalfCredentials,
 }
@@ -121,8 +124,9 @@ const VARS: &[&str] = &[
 ];
 
 impl Env {
-    /// The process environment and `dotenv` (when the file exists). The `.env` file is
-    /// parsed, not loaded: it does not change the process environment.
+    /// The process environment and `dotenv` (when the file exists), read by the one `.env`
+    /// parser of [`crate::dotenv`]: values are literal, never expanded. The file is parsed,
+    /// not loaded: it does not change the process environment.
     pub fn load(dotenv: &Path) -> Result<Env, ConfigError> {
         let vars = VARS
             .iter()
@@ -133,33 +137,12 @@ impl Env {
                     .map(|s| ((*v).to_owned(), Secret(s)))
             })
             .collect();
-        let mut env = Env {
-            vars,
-            dotenv: BTreeMap::new(),
-        };
-        let iter = match dotenvy::from_path_iter(dotenv) {
-            Ok(iter) => iter,
-            Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(env);
-            }
-            Err(dotenvy::Error::Io(e)) => return Err(ConfigError::DotEnvUnreadable(e)),
-            Err(_) => return Err(ConfigError::DotEnv { line: 0 }),
-        };
-        for item in iter {
-            match item {
-                Ok((name, value)) => {
-                    if VARS.contains(&name.as_str()) && !value.is_empty() {
-                        env.dotenv.insert(name, Secret(value));
-                    }
-                }
-                Err(dotenvy::Error::LineParse(_, line)) => {
-                    return Err(ConfigError::DotEnv { line });
-                }
-                Err(dotenvy::Error::Io(e)) => return Err(ConfigError::DotEnvUnreadable(e)),
-                Err(_) => return Err(ConfigError::DotEnv { line: 0 }),
-            }
-        }
-        Ok(env)
+        let dotenv = DotEnv::load(dotenv)?
+            .iter()
+            .filter(|(name, value)| VARS.contains(name) && !value.is_empty())
+            .map(|(name, value)| (name.to_owned(), Secret(value.to_owned())))
+            .collect();
+        Ok(Env { vars, dotenv })
     }
 
     /// An environment given whole (tests).
@@ -232,6 +215,35 @@ pub enum Credentials {
     },
 }
 
+/// Whether the S3 client may go through a proxy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proxy {
+    /// As the environment says (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`), the
+    /// SDK's default. Over https a proxy sees a `CONNECT` tunnel: TLS stays end to end.
+    FromEnvironment,
+    /// Never: the endpoint is plain http, and a proxy would receive the data in clear.
+    Never,
+}
+
+impl Proxy {
+    /// The proxy policy for an endpoint: none for plain http, whatever the environment says.
+    pub fn for_endpoint(endpoint_url: Option<&str>) -> Proxy {
+        if endpoint_url.is_some_and(|url| url.starts_with("http://")) {
+            Proxy::Never
+        } else {
+            Proxy::FromEnvironment
+        }
+    }
+
+    /// How the run log says it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Proxy::FromEnvironment => "from the environment, if one is set (https: tunnelled)",
+            Proxy::Never => "never (plain-http endpoint)",
+        }
+    }
+}
+
 /// The S3 side of the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct S3Settings {
@@ -245,6 +257,7 @@ pub struct S3Settings {
     /// CRC-64 checked by the store already covers the bytes.
     pub sign_payload: bool,
     pub credentials: Credentials,
+    pub proxy: Proxy,
 }
 
 /// Where the objects go.
@@ -354,6 +367,8 @@ impl Settings {
                         _ => Origin::Default,
                     },
                 );
+                let proxy = Proxy::for_endpoint(endpoint.as_ref().map(|(u, _)| u.as_str()));
+                note("proxy", proxy.describe(), Origin::Default);
                 let path_style = args.path_style || endpoint.is_some();
                 Destination::S3(S3Settings {
                     bucket,
@@ -364,6 +379,7 @@ impl Settings {
                     max_attempts: args.max_attempts,
                     sign_payload: !loopback_or_tls,
                     credentials,
+                    proxy,
                 })
             }
             None => {
@@ -445,9 +461,14 @@ fn valid_bucket(name: &str) -> bool {
 /// loopback address that never leaves the machine).
 fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
     let bad = |reason| ConfigError::Endpoint {
-        url: url.to_owned(),
+        url: shown_url(url),
         reason,
     };
+    // Anywhere, not only in the authority: in `http://user:p/ss@host` the password runs
+    // past the first `/`.
+    if url.contains('@') {
+        return Err(bad("credentials do not belong in the endpoint URL"));
+    }
     let (secure, rest) = if let Some(rest) = url.strip_prefix("https://") {
         (true, rest)
     } else if let Some(rest) = url.strip_prefix("http://") {
@@ -456,9 +477,6 @@ fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigEr
         return Err(bad("expected an http:// or https:// URL"));
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if authority.contains('@') {
-        return Err(bad("credentials do not belong in the endpoint URL"));
-    }
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or("")
     } else {
@@ -477,8 +495,19 @@ fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigEr
     } else if allow_insecure_http {
         Ok(false)
     } else {
-        Err(ConfigError::InsecureEndpoint(url.to_owned()))
+        Err(ConfigError::InsecureEndpoint(shown_url(url)))
     }
+}
+
+/// An endpoint URL as messages show it: whatever comes before its last `@` after the scheme
+/// (a user name and a password) replaced by `***`.
+fn shown_url(url: &str) -> String {
+    let Some(at) = url.rfind('@') else {
+        return url.to_owned();
+    };
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let start = if start <= at { start } else { 0 };
+    format!("{}***{}", &url[..start], &url[at..])
 }
 
 #[cfg(test)]
@@ -598,6 +627,75 @@ mod tests {
         for bad in ["ftp://x", "http://", "http://user:pw@127.0.0.1/"] {
             assert!(check_endpoint(bad, true).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn credentials_in_an_endpoint_are_never_shown() {
+        for (url, shown) in [
+            (
+                "http://user:S3CRET@minio.internal:9000",
+                "http://***@minio.internal:9000",
+            ),
+            (
+                "https://user:S3CRET@s3.example.com/",
+                "https://***@s3.example.com/",
+            ),
+            (
+                "http://user:S3/CRET@minio.internal",
+                "http://***@minio.internal",
+            ),
+            (
+                "http://user:S3CRET@127.0.0.1:9000",
+                "http://***@127.0.0.1:9000",
+            ),
+            ("ftp://user:S3CRET@host", "ftp://***@host"),
+            ("user:S3CRET@host", "***@host"),
+            ("http://a@b:S3CRET@host", "http://***@host"),
+        ] {
+            for allow in [false, true] {
+                let err = check_endpoint(url, allow).unwrap_err().to_string();
+                assert!(!err.contains("S3CRET"), "{err}");
+                assert!(err.contains(shown), "{err}");
+            }
+        }
+        assert_eq!(
+            shown_url("https://s3.example.com"),
+            "https://s3.example.com"
+        );
+        let env = Env::from_pairs(&[("AWS_ENDPOINT_URL", "http://u:S3CRET@10.0.0.1")], &[]);
+        let err = Settings::resolve(&args(&["--bucket", "lake"]), &env).unwrap_err();
+        assert!(!err.to_string().contains("S3CRET"), "{err}");
+    }
+
+    #[test]
+    fn plain_http_endpoints_never_go_through_a_proxy() {
+        let proxy = |extra: &[&str]| {
+            let mut all = vec!["--bucket", "lake"];
+            all.extend_from_slice(extra);
+            let s = Settings::resolve(&args(&all), &Env::default()).unwrap();
+            let described = s
+                .described
+                .iter()
+                .find(|(n, _, _)| *n == "proxy")
+                .map(|(_, v, _)| v.clone());
+            (s3(&s).proxy, described)
+        };
+        let never = (Proxy::Never, Some("never (plain-http endpoint)".to_owned()));
+        assert_eq!(proxy(&["--endpoint-url", "http://127.0.0.1:9000"]), never);
+        assert_eq!(
+            proxy(&[
+                "--endpoint-url",
+                "http://minio.internal:9000",
+                "--allow-insecure-http"
+            ]),
+            never
+        );
+        for https in [&["--endpoint-url", "https://s3.fr-par.scw.cloud"][..], &[]] {
+            assert_eq!(proxy(https).0, Proxy::FromEnvironment, "{https:?}");
+        }
+        let env = Env::from_pairs(&[], &[("AWS_ENDPOINT_URL", "http://localhost:8333")]);
+        let s = Settings::resolve(&args(&["--bucket", "lake"]), &env).unwrap();
+        assert_eq!(s3(&s).proxy, Proxy::Never);
     }
 
     #[test]

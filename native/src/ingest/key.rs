@@ -5,13 +5,25 @@
 //! personal data: the source name is the file's stem reduced to `[a-z0-9._-]`, with any
 //! personal item the core's detectors recognise in it (a phone number, an e-mail address, a
 //! meter id...) replaced by its kind. A name cannot be recognised in a file name: pass
-//! `--source-name` when file names carry people's names.
+//! `--source-name` when file names carry people's names. The prefix goes through the same
+//! detectors, and is refused (not rewritten: it is the user's own setting) when they find
+//! something; errors about it name the problem, never the prefix.
+//!
+//! S3 keys have at most [`MAX_KEY_BYTES`] bytes: the prefix is checked against the longest
+//! key a run can make ([`longest_key`]) before anything is read, not by a refused write.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use watt_core::pii::{self, KindSet};
 
 /// Longest source name kept in a key.
 pub const MAX_SOURCE_NAME: usize = 64;
+/// Room kept for what [`distinct_names`] appends to a source name (`-2`...).
+pub const MAX_NAME_SUFFIX: usize = 8;
+/// S3's longest object key, in bytes.
+pub const MAX_KEY_BYTES: usize = 1024;
+/// Digits in a row beyond which a number is taken for an identifier (a meter id, a customer
+/// number); dates such as `20240115` stay.
+const MAX_DIGITS: usize = 8;
 
 /// A run's identifier: 16 random lowercase hex characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,31 +49,82 @@ impl std::fmt::Display for RunId {
     }
 }
 
-/// Why a prefix cannot be used.
+/// Why a prefix cannot be used. No variant holds the prefix: it may be what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrefixError {
     #[error(
-        "prefix {0:?}: only letters, digits and . _ - / are allowed (no spaces, no personal data)"
+        "prefix: it holds what looks like personal data ({0}); object keys are seen by whoever lists the bucket or reads its logs"
     )]
-    Characters(String),
-    #[error("prefix {0:?}: a segment cannot be . or ..")]
-    DotSegment(String),
+    Personal(&'static str),
+    #[error(
+        "prefix: it holds a number of more than {MAX_DIGITS} digits, which looks like an identifier; object keys are seen by whoever lists the bucket or reads its logs"
+    )]
+    LongNumber,
+    #[error(
+        "prefix: character {0:?} is not allowed: only letters, digits and . _ - / are (no spaces, no personal data)"
+    )]
+    Characters(char),
+    #[error("prefix: a segment cannot be . or ..")]
+    DotSegment,
+    #[error(
+        "prefix: {bytes} bytes is too long: object keys under it would reach {longest} bytes, over S3's limit of {MAX_KEY_BYTES}; a prefix may have at most {max} bytes"
+    )]
+    TooLong {
+        bytes: usize,
+        longest: usize,
+        max: usize,
+    },
 }
 
-/// The prefix without leading, trailing or doubled slashes; refuses characters that need
-/// escaping and `.`/`..` segments (which a local lake would resolve as folders).
+/// The prefix without leading, trailing or doubled slashes. Refuses personal items the
+/// core's detectors find and long numbers, characters that need escaping, `.`/`..`
+/// segments (which a local lake would resolve as folders), and a prefix under which keys
+/// would be longer than S3 allows.
 pub fn clean_prefix(prefix: &str) -> Result<String, PrefixError> {
-    if !prefix
+    let mut found = Vec::new();
+    pii::detect(prefix, KindSet::ALL, &mut found);
+    if let Some(m) = found.first() {
+        return Err(PrefixError::Personal(m.kind.as_str()));
+    }
+    if longest_digit_run(prefix) > MAX_DIGITS {
+        return Err(PrefixError::LongNumber);
+    }
+    if let Some(c) = prefix
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/')))
     {
-        return Err(PrefixError::Characters(prefix.to_owned()));
+        return Err(PrefixError::Characters(c));
     }
     let segments: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
     if segments.iter().any(|s| *s == "." || *s == "..") {
-        return Err(PrefixError::DotSegment(prefix.to_owned()));
+        return Err(PrefixError::DotSegment);
     }
-    Ok(segments.join("/"))
+    let prefix = segments.join("/");
+    let longest = longest_key(&prefix);
+    if longest > MAX_KEY_BYTES {
+        return Err(PrefixError::TooLong {
+            bytes: prefix.len(),
+            longest,
+            max: MAX_KEY_BYTES - (longest - prefix.len()),
+        });
+    }
+    Ok(prefix)
+}
+
+/// The length of the longest key a run can write under `prefix`: the manifest of an object
+/// whose source name has the longest length and suffix.
+pub fn longest_key(prefix: &str) -> usize {
+    let name = "n".repeat(MAX_SOURCE_NAME + MAX_NAME_SUFFIX);
+    let run = RunId("0".repeat(16));
+    // Dates are written with a fixed width: any date gives the same length.
+    manifest_key(&object_key(prefix, DateTime::UNIX_EPOCH, &name, &run)).len()
+}
+
+fn longest_digit_run(text: &str) -> usize {
+    text.split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
 }
 
 /// The source name of a file: its stem, lower-cased, reduced to `[a-z0-9._-]` (runs of other
@@ -102,13 +165,13 @@ pub fn source_name(stem: &str) -> String {
     }
 }
 
-/// Runs of more than 8 digits (a meter id, a customer number, a phone number the detectors
-/// did not recognise) become `n`; dates like `20240115` stay.
+/// Runs of more than [`MAX_DIGITS`] digits (a meter id, a customer number, a phone number
+/// the detectors did not recognise) become `n`; dates like `20240115` stay.
 fn long_numbers_hidden(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut digits = String::new();
     let flush = |digits: &mut String, out: &mut String| {
-        if digits.len() > 8 {
+        if digits.len() > MAX_DIGITS {
             out.push('n');
         } else {
             out.push_str(digits);
@@ -233,14 +296,65 @@ mod tests {
             "watt-about-it/raw"
         );
         assert_eq!(clean_prefix("").unwrap(), "");
-        assert!(matches!(
-            clean_prefix("a/../b"),
-            Err(PrefixError::DotSegment(_))
-        ));
-        assert!(matches!(
-            clean_prefix("raw data"),
-            Err(PrefixError::Characters(_))
-        ));
+        assert_eq!(clean_prefix("a/../b"), Err(PrefixError::DotSegment));
+        assert_eq!(clean_prefix("raw data"), Err(PrefixError::Characters(' ')));
+        assert_eq!(
+            clean_prefix("raw/2024/20240115").as_deref(),
+            Ok("raw/2024/20240115")
+        );
+    }
+
+    #[test]
+    fn personal_items_in_a_prefix_are_refused_by_kind_never_shown() {
+        for (prefix, kind, item) in [
+            ("exports/jean.dupont@example.com", "email", "dupont"),
+            ("raw/06.71.82.93.04", "phone", "82.93"),
+            ("raw/06-71-82-93-04/x", "phone", "82-93"),
+            ("raw/0671829304", "phone", "0671829304"),
+            ("clients/FR7630004000031234567890143", "iban", "FR76"),
+        ] {
+            let err = clean_prefix(prefix).unwrap_err();
+            assert_eq!(err, PrefixError::Personal(kind), "{prefix}");
+            let shown = err.to_string();
+            assert!(shown.contains(&format!("({kind})")), "{shown}");
+            assert!(!shown.contains(item), "{shown} shows {item}");
+        }
+        for prefix in ["raw/31415926535897", "nir/284057512345672", "c/0671829304"] {
+            let err = clean_prefix(prefix).unwrap_err();
+            assert!(
+                matches!(err, PrefixError::LongNumber | PrefixError::Personal(_)),
+                "{prefix}: {err}"
+            );
+            assert!(!err.to_string().contains(&prefix[2..]), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_prefix_is_refused_when_its_keys_would_pass_s3s_limit() {
+        // With a prefix, keys gain it and a '/'.
+        let fits = "p".repeat(MAX_KEY_BYTES - 1 - longest_key(""));
+        assert_eq!(longest_key(&fits), MAX_KEY_BYTES);
+        assert_eq!(clean_prefix(&fits).as_deref(), Ok(fits.as_str()));
+        let over = format!("{fits}/x");
+        assert_eq!(
+            clean_prefix(&over),
+            Err(PrefixError::TooLong {
+                bytes: fits.len() + 2,
+                longest: MAX_KEY_BYTES + 2,
+                max: fits.len(),
+            })
+        );
+        // The longest key is the manifest of the longest source name, made distinct.
+        let started = DateTime::parse_from_rfc3339("2024-01-05T07:08:09+01:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let run = RunId::fixed("0123456789abcdef");
+        let name = "n".repeat(MAX_SOURCE_NAME + MAX_NAME_SUFFIX);
+        assert_eq!(
+            manifest_key(&object_key(&fits, started, &name, &run)).len(),
+            MAX_KEY_BYTES
+        );
+        assert_eq!(source_name(&"x".repeat(300)).len(), MAX_SOURCE_NAME);
     }
 
     #[test]

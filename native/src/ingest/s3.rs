@@ -10,7 +10,8 @@
 //! asked otherwise.
 //!
 //! Retries (standard mode, exponential backoff with jitter) and timeouts are set here, not
-//! left to the environment, so a run behaves the same on every machine.
+//! left to the environment, so a run behaves the same on every machine. So is the proxy of a
+//! plain-http endpoint: none ([`Proxy::Never`]), whatever `HTTP_PROXY` says.
 
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{
     Region, RequestChecksumCalculation, ResponseChecksumValidation, StalledStreamProtectionConfig,
 };
-use aws_sdk_s3::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
     ChecksumAlgorithm, ChecksumMode, ChecksumType, CompletedMultipartUpload, CompletedPart,
@@ -29,7 +30,7 @@ use aws_sdk_s3::types::{
 };
 use bytes::Bytes;
 
-use super::config::{Credentials, S3Settings, Sse};
+use super::config::{Credentials, Proxy, S3Settings, Sse};
 use super::integrity::{Sums, crc64_base64};
 use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, ObjectInfo, Part, PartDone, Stored};
 
@@ -106,6 +107,9 @@ impl S3Lake {
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired);
         if let Some(url) = &settings.endpoint_url {
             config = config.endpoint_url(url);
+        }
+        if settings.proxy == Proxy::Never {
+            config = config.http_client(http_client_without_proxy());
         }
         S3Lake {
             client: Client::from_conf(config.build()),
@@ -184,6 +188,23 @@ impl S3Lake {
     }
 }
 
+/// The SDK's default HTTP client (rustls with aws-lc, the SDK's connector settings and
+/// sleep), with proxies disabled rather than taken from the environment.
+fn http_client_without_proxy() -> aws_sdk_s3::config::SharedHttpClient {
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::disabled()));
+        connector.build()
+    })
+}
+
 fn status<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
     err.raw_response().map(|r| r.status().as_u16())
 }
@@ -224,9 +245,59 @@ where
         _ => LakeError::Store {
             operation,
             location,
-            detail: DisplayErrorContext(&err).to_string(),
+            detail: describe(&err),
         },
     }
+}
+
+/// Longest description of a store error.
+const MAX_DETAIL: usize = 300;
+
+/// An SDK error in a few words: the HTTP status, S3 code, message and request id of an
+/// answer from the store, else the chain of causes ("dispatch failure: io error: ...
+/// Connection refused"). Never the SDK's debug dump, which holds the raw response (its
+/// headers and body, kilobytes of them) and went to the terminal and the run log; at most
+/// [`MAX_DETAIL`] characters, control characters blanked (the store's text is not ours).
+fn describe<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let text = match err {
+        SdkError::ServiceError(_) => {
+            let mut text = match status(err) {
+                Some(status) => format!("HTTP {status}"),
+                None => "the store refused".to_owned(),
+            };
+            if let Some(code) = err.code() {
+                text.push_str(&format!(", {code}"));
+            }
+            if let Some(message) = err.message() {
+                text.push_str(&format!(": {message}"));
+            }
+            if let Some(id) = err.meta().extra("aws_request_id") {
+                text.push_str(&format!(" (request id {id})"));
+            }
+            text
+        }
+        _ => {
+            let mut text = err.to_string();
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            text
+        }
+    };
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_DETAIL)
+        .collect();
+    if text.chars().nth(MAX_DETAIL).is_some() {
+        out.push_str("...");
+    }
+    out
 }
 
 fn sse_name(sse: Option<&ServerSideEncryption>) -> Option<String> {
@@ -395,5 +466,55 @@ impl Lake for S3Lake {
             Err(e) if status(&e) == Some(404) => Ok(None),
             Err(e) => Err(classify(e, "HeadObject", self.location(key))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_s3::error::{ConnectorError, ErrorMetadata};
+    use aws_sdk_s3::operation::put_object::PutObjectError;
+    use aws_sdk_s3::primitives::SdkBody;
+
+    fn answer(status: u16, body: &str) -> aws_sdk_s3::config::http::HttpResponse {
+        let mut response = aws_sdk_s3::config::http::HttpResponse::new(
+            status.try_into().expect("a status"),
+            SdkBody::from(body.to_owned()),
+        );
+        let _ = response.headers_mut().insert("x-amz-request-id", "R123");
+        response
+    }
+
+    #[test]
+    fn store_errors_are_told_in_a_few_words_without_the_raw_answer() {
+        let body = format!(
+            "<Error><Code>KeyTooLongError</Code>{}</Error>",
+            "x".repeat(4000)
+        );
+        let meta = ErrorMetadata::builder()
+            .code("KeyTooLongError")
+            .message("Your key is too long")
+            .custom("aws_request_id", "R123")
+            .build();
+        let err = SdkError::service_error(PutObjectError::generic(meta), answer(400, &body));
+        let err = classify(err, "PutObject", "s3://lake/k".into());
+        assert_eq!(
+            err.to_string(),
+            "PutObject failed for s3://lake/k: HTTP 400, KeyTooLongError: Your key is too long (request id R123)"
+        );
+
+        let refused =
+            std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused\n\x1b[31m");
+        let err: SdkError<PutObjectError, _> =
+            SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)));
+        let text = describe(&err);
+        assert_eq!(text, "dispatch failure: io error: refused  [31m");
+
+        let long = std::io::Error::other("y".repeat(1000));
+        let err: SdkError<PutObjectError, _> =
+            SdkError::dispatch_failure(ConnectorError::other(Box::new(long), None));
+        let text = describe(&err);
+        assert_eq!(text.chars().count(), MAX_DETAIL + 3, "{text}");
+        assert!(text.ends_with("yyy..."), "{text}");
     }
 }
