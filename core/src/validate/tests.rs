@@ -194,6 +194,41 @@ fn labels_are_not_quoted_in_messages() {
 }
 
 #[test]
+fn a_wide_header_names_the_first_column_of_each_repeated_label() {
+    // 60 000 columns (checked in one pass: a scan of the earlier labels per column took
+    // minutes on 100 000), three of them repeats.
+    let schema = Schema::from_json(r#"{"fields": [{"name": "c0"}]}"#).unwrap();
+    let mut header: Vec<String> = (0..60_000).map(|i| format!("c{i}")).collect();
+    header[30_000] = "c7".into();
+    header[59_998] = "c7".into();
+    header[59_999] = "c59997".into();
+    let data = format!("{}\n", header.join(","));
+    let options = Options {
+        dialect: crate::DialectOptions {
+            header: Some(true),
+            ..Default::default()
+        },
+        max_findings: 100_000,
+        ..Options::default()
+    };
+    let report = check_chunked(&schema, options, data.as_bytes(), &[]);
+    let duplicates: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == ErrorCode::DuplicateLabel)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            "column 30001 has the same label as column 8",
+            "column 59999 has the same label as column 8",
+            "column 60000 has the same label as column 59998",
+        ]
+    );
+}
+
+#[test]
 fn max_findings_keeps_the_first_and_counts_all() {
     let schema = fixture_schema();
     let mut data = String::from("id,prm,ts,kwh,tariff,note\n");
