@@ -786,3 +786,50 @@ fn refusals_exit_2_before_anything_is_read() {
         r.stderr
     );
 }
+
+
+#[test]
+fn names_of_one_run_never_collide_whatever_their_order() {
+    // `c1/a.csv c2/a.csv c1/a-2.csv`: the second `a` must not take `a-2`, the third file's
+    // own name, in any order.
+    let w = Workdir::new();
+    for dir in ["c1", "c2"] {
+        std::fs::create_dir_all(w.path(dir)).unwrap();
+    }
+    let input = std::fs::read(sample()).unwrap();
+    for f in ["c1/a.csv", "c2/a.csv", "c1/a-2.csv"] {
+        w.write(f, &input);
+    }
+    for (n, order) in [
+        ["c1/a.csv", "c2/a.csv", "c1/a-2.csv"],
+        ["c1/a-2.csv", "c1/a.csv", "c2/a.csv"],
+        ["c1/a.csv", "c1/a-2.csv", "c2/a.csv"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let lake = format!("lake{n}");
+        let mut args = order.to_vec();
+        args.extend(["--lake", &lake]);
+        let r = run(watt(&w, &args).env("WATT_PSEUDONYM_KEY", KEY));
+        assert_eq!(r.code, 0, "{order:?}: {}", r.stderr);
+        let objects: Vec<String> = support::files_under(&w.path(&lake))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let mut stems: Vec<&str> = objects
+            .iter()
+            .map(|n| n.split('_').next().unwrap())
+            .collect();
+        stems.sort();
+        assert_eq!(stems, ["a", "a-2", "a-3"], "{order:?}: {objects:?}");
+        // `c1/a-2.csv` keeps its own name.
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.contains("c1/a-2.csv ->"))
+            .unwrap();
+        assert!(line.starts_with("stored") && line.contains("/a-2_"), "{line}");
+    }
+}
