@@ -833,3 +833,40 @@ fn names_of_one_run_never_collide_whatever_their_order() {
         assert!(line.starts_with("stored") && line.contains("/a-2_"), "{line}");
     }
 }
+
+
+#[test]
+fn file_names_are_shown_escaped_and_without_personal_items() {
+    let w = Workdir::new();
+    let name = "x\u{1b}[31mred\nline jean.dupont@example.com.csv";
+    w.write(name, std::fs::read(sample()).unwrap());
+    let bad = "bad\u{1b}]0;title\u{7}.csv";
+    w.write(bad, energy_csv(10, true));
+    let r = run(watt(&w, &[name, bad]).env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for raw in ['\u{1b}', '\u{7}'] {
+        assert!(!r.stderr.contains(raw), "{raw:?} reached stderr: {}", r.stderr);
+    }
+    assert!(!r.stderr.contains("jean.dupont"), "{}", r.stderr);
+    assert!(!r.stderr.contains("example.com"), "{}", r.stderr);
+    let stored = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("stored"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        stored.contains(r"x\u{1b}[31mred\nline <email> -> datalake/"),
+        "{stored}"
+    );
+    // (The e-mail detector takes `.csv` for the end of the domain.) The object key is the
+    // source name, as before.
+    assert!(stored.contains("/x_31mred_line_email_"), "{stored}");
+    // The invalid file's findings are headed by its escaped name.
+    assert!(
+        r.stderr.contains("\n\nbad\\u{1b}]0;title\\u{7}.csv:\ninvalid"),
+        "{}",
+        r.stderr
+    );
+    let failed = r.stderr.lines().find(|l| l.starts_with("invalid ")).unwrap();
+    assert!(failed.contains(r"bad\u{1b}]0;title\u{7}.csv -> "), "{failed}");
+}

@@ -27,6 +27,7 @@ use crate::ingest::manifest::SchemaInfo;
 use crate::ingest::pipeline::{Context, FileReport, Job, Status};
 use crate::ingest::runlog::{self, RunLog, TARGET};
 use crate::ingest::s3::S3Lake;
+use crate::ingest::shown;
 use crate::ingest::{self, IngestError};
 use crate::key;
 use crate::output::{self, Palette};
@@ -75,7 +76,7 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         })
         .collect();
     let log = RunLog::start(&settings.log_dir, &run_id).map_err(|source| IngestError::Log {
-        path: settings.log_dir.display().to_string(),
+        path: shown::escaped(&settings.log_dir.display().to_string()),
         source,
     })?;
     tracing::info!(
@@ -221,7 +222,7 @@ fn files(args: &IngestArgs) -> Result<Vec<PathBuf>, IngestError> {
     for path in args.files.iter().chain(&args.source) {
         if path.is_dir() {
             let read = std::fs::read_dir(path).map_err(|source| IngestError::Folder {
-                path: path.display().to_string(),
+                path: shown::path(path),
                 source,
             })?;
             let mut csv: Vec<PathBuf> = read
@@ -232,7 +233,7 @@ fn files(args: &IngestArgs) -> Result<Vec<PathBuf>, IngestError> {
                 })
                 .collect();
             if csv.is_empty() {
-                return Err(IngestError::EmptyFolder(path.display().to_string()));
+                return Err(IngestError::EmptyFolder(shown::path(path)));
             }
             csv.sort();
             out.extend(csv);
@@ -261,7 +262,8 @@ fn size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// The summary on standard error.
+/// The summary on standard error. Paths, locations and messages from outside go through
+/// [`shown`]: nothing in them can act on the terminal.
 fn summary(
     run_id: &RunId,
     destination: &str,
@@ -284,15 +286,16 @@ fn summary(
     };
     let _ = writeln!(
         out,
-        "watt ingest: run {run_id}, {files} to {destination}{mode}"
+        "watt ingest: run {run_id}, {files} to {}{mode}",
+        shown::escaped(destination)
     );
     for line in recovered {
-        let _ = writeln!(out, "note: {line}");
+        let _ = writeln!(out, "note: {}", shown::escaped(line));
     }
     for r in reports {
         if r.status == Status::Invalid {
             if let Some(report) = &r.report {
-                let _ = writeln!(out, "\n{}:", r.job.path.display());
+                let _ = writeln!(out, "\n{}:", shown::path(&r.job.path));
                 let mut text = Vec::new();
                 let _ = output::text::write(report, &palette, &mut text);
                 out.push_str(&String::from_utf8_lossy(&text));
@@ -319,12 +322,13 @@ fn summary(
             size(r.source_bytes),
             size(r.bytes_out),
             r.parts,
-            r.job.path.display()
+            shown::path(&r.job.path),
+            target = shown::escaped(&target),
         );
     }
     for r in reports {
         for w in &r.warnings {
-            let _ = writeln!(out, "warning: {}: {w}", r.job.source_name);
+            let _ = writeln!(out, "warning: {}: {}", r.job.source_name, shown::escaped(w));
         }
     }
     let manifests = reports.iter().filter(|r| r.manifest.is_some()).count();
@@ -334,7 +338,7 @@ fn summary(
             "{manifests} manifest(s) written beside the objects (<key>.manifest.json)"
         );
     }
-    let _ = writeln!(out, "run log: {}", log.path().display());
+    let _ = writeln!(out, "run log: {}", shown::escaped(&log.path().display().to_string()));
     out
 }
 

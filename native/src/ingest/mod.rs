@@ -7,6 +7,7 @@
 //! - [`pipeline`]: one file, read → minimise → parts → upload, in one pass.
 //! - [`integrity`]: CRC-64/NVME and SHA-256 of the bytes sent.
 //! - [`manifest`], [`runlog`]: the audit trail; [`journal`]: uploads to abort after a crash.
+//! - [`shown`]: file names and outside text as standard error shows them.
 //!
 //! This module runs the files of one invocation, a few at a time, and sums up.
 
@@ -19,6 +20,7 @@ pub mod manifest;
 pub mod pipeline;
 pub mod runlog;
 pub mod s3;
+pub mod shown;
 
 use std::sync::Arc;
 
