@@ -870,3 +870,85 @@ fn file_names_are_shown_escaped_and_without_personal_items() {
     let failed = r.stderr.lines().find(|l| l.starts_with("invalid ")).unwrap();
     assert!(failed.contains(r"bad\u{1b}]0;title\u{7}.csv -> "), "{failed}");
 }
+
+/// `watt ingest ARGS` started through `sh -c 'PRELUDE; exec watt ...'` (a umask, a file
+/// size limit), with the clean environment of [`watt`].
+fn watt_sh(w: &Workdir, prelude: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(w.path("."))
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin!("watt"))
+        .arg("ingest")
+        .args(args);
+    clean_env(&mut cmd);
+    cmd
+}
+
+/// Takes this machine's settings away from a command.
+fn clean_env(cmd: &mut Command) {
+    for var in [
+        "DATA_LAKE_BUCKET",
+        "DATA_LAKE_PREFIX",
+        "DATA_LAKE_DIR",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "WATT_PSEUDONYM_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+}
+
+
+#[cfg(unix)]
+#[test]
+fn a_run_log_that_cannot_be_written_fails_the_run() {
+    // A file size limit smaller than the log (dash: 512-byte blocks): the log's writes fail.
+    let w = Workdir::new();
+    let r = run(watt_sh(
+        &w,
+        "ulimit -f 1",
+        &[sample().to_str().unwrap(), "--dry-run", "--lake", "lk"],
+    )
+    .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("watt ingest: error: the run log logs/ingestion_")
+            && r.stderr.contains("could not be written")
+            && r.stderr.contains("File too large"),
+        "{}",
+        r.stderr
+    );
+    // A full disk under the log folder (where mounting is allowed).
+    let w = Workdir::new();
+    let Some(disk) = support::Tmpfs::mount(&w.path("full"), "64k") else {
+        eprintln!("skipped the full-disk half: cannot mount a tmpfs here (not root?)");
+        return;
+    };
+    std::fs::create_dir_all(w.path("full/logs")).unwrap();
+    disk.fill();
+    let r = run(watt(
+        &w,
+        &[
+            sample().to_str().unwrap(),
+            "--dry-run",
+            "--log-dir",
+            "full/logs",
+        ],
+    )
+    .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the run log full/logs/ingestion_")
+            && r.stderr.contains("No space left on device"),
+        "{}",
+        r.stderr
+    );
+}

@@ -75,6 +75,12 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
             path,
         })
         .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(IngestError::Runtime)?;
+    #[cfg(unix)]
+    let _file_size_limit = survive_file_size_limit(&runtime);
     let log = RunLog::start(&settings.log_dir, &run_id).map_err(|source| IngestError::Log {
         path: shown::escaped(&settings.log_dir.display().to_string()),
         source,
@@ -126,10 +132,6 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         progress,
         spill_after: args.read.spill_after,
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(IngestError::Runtime)?;
     let (destination, recovered, reports) = runtime.block_on(async {
         match &settings.destination {
             Destination::S3(s3) => {
@@ -174,6 +176,16 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         failed = count(Status::StorageFailed),
         "final status"
     );
+    // The audit trail is part of the contract: a run whose log could not be written
+    // failed, whatever happened to its files.
+    if let Err(e) = log.finish() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "watt ingest: error: the run log {} could not be written ({e}): this run has no complete audit trail",
+            shown::escaped(&log.path().display().to_string())
+        );
+        return Ok(Outcome::StorageFailed);
+    }
     match worst {
         None | Some(Status::Stored | Status::DryRun) => Ok(Outcome::Success),
         Some(Status::Invalid) => Ok(Outcome::Invalid),
@@ -182,6 +194,18 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         }
         Some(Status::StorageFailed) => Ok(Outcome::StorageFailed),
     }
+}
+
+/// A handler for SIGXFSZ, whose default action kills the process the moment a file grows
+/// past `ulimit -f`, leaving a partial file behind and no word said. With a handler the
+/// write fails with EFBIG instead ("File too large"): the file fails with exit 3 and what
+/// was written is removed. (tokio's handler stays installed for the life of the process.)
+#[cfg(unix)]
+fn survive_file_size_limit(
+    runtime: &tokio::runtime::Runtime,
+) -> Option<tokio::signal::unix::Signal> {
+    let _entered = runtime.enter();
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok()
 }
 
 /// The schema (`--schema` or the bundled one) and how manifests name it.

@@ -8,6 +8,7 @@
 //! - [`integrity`]: CRC-64/NVME and SHA-256 of the bytes sent.
 //! - [`manifest`], [`runlog`]: the audit trail; [`journal`]: uploads to abort after a crash.
 //! - [`shown`]: file names and outside text as standard error shows them.
+//! - [`private`]: the run's files and folders, readable by their owner only.
 //!
 //! This module runs the files of one invocation, a few at a time, and sums up.
 
@@ -18,6 +19,7 @@ pub mod key;
 pub mod lake;
 pub mod manifest;
 pub mod pipeline;
+pub mod private;
 pub mod runlog;
 pub mod s3;
 pub mod shown;
