@@ -22,9 +22,10 @@ use crate::error::CliError;
 use crate::ingest::config::{Destination, Env, Settings};
 use crate::ingest::journal::Journal;
 use crate::ingest::key::{RunId, distinct_names, object_key, source_name};
-use crate::ingest::lake::{DirLake, Lake};
+use crate::ingest::lake::{DirLake, Lake, Leftovers};
 use crate::ingest::manifest::SchemaInfo;
 use crate::ingest::pipeline::{Context, FileReport, Job, Status};
+use crate::ingest::recover::Note;
 use crate::ingest::runlog::{self, RunLog, TARGET};
 use crate::ingest::s3::S3Lake;
 use crate::ingest::shown;
@@ -108,10 +109,9 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         Destination::S3(s3) => (Some(s3.bucket.clone()), s3.sse.header().map(str::to_owned)),
         Destination::Dir(_) => (None, None),
     };
-    let journal = match &settings.destination {
-        Destination::S3(_) if !settings.dry_run => Some(Journal::new(&settings.log_dir)),
-        _ => None,
-    };
+    // Every write is journaled, in either lake, from before it starts until its manifest
+    // is stored (a dry run writes nothing).
+    let journal = (!settings.dry_run).then(|| Journal::new(&settings.log_dir));
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
@@ -136,19 +136,17 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         match &settings.destination {
             Destination::S3(s3) => {
                 let lake = S3Lake::connect(s3).await;
-                let recovered = match &journal {
-                    Some(j) => ingest::recover(&lake, j).await,
-                    None => Vec::new(),
-                };
+                let recovered = recover(&lake, journal.as_ref(), &settings, &run_id).await;
                 let destination = lake.location(&settings.prefix);
                 let reports = ingest::run_all(Arc::new(lake), ctx, jobs, settings.jobs).await;
                 (destination, recovered, reports)
             }
             Destination::Dir(dir) => {
                 let lake = DirLake::new(dir);
+                let recovered = recover(&lake, journal.as_ref(), &settings, &run_id).await;
                 let destination = lake.location(&settings.prefix);
                 let reports = ingest::run_all(Arc::new(lake), ctx, jobs, settings.jobs).await;
-                (destination, Vec::new(), reports)
+                (destination, recovered, reports)
             }
         }
     });
@@ -206,6 +204,19 @@ fn survive_file_size_limit(
 ) -> Option<tokio::signal::unix::Signal> {
     let _entered = runtime.enter();
     tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok()
+}
+
+/// What earlier runs left in the journal, dealt with before this run writes anything.
+async fn recover<L: Leftovers>(
+    lake: &L,
+    journal: Option<&Journal>,
+    settings: &Settings,
+    run_id: &RunId,
+) -> Vec<Note> {
+    match journal {
+        Some(j) => ingest::recover::recover(lake, j, &settings.prefix, run_id).await,
+        None => Vec::new(),
+    }
 }
 
 /// The schema (`--schema` or the bundled one) and how manifests name it.
@@ -292,7 +303,7 @@ fn summary(
     run_id: &RunId,
     destination: &str,
     settings: &Settings,
-    recovered: &[String],
+    recovered: &[Note],
     reports: &[FileReport],
     log: &RunLog,
 ) -> String {
@@ -313,8 +324,9 @@ fn summary(
         "watt ingest: run {run_id}, {files} to {}{mode}",
         shown::escaped(destination)
     );
-    for line in recovered {
-        let _ = writeln!(out, "note: {}", shown::escaped(line));
+    for note in recovered {
+        let kind = if note.warning { "warning" } else { "note" };
+        let _ = writeln!(out, "{kind}: {}", shown::escaped(&note.text));
     }
     for r in reports {
         if r.status == Status::Invalid {
@@ -362,7 +374,11 @@ fn summary(
             "{manifests} manifest(s) written beside the objects (<key>.manifest.json)"
         );
     }
-    let _ = writeln!(out, "run log: {}", shown::escaped(&log.path().display().to_string()));
+    let _ = writeln!(
+        out,
+        "run log: {}",
+        shown::escaped(&log.path().display().to_string())
+    );
     out
 }
 

@@ -66,11 +66,15 @@ mod tests {
     #[test]
     fn personal_items_in_paths_are_replaced_by_their_kind() {
         assert_eq!(
-            path(Path::new("in/export jean.dupont@example.com 06 12 34 56 78.csv")),
+            path(Path::new(
+                "in/export jean.dupont@example.com 06 12 34 56 78.csv"
+            )),
             "in/export <email> <phone>.csv"
         );
         assert_eq!(
-            path(Path::new("x\u{1b}[31mred\nline jean.dupont@example.com.csv")),
+            path(Path::new(
+                "x\u{1b}[31mred\nline jean.dupont@example.com.csv"
+            )),
             r"x\u{1b}[31mred\nline <email>"
         );
         assert_eq!(path(Path::new("data/raw/a-2.csv")), "data/raw/a-2.csv");
