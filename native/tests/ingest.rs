@@ -1395,6 +1395,25 @@ fn a_kill_during_the_manifest_put_is_finished_by_the_next_run_even_without_read_
     let keys = server.keys();
     assert_eq!(keys.len(), 1, "{keys:?}");
     let key = keys[0].clone();
+    // The journal holds the manifest to write: counts and hashes, no value of the file.
+    let journal = journal_files(&w);
+    assert_eq!(journal.len(), 1, "{journal:?}");
+    let entry: Value = serde_json::from_slice(&std::fs::read(&journal[0]).unwrap()).unwrap();
+    assert_eq!(entry["state"], "committed");
+    assert_eq!(entry["key"], key.as_str());
+    assert_eq!(entry["manifest"]["object"]["sha256"], sha256_hex(&expected));
+    assert_eq!(
+        entry["manifest"]["verification"]["storeChecksum"],
+        "matched"
+    );
+    let text = entry.to_string();
+    let source = String::from_utf8_lossy(&input).into_owned();
+    for row in source.lines().skip(1).take(50) {
+        // prm, customer_id, full_name, email, phone, address
+        for cell in row.split(',').take(6).filter(|c| !c.is_empty()) {
+            assert!(!text.contains(cell), "{cell:?} in the journal: {text}");
+        }
+    }
 
     // The next run may not HEAD (the least-privilege policy): the store's answer to the
     // PutObject, journaled before the kill, stands as the verification.

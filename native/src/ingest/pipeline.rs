@@ -735,6 +735,11 @@ async fn multipart<L: Leftovers>(
     let mut tracked = Tracked::start(&**lake, ctx, report, Write::Multipart, None)?;
     let upload = match lake.begin(&report.job.key).await {
         Ok(upload) => upload,
+        Err(e) if uncertain(&e) => {
+            // The store may have created the upload without us hearing of it.
+            let kept = tracked.keep("look for it");
+            return Err((Status::StorageFailed, format!("{e}{kept}")));
+        }
         Err(e) => {
             tracked.remove();
             return Err(storage(e));

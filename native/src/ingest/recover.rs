@@ -271,7 +271,16 @@ async fn finish<L: Leftovers>(lake: &L, found: &Found, run_id: &RunId) -> Note {
     // A local lake's partial manifest, left by the stopped run, would block the write.
     let _ = lake.discard(&manifest_key(&e.key), Pending::Single).await;
     match put_manifest(lake, &written).await {
-        Ok(()) | Err(LakeError::AlreadyExists { .. }) => {
+        // Stored by the stopped run after all (its HEAD just now was not permitted or
+        // failed): create-only, this run's copy is refused and the stored one stays.
+        Err(LakeError::AlreadyExists { .. }) => {
+            done(found);
+            let _ = lake.discard(&e.key, Pending::Single).await;
+            let text = format!("run {} had stored {location} and its manifest", e.run_id);
+            event(found, "manifest already stored", &text);
+            Note::said(text)
+        }
+        Ok(()) => {
             done(found);
             let _ = lake.discard(&e.key, Pending::Single).await;
             let unknown = match head {
