@@ -786,3 +786,735 @@ fn refusals_exit_2_before_anything_is_read() {
         r.stderr
     );
 }
+
+#[test]
+fn names_of_one_run_never_collide_whatever_their_order() {
+    // `c1/a.csv c2/a.csv c1/a-2.csv`: the second `a` must not take `a-2`, the third file's
+    // own name, in any order.
+    let w = Workdir::new();
+    for dir in ["c1", "c2"] {
+        std::fs::create_dir_all(w.path(dir)).unwrap();
+    }
+    let input = std::fs::read(sample()).unwrap();
+    for f in ["c1/a.csv", "c2/a.csv", "c1/a-2.csv"] {
+        w.write(f, &input);
+    }
+    for (n, order) in [
+        ["c1/a.csv", "c2/a.csv", "c1/a-2.csv"],
+        ["c1/a-2.csv", "c1/a.csv", "c2/a.csv"],
+        ["c1/a.csv", "c1/a-2.csv", "c2/a.csv"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let lake = format!("lake{n}");
+        let mut args = order.to_vec();
+        args.extend(["--lake", &lake]);
+        let r = run(watt(&w, &args).env("WATT_PSEUDONYM_KEY", KEY));
+        assert_eq!(r.code, 0, "{order:?}: {}", r.stderr);
+        let objects: Vec<String> = support::files_under(&w.path(&lake))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let mut stems: Vec<&str> = objects
+            .iter()
+            .map(|n| n.split('_').next().unwrap())
+            .collect();
+        stems.sort();
+        assert_eq!(stems, ["a", "a-2", "a-3"], "{order:?}: {objects:?}");
+        // `c1/a-2.csv` keeps its own name.
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.contains("c1/a-2.csv ->"))
+            .unwrap();
+        assert!(
+            line.starts_with("stored") && line.contains("/a-2_"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn file_names_are_shown_escaped_and_without_personal_items() {
+    let w = Workdir::new();
+    let name = "x\u{1b}[31mred\nline jean.dupont@example.com.csv";
+    w.write(name, std::fs::read(sample()).unwrap());
+    let bad = "bad\u{1b}]0;title\u{7}.csv";
+    w.write(bad, energy_csv(10, true));
+    let r = run(watt(&w, &[name, bad]).env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for raw in ['\u{1b}', '\u{7}'] {
+        assert!(
+            !r.stderr.contains(raw),
+            "{raw:?} reached stderr: {}",
+            r.stderr
+        );
+    }
+    assert!(!r.stderr.contains("jean.dupont"), "{}", r.stderr);
+    assert!(!r.stderr.contains("example.com"), "{}", r.stderr);
+    let stored = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("stored"))
+        .unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(
+        stored.contains(r"x\u{1b}[31mred\nline <email> -> datalake/"),
+        "{stored}"
+    );
+    // (The e-mail detector takes `.csv` for the end of the domain.) The object key is the
+    // source name, as before.
+    assert!(stored.contains("/x_31mred_line_email_"), "{stored}");
+    // The invalid file's findings are headed by its escaped name.
+    assert!(
+        r.stderr
+            .contains("\n\nbad\\u{1b}]0;title\\u{7}.csv:\ninvalid"),
+        "{}",
+        r.stderr
+    );
+    let failed = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("invalid "))
+        .unwrap();
+    assert!(
+        failed.contains(r"bad\u{1b}]0;title\u{7}.csv -> "),
+        "{failed}"
+    );
+}
+
+/// `watt ingest ARGS` started through `sh -c 'PRELUDE; exec watt ...'` (a umask, a file
+/// size limit), with the clean environment of [`watt`].
+fn watt_sh(w: &Workdir, prelude: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.current_dir(w.path("."))
+        .env("NO_COLOR", "1")
+        .arg("-c")
+        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin!("watt"))
+        .arg("ingest")
+        .args(args);
+    clean_env(&mut cmd);
+    cmd
+}
+
+/// Takes this machine's settings away from a command.
+fn clean_env(cmd: &mut Command) {
+    for var in [
+        "DATA_LAKE_BUCKET",
+        "DATA_LAKE_PREFIX",
+        "DATA_LAKE_DIR",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_S3",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "WATT_PSEUDONYM_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_log_that_cannot_be_written_fails_the_run() {
+    // A file size limit smaller than the log (dash: 512-byte blocks): the log's writes fail.
+    let w = Workdir::new();
+    let r = run(watt_sh(
+        &w,
+        "ulimit -f 1",
+        &[sample().to_str().unwrap(), "--dry-run", "--lake", "lk"],
+    )
+    .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("watt ingest: error: the run log logs/ingestion_")
+            && r.stderr.contains("could not be written")
+            && r.stderr.contains("File too large"),
+        "{}",
+        r.stderr
+    );
+    // A full disk under the log folder (where mounting is allowed).
+    let w = Workdir::new();
+    let Some(disk) = support::Tmpfs::mount(&w.path("full"), "64k") else {
+        eprintln!("skipped the full-disk half: cannot mount a tmpfs here (not root?)");
+        return;
+    };
+    std::fs::create_dir_all(w.path("full/logs")).unwrap();
+    disk.fill();
+    let r = run(watt(
+        &w,
+        &[
+            sample().to_str().unwrap(),
+            "--dry-run",
+            "--log-dir",
+            "full/logs",
+        ],
+    )
+    .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the run log full/logs/ingestion_")
+            && r.stderr.contains("No space left on device"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// `watt ingest ARGS` against the server, started in the background (to be killed).
+fn spawn_s3(w: &Workdir, server: &S3Server, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin!("watt"))
+        .current_dir(w.path("."))
+        .args([
+            "ingest",
+            "--bucket",
+            "lake",
+            "--endpoint-url",
+            &server.endpoint,
+        ])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_CONFIG_FILE", w.path("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("WATT_PSEUDONYM_KEY", KEY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watt starts")
+}
+
+/// The events of the run whose id is `run_id`.
+fn run_events(w: &Workdir, run_id: &str) -> Vec<Value> {
+    std::fs::read_to_string(w.path(&format!("logs/ingestion_{run_id}.log")))
+        .expect("the run's log")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+/// The run id a summary names (`watt ingest: run <id>, ...`).
+fn run_id_of(stderr: &str) -> String {
+    stderr
+        .split("watt ingest: run ")
+        .nth(1)
+        .and_then(|s| s.get(..16))
+        .unwrap_or_else(|| panic!("no run id in {stderr}"))
+        .to_owned()
+}
+
+fn journal_files(w: &Workdir) -> Vec<PathBuf> {
+    support::files_under(&w.path("logs/.pending-uploads"))
+}
+
+/// Files (not folders) under a folder whose name says they are partial writes.
+fn partial_files(dir: &Path) -> Vec<PathBuf> {
+    support::files_under(dir)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("partial"))
+        .collect()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn logs_journal_and_local_lake_are_private_whatever_the_umask() {
+    let w = Workdir::new();
+    let r = run(watt_sh(
+        &w,
+        "umask 000",
+        &[
+            sample().to_str().unwrap(),
+            "--lake",
+            "lk",
+            "--log-dir",
+            "lg",
+        ],
+    )
+    .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(mode(&w.path("lg")), 0o700, "the log folder");
+    assert_eq!(mode(&w.path("lg/.pending-uploads")), 0o700, "the journal");
+    let logs = support::files_under(&w.path("lg"));
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    assert_eq!(mode(&logs[0]), 0o600, "{}", logs[0].display());
+    // lk, watt-about-it, raw, YYYY, MM, DD: every folder watt made.
+    let mut dirs = vec![w.path("lk")];
+    while let Some(dir) = dirs.last().cloned() {
+        let Some(sub) = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.is_dir())
+        else {
+            break;
+        };
+        dirs.push(sub);
+    }
+    assert_eq!(dirs.len(), 6, "{dirs:?}");
+    for dir in &dirs {
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    }
+    let objects = support::files_under(&w.path("lk"));
+    assert_eq!(objects.len(), 2, "{objects:?}");
+    for o in &objects {
+        assert_eq!(mode(o), 0o600, "{}", o.display());
+    }
+
+    // A journal entry left behind (the server died mid-upload) is private too.
+    let input = energy_csv(80_000, false);
+    w.write("big.csv", &input);
+    let server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .die_after_parts
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let mut cmd = watt_sh(
+        &w,
+        "umask 000",
+        &[
+            "big.csv",
+            "--bucket",
+            "lake",
+            "--endpoint-url",
+            &server.endpoint,
+            "--part-size",
+            "5",
+            "--max-attempts",
+            "2",
+            "--log-dir",
+            "lg3",
+        ],
+    );
+    cmd.env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_CONFIG_FILE", w.path("no-aws-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("WATT_PSEUDONYM_KEY", KEY);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let entries = support::files_under(&w.path("lg3/.pending-uploads"));
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(mode(&entries[0]), 0o600);
+    assert_eq!(mode(&w.path("lg3/.pending-uploads")), 0o700);
+    assert_eq!(mode(&w.path("lg3")), 0o700);
+}
+
+#[test]
+fn journal_entries_outside_the_prefix_or_not_naming_their_run_are_left_alone() {
+    let w = Workdir::new();
+    let input = energy_csv(80_000, false);
+    w.write("big.csv", &input);
+    let mut server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .die_after_parts
+        .store(1, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &[
+            "big.csv",
+            "--part-size",
+            "5",
+            "--max-attempts",
+            "2",
+            "--prefix",
+            "other/place",
+        ],
+    ));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    server.stop();
+    let journal = journal_files(&w);
+    assert_eq!(journal.len(), 1, "{journal:?}");
+    let original = std::fs::read(&journal[0]).unwrap();
+    let pending = {
+        let server = S3Server::start(&w.path("store"));
+        server.pending_uploads()
+    };
+    assert!(!pending.is_empty(), "the dead server kept a part");
+
+    // A run with another prefix: the entry is not its business.
+    let server = S3Server::start(&w.path("store"));
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("left alone: journal entry")
+            && r.stderr
+                .contains("outside this run's prefix watt-about-it/raw"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(server.pending_uploads(), pending, "not aborted");
+    assert_eq!(std::fs::read(&journal[0]).unwrap(), original, "kept as is");
+    assert!(
+        !server.faults.seen().iter().any(|s| s.method == "DELETE"),
+        "nothing aborted"
+    );
+
+    // An entry whose key does not name its run (edited, or planted): not acted on either.
+    let mut entry: Value = serde_json::from_slice(&original).unwrap();
+    entry["runId"] = Value::from("ffffffffffffffff");
+    std::fs::write(&journal[0], serde_json::to_vec(&entry).unwrap()).unwrap();
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &[sample().to_str().unwrap(), "--prefix", "other/place"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("left alone: journal entry")
+            && r.stderr.contains("does not name run ffffffffffffffff"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(server.pending_uploads(), pending, "not aborted");
+    assert!(journal[0].exists());
+
+    // Restored, and seen by a run of its prefix: aborted.
+    std::fs::write(&journal[0], &original).unwrap();
+    let r = run(&mut watt_s3(
+        &w,
+        &server,
+        &[sample().to_str().unwrap(), "--prefix", "other/place"],
+    ));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: aborted an unfinished upload left by run"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(server.pending_uploads(), Vec::<String>::new());
+    assert!(journal_files(&w).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_fails_cleanly_and_leaves_no_partial_file() {
+    // `ulimit -f` (dash counts 512-byte blocks): 2 MiB per file, and the output is larger.
+    // The default action of SIGXFSZ kills the process where it stands; watt must instead
+    // see the write fail, remove what it wrote and exit 3.
+    let w = Workdir::new();
+    let input = energy_csv(60_000, false);
+    w.write("big.csv", &input);
+    let r =
+        run(watt_sh(&w, "ulimit -f 4096", &["big.csv", "--lake", "lk"])
+            .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("File too large"), "{}", r.stderr);
+    assert_eq!(
+        support::files_under(&w.path("lk")),
+        Vec::<PathBuf>::new(),
+        "no object, no partial file"
+    );
+    assert!(journal_files(&w).is_empty());
+    let text = std::fs::read_to_string(support::files_under(&w.path("logs"))[0].clone()).unwrap();
+    assert!(text.contains(r#""status":"failed""#), "{text}");
+}
+
+#[test]
+fn a_killed_local_ingest_leaves_a_partial_file_the_next_run_removes() {
+    let w = Workdir::new();
+    let input = energy_csv(200_000, false);
+    w.write("big.csv", &input);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("watt"))
+        .current_dir(w.path("."))
+        .args(["ingest", "big.csv", "--lake", "lk", "--part-size", "5"])
+        .env_clear()
+        .env("WATT_PSEUDONYM_KEY", KEY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watt starts");
+    // Killed as soon as its partial file has data.
+    let partial = loop {
+        let found = partial_files(&w.path("lk"))
+            .into_iter()
+            .find(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0));
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "watt ended before it wrote anything"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(partial.exists());
+    assert_eq!(journal_files(&w).len(), 1, "the write is journaled");
+
+    // The next run (of another file) removes it and says so.
+    let r =
+        run(watt(&w, &[sample().to_str().unwrap(), "--lake", "lk"]).env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("note: removed the partial file of an unfinished write left by run"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(partial_files(&w.path("lk")), Vec::<PathBuf>::new());
+    assert!(journal_files(&w).is_empty());
+    let objects: Vec<PathBuf> = support::files_under(&w.path("lk"));
+    assert_eq!(objects.len(), 2, "the sample and its manifest: {objects:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_fails_with_exit_3_and_leaves_no_debris() {
+    let w = Workdir::new();
+    let Some(disk) = support::Tmpfs::mount(&w.path("lk"), "1m") else {
+        eprintln!("skipped: cannot mount a tmpfs here (not root?)");
+        return;
+    };
+    let input = energy_csv(60_000, false);
+    w.write("big.csv", &input);
+    let r =
+        run(watt(&w, &["big.csv", "--lake", "lk", "--part-size", "5"])
+            .env("WATT_PSEUDONYM_KEY", KEY));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("No space left on device"), "{}", r.stderr);
+    assert_eq!(support::files_under(&w.path("lk")), Vec::<PathBuf>::new());
+    assert!(journal_files(&w).is_empty());
+    drop(disk);
+}
+
+#[test]
+fn a_kill_after_the_complete_leaves_an_object_the_next_run_writes_the_manifest_of() {
+    // watt dies right after the store completed the multipart upload, before it heard the
+    // answer: a complete object, no manifest.
+    let w = Workdir::new();
+    let input = energy_csv(80_000, false);
+    w.write("big.csv", &input);
+    let expected = minimised(&input);
+    let server = S3Server::start(&w.path("store"));
+    server
+        .faults
+        .hold_after
+        .store(support::Hold::COMPLETE, std::sync::atomic::Ordering::SeqCst);
+    let mut child = spawn_s3(&w, &server, &["big.csv", "--part-size", "5"]);
+    assert!(
+        server.faults.wait_held(&mut child),
+        "watt reached the Complete"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let keys = server.keys();
+    assert_eq!(keys.len(), 1, "the object only: {keys:?}");
+    let key = keys[0].clone();
+    assert_eq!(server.object(&key).unwrap(), expected);
+    let first_run = key.rsplit('_').nth(1).unwrap().to_owned();
+
+    server
+        .faults
+        .hold_after
+        .store(0, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let run_id = run_id_of(&r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "note: wrote the missing manifest of s3://lake/{key}, left by run {first_run} (checked: size matched, no checksum returned)"
+        )),
+        "{}",
+        r.stderr
+    );
+    let manifest: Value =
+        serde_json::from_slice(&server.object(&format!("{key}.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["runId"], first_run.as_str());
+    assert_eq!(manifest["source"]["name"], "big");
+    assert_eq!(manifest["source"]["sha256"], sha256_hex(&input));
+    assert_eq!(manifest["object"]["key"], key.as_str());
+    assert_eq!(manifest["object"]["bytes"], expected.len());
+    assert_eq!(
+        manifest["object"]["checksum"]["value"],
+        crc64_base64(&expected)
+    );
+    assert_eq!(manifest["object"]["sha256"], sha256_hex(&expected));
+    assert_eq!(manifest["object"]["parts"], 2);
+    assert_eq!(manifest["validation"]["rows"], 80_000);
+    assert_eq!(manifest["minimisation"]["rowsOut"], 80_000);
+    assert_eq!(manifest["verification"]["recoveredBy"], run_id.as_str());
+    assert_eq!(
+        manifest["verification"]["head"],
+        "size matched, no checksum returned"
+    );
+    assert_eq!(
+        manifest["verification"]["storeChecksum"],
+        "not seen (the run stopped first)"
+    );
+    assert_eq!(server.pending_uploads(), Vec::<String>::new());
+    assert!(journal_files(&w).is_empty());
+    let events = run_events(&w, &run_id);
+    assert!(
+        events
+            .iter()
+            .any(|e| e["stage"] == "journal" && e["recovered"] == "manifest written"),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn a_kill_during_the_manifest_put_is_finished_by_the_next_run_even_without_read_access() {
+    let w = Workdir::new();
+    let input = std::fs::read(sample()).unwrap();
+    let expected = minimised(&input);
+    let server = S3Server::start(&w.path("store"));
+    server.faults.hold_before.store(
+        support::Hold::MANIFEST_PUT,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let mut child = spawn_s3(&w, &server, &[sample().to_str().unwrap()]);
+    assert!(
+        server.faults.wait_held(&mut child),
+        "watt reached the manifest"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let keys = server.keys();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let key = keys[0].clone();
+    // The journal holds the manifest to write: counts and hashes, no value of the file.
+    let journal = journal_files(&w);
+    assert_eq!(journal.len(), 1, "{journal:?}");
+    let entry: Value = serde_json::from_slice(&std::fs::read(&journal[0]).unwrap()).unwrap();
+    assert_eq!(entry["state"], "committed");
+    assert_eq!(entry["key"], key.as_str());
+    assert_eq!(entry["manifest"]["object"]["sha256"], sha256_hex(&expected));
+    assert_eq!(
+        entry["manifest"]["verification"]["storeChecksum"],
+        "matched"
+    );
+    let text = entry.to_string();
+    let source = String::from_utf8_lossy(&input).into_owned();
+    for row in source.lines().skip(1).take(50) {
+        // prm, customer_id, full_name, email, phone, address
+        for cell in row.split(',').take(6).filter(|c| !c.is_empty()) {
+            assert!(!text.contains(cell), "{cell:?} in the journal: {text}");
+        }
+    }
+
+    // The next run may not HEAD (the least-privilege policy): the store's answer to the
+    // PutObject, journaled before the kill, stands as the verification.
+    server
+        .faults
+        .hold_before
+        .store(0, std::sync::atomic::Ordering::SeqCst);
+    server
+        .faults
+        .forbid_head
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(&w, &server, &[sample().to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "note: wrote the missing manifest of s3://lake/{key}"
+        )),
+        "{}",
+        r.stderr
+    );
+    let manifest: Value =
+        serde_json::from_slice(&server.object(&format!("{key}.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["object"]["bytes"], expected.len());
+    assert_eq!(
+        manifest["object"]["checksum"]["value"],
+        crc64_base64(&expected)
+    );
+    assert_eq!(manifest["verification"]["storeChecksum"], "matched");
+    assert_eq!(manifest["verification"]["head"], "not permitted");
+    assert_eq!(manifest["verification"]["checksumConfirmed"], true);
+    assert_eq!(
+        manifest["verification"]["recoveredBy"],
+        run_id_of(&r.stderr).as_str()
+    );
+    assert!(journal_files(&w).is_empty());
+}
+
+#[test]
+fn an_object_the_next_run_cannot_check_is_reported_unverified_until_one_can() {
+    // Killed after the store wrote the object, before watt heard it: the store's answer was
+    // never seen. A run that may not HEAD cannot tell whether the object is there.
+    let w = Workdir::new();
+    let input = std::fs::read(sample()).unwrap();
+    let server = S3Server::start(&w.path("store"));
+    server.faults.hold_after.store(
+        support::Hold::OBJECT_PUT,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let mut child = spawn_s3(&w, &server, &[sample().to_str().unwrap()]);
+    assert!(server.faults.wait_held(&mut child));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let keys = server.keys();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let key = keys[0].clone();
+    server
+        .faults
+        .hold_after
+        .store(0, std::sync::atomic::Ordering::SeqCst);
+    server
+        .faults
+        .forbid_head
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let other = w.write("other.csv", energy_csv(20, false));
+    let r = run(&mut watt_s3(&w, &server, &[other.to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: unverified: run {} may have stored s3://lake/{key} without its manifest",
+            key.rsplit('_').nth(1).unwrap()
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(server.object(&format!("{key}.manifest.json")).is_none());
+    assert_eq!(journal_files(&w).len(), 1, "kept for a run that can check");
+    let run_id = run_id_of(&r.stderr);
+    assert!(
+        run_events(&w, &run_id)
+            .iter()
+            .any(|e| e["stage"] == "journal" && e["recovered"] == "unverified"),
+    );
+
+    // A run with read access checks it and writes the manifest.
+    server
+        .faults
+        .forbid_head
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let r = run(&mut watt_s3(&w, &server, &[other.to_str().unwrap()]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "note: wrote the missing manifest of s3://lake/{key}"
+        )) && r.stderr.contains("(checked: matched)"),
+        "{}",
+        r.stderr
+    );
+    let manifest: Value =
+        serde_json::from_slice(&server.object(&format!("{key}.manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["verification"]["head"], "matched");
+    assert_eq!(manifest["verification"]["checksumConfirmed"], true);
+    assert_eq!(manifest["object"]["sha256"], sha256_hex(&minimised(&input)));
+    assert!(journal_files(&w).is_empty());
+}

@@ -3,10 +3,19 @@
 //!
 //! - a campaign of runs, each hit by a fault drawn at random (seeded, so a failure can be
 //!   replayed): the server killed after a random number of parts, `watt` itself killed at a
-//!   random moment, bursts of 503s, a slow store, a damaged body, a rival writer. After each
-//!   faulty run the server comes back and a clean run follows. Throughout, every object in
-//!   the bucket must be a complete minimised file, no object may ever change, and after each
-//!   clean run no multipart upload may be left pending. The campaign prints its tally.
+//!   random moment, or at an exact point of its write (while the store commits the object,
+//!   right after it did, before `watt` heard it, and while the manifest is sent), bursts of
+//!   503s, a slow store, a damaged body, a rival writer. After each faulty run the server
+//!   comes back and a clean run follows. Throughout, every object in the bucket must be a
+//!   complete minimised file and no object may ever change; after each clean run no
+//!   multipart upload may be left pending, no object may lack its manifest and the journal
+//!   must be empty. The campaign prints its tally.
+//! - the same for the local lake: `watt` killed at random moments or stopped by a file size
+//!   limit; after each clean run no partial file may be left, and no object without its
+//!   manifest.
+//!
+//! `WATT_FAULT_ROUNDS` sets the number of rounds of each campaign (CI: 18 and 12, two of each
+//! kind of fault; `bench/faults.sh` runs them at full size), `WATT_FAULT_SEED` the seed.
 //! - hundreds of files in one run with bounded concurrency: every one arrives, intact.
 
 mod common;
@@ -18,7 +27,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::Workdir;
-use support::{ACCESS_KEY, S3Server, SECRET_KEY, energy_csv};
+use support::{ACCESS_KEY, Hold, S3Server, SECRET_KEY, energy_csv};
 use watt_core::{Minimiser, Options, PseudonymKey, Schema};
 
 const KEY: &str = "watt-ingest-fault-tests-key-7c1e9a3f5b2d40680a1b2c3d4e5f";
@@ -90,7 +99,16 @@ struct Tally {
     slow: u32,
     damaged: u32,
     rivals: u32,
+    /// watt killed while the store commits the object, right after, and during the
+    /// manifest's PUT.
+    kills_committing: u32,
+    kills_committed: u32,
+    kills_manifest: u32,
     objects: usize,
+    /// Objects (not a rival's) without their manifest after a clean run.
+    without_manifest: usize,
+    /// Manifests the clean runs wrote for objects of killed runs.
+    recovered_manifests: usize,
     partial: usize,
     overwritten: usize,
     orphans: usize,
@@ -140,10 +158,7 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_261_124);
-    let rounds: u32 = std::env::var("WATT_FAULT_ROUNDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(12);
+    let rounds = rounds(18);
     let mut rng = Rng(seed);
     let mut tally = Tally::default();
     let mut seen = BTreeMap::new();
@@ -158,7 +173,7 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
         };
         let args = [file, "--part-size", "5", "--max-attempts", "3"];
         // Every kind of fault in turn; what it hits and how hard is drawn at random.
-        let fault = u64::from(round % 6);
+        let fault = u64::from(round % 9);
         match fault {
             0 => {
                 let parts = 1 + rng.below(2) as u32;
@@ -187,7 +202,26 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
                 server.faults.rival_writer.store(true, Ordering::SeqCst);
                 tally.rivals += 1;
             }
-            _ => tally.watt_kills += 1,
+            5 => tally.watt_kills += 1,
+            // The object's commit (PutObject or CompleteMultipartUpload) held before or after
+            // the store carried it out, or the manifest's PUT held: watt is killed there.
+            6 => {
+                let hold = Hold::COMPLETE | Hold::OBJECT_PUT;
+                server.faults.hold_before.store(hold, Ordering::SeqCst);
+                tally.kills_committing += 1;
+            }
+            7 => {
+                let hold = Hold::COMPLETE | Hold::OBJECT_PUT;
+                server.faults.hold_after.store(hold, Ordering::SeqCst);
+                tally.kills_committed += 1;
+            }
+            _ => {
+                server
+                    .faults
+                    .hold_before
+                    .store(Hold::MANIFEST_PUT, Ordering::SeqCst);
+                tally.kills_manifest += 1;
+            }
         }
         tally.runs += 1;
         if fault == 5 {
@@ -198,6 +232,18 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
                 .spawn()
                 .expect("watt starts");
             std::thread::sleep(Duration::from_millis(100 + rng.below(1500)));
+            let _ = child.kill();
+            let _ = child.wait();
+        } else if fault >= 6 {
+            let mut child = ingest(&w, &server, &args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("watt starts");
+            assert!(
+                server.faults.wait_held(&mut child),
+                "round {round} (fault {fault}): watt ended before the held request"
+            );
             let _ = child.kill();
             let _ = child.wait();
         } else {
@@ -243,6 +289,17 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
         );
         audit(&server, &expected, &mut seen, &mut tally);
         tally.orphans += server.pending_uploads().len();
+        tally.recovered_manifests += stderr.matches("note: wrote the missing manifest").count();
+        for key in server.keys() {
+            let rival = server.object(&key).is_some_and(|b| b == b"rival object\n");
+            if key.ends_with(".csv")
+                && !rival
+                && server.object(&format!("{key}.manifest.json")).is_none()
+            {
+                tally.without_manifest += 1;
+                eprintln!("round {round} (fault {fault}): {key} has no manifest\n{stderr}");
+            }
+        }
         assert!(
             support::files_under(&w.path("logs/.pending-uploads")).is_empty(),
             "round {round}: the journal still holds an upload"
@@ -250,10 +307,13 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
     }
     tally.objects = seen.keys().filter(|k| k.ends_with(".csv")).count();
     println!(
-        "fault campaign (seed {seed}): {} runs, {} server kills, {} watt kills, {} 503 bursts, {} slow stores, {} damaged bodies, {} rival writers; {} objects found, {} partial, {} overwritten, {} orphan uploads ({} damaged copies rejected by the store)",
+        "fault campaign (seed {seed}): {} runs, {} server kills, {} watt kills at random, {} while committing, {} right after the commit, {} during the manifest PUT, {} 503 bursts, {} slow stores, {} damaged bodies, {} rival writers; {} objects found, {} partial, {} overwritten, {} orphan uploads, {} without manifest ({} manifests written by the next run, {} damaged copies rejected by the store)",
         tally.runs,
         tally.server_kills,
         tally.watt_kills,
+        tally.kills_committing,
+        tally.kills_committed,
+        tally.kills_manifest,
         tally.faults_503,
         tally.slow,
         tally.damaged,
@@ -262,15 +322,203 @@ fn a_fault_campaign_leaves_no_partial_no_overwritten_object_and_no_orphan_upload
         tally.partial,
         tally.overwritten,
         tally.orphans,
+        tally.without_manifest,
+        tally.recovered_manifests,
         tally.rejected_copies
     );
     assert_eq!(
-        (tally.partial, tally.overwritten, tally.orphans),
-        (0, 0, 0),
+        (
+            tally.partial,
+            tally.overwritten,
+            tally.orphans,
+            tally.without_manifest
+        ),
+        (0, 0, 0, 0),
         "{tally:?}"
     );
+    if rounds >= 9 {
+        // Kills after the commit and during the manifest's PUT left objects whose manifests
+        // only the next run could write.
+        assert!(
+            tally.recovered_manifests >= (tally.kills_committed + tally.kills_manifest) as usize,
+            "{tally:?}"
+        );
+    }
     // At least one object per clean run arrived.
     assert!(tally.objects >= rounds as usize, "{tally:?}");
+}
+
+/// Rounds of a campaign: `WATT_FAULT_ROUNDS`, else `default`.
+fn rounds(default: u32) -> u32 {
+    std::env::var("WATT_FAULT_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `watt ingest ARGS` into the local lake `lk`, through `sh -c 'PRELUDE; exec watt ...'`.
+fn ingest_local(w: &Workdir, prelude: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new("sh");
+    cmd.current_dir(w.path("."))
+        .arg("-c")
+        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
+        .arg(assert_cmd::cargo::cargo_bin!("watt"))
+        .args(["ingest", "--lake", "lk"])
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("WATT_PSEUDONYM_KEY", KEY);
+    cmd
+}
+
+#[derive(Debug, Default)]
+struct LocalTally {
+    runs: u32,
+    kills: u32,
+    size_limits: u32,
+    /// Partial files found after the faulty run (the clean run must remove them).
+    partial_after_fault: usize,
+    objects: usize,
+    partial: usize,
+    damaged: usize,
+    without_manifest: usize,
+    journal_left: usize,
+}
+
+#[test]
+fn a_local_lake_fault_campaign_leaves_no_partial_file_and_no_object_without_manifest() {
+    let w = Workdir::new();
+    let inputs = [energy_csv(60_000, false), energy_csv(900, false)];
+    w.write("big.csv", &inputs[0]);
+    w.write("small.csv", &inputs[1]);
+    let expected: Vec<Vec<u8>> = inputs.iter().map(|i| minimised(i)).collect();
+    let seed = std::env::var("WATT_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_203);
+    let rounds = rounds(12);
+    let mut rng = Rng(seed);
+    let mut tally = LocalTally::default();
+    let lake = w.path("lk");
+    for round in 0..rounds {
+        // The kills aimed at the partial file take the large file (the small one's lives
+        // for too short a time to be aimed at).
+        let file = if rng.below(3) == 0 && round % 4 != 2 {
+            "small.csv"
+        } else {
+            "big.csv"
+        };
+        let args = [file, "--part-size", "5"];
+        tally.runs += 1;
+        if round % 2 == 0 {
+            // Killed at a random moment (before, during or after its writes), or a random
+            // moment after its partial file got its first bytes.
+            tally.kills += 1;
+            let mut child = ingest_local(&w, "true", &args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("watt starts");
+            if round % 4 == 2 {
+                while partial_files(&lake)
+                    .iter()
+                    .all(|p| std::fs::metadata(p).map_or(true, |m| m.len() == 0))
+                    && matches!(child.try_wait(), Ok(None))
+                {
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+                std::thread::sleep(Duration::from_millis(rng.below(20)));
+            } else {
+                std::thread::sleep(Duration::from_millis(50 + rng.below(1500)));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        } else {
+            // A file size limit somewhere in the output (dash counts 512-byte blocks).
+            tally.size_limits += 1;
+            let blocks = 1 + rng.below(16_000);
+            let out = ingest_local(&w, &format!("ulimit -f {blocks}"), &args)
+                .output()
+                .expect("watt runs");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                matches!(out.status.code(), Some(0 | 3)),
+                "round {round} (limit {blocks} blocks): {:?}\n{stderr}",
+                out.status
+            );
+            if out.status.code() == Some(3) {
+                assert!(stderr.contains("File too large"), "round {round}: {stderr}");
+                // What failed left nothing behind, without waiting for the next run.
+                assert_eq!(
+                    partial_files(&lake),
+                    Vec::<std::path::PathBuf>::new(),
+                    "round {round}: {stderr}"
+                );
+            }
+        }
+        tally.partial_after_fault += partial_files(&lake).len();
+
+        tally.runs += 1;
+        let out = ingest_local(&w, "true", &args).output().expect("watt runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "clean run after round {round}:\n{stderr}"
+        );
+        tally.partial += partial_files(&lake).len();
+        tally.journal_left += support::files_under(&w.path("logs/.pending-uploads")).len();
+        for path in support::files_under(&lake) {
+            let name = path.to_string_lossy().into_owned();
+            if !name.ends_with(".csv") {
+                continue;
+            }
+            if !expected.contains(&std::fs::read(&path).expect("an object")) {
+                tally.damaged += 1;
+            }
+            if !std::path::Path::new(&format!("{name}.manifest.json")).exists() {
+                tally.without_manifest += 1;
+                eprintln!("round {round}: {name} has no manifest\n{stderr}");
+            }
+        }
+    }
+    tally.objects = support::files_under(&lake)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .count();
+    println!(
+        "local lake fault campaign (seed {seed}): {} runs, {} watt kills, {} file size limits; {} partial files left by faulty runs, all removed by the next: {} partial left, {} objects, {} damaged, {} without manifest, {} journal entries left",
+        tally.runs,
+        tally.kills,
+        tally.size_limits,
+        tally.partial_after_fault,
+        tally.partial,
+        tally.objects,
+        tally.damaged,
+        tally.without_manifest,
+        tally.journal_left
+    );
+    assert_eq!(
+        (
+            tally.partial,
+            tally.damaged,
+            tally.without_manifest,
+            tally.journal_left
+        ),
+        (0, 0, 0, 0),
+        "{tally:?}"
+    );
+    assert!(tally.objects >= rounds as usize, "{tally:?}");
+}
+
+/// Partial files of the local lake (`.<name>.watt-partial`, or the temporary files of older
+/// versions).
+fn partial_files(lake: &std::path::Path) -> Vec<std::path::PathBuf> {
+    support::files_under(lake)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("partial"))
+        .collect()
 }
 
 #[test]

@@ -23,11 +23,13 @@ use crate::error::CliError;
 use crate::ingest::config::{Destination, Env, Settings};
 use crate::ingest::journal::Journal;
 use crate::ingest::key::{RunId, distinct_names, object_key, source_name};
-use crate::ingest::lake::{DirLake, Lake};
+use crate::ingest::lake::{DirLake, Lake, Leftovers};
 use crate::ingest::manifest::SchemaInfo;
 use crate::ingest::pipeline::{Context, FileReport, Job, Status};
+use crate::ingest::recover::Note;
 use crate::ingest::runlog::{self, RunLog, TARGET};
 use crate::ingest::s3::S3Lake;
+use crate::ingest::shown;
 use crate::ingest::{self, IngestError};
 use crate::key;
 use crate::output::{self, Palette};
@@ -75,8 +77,14 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
             path,
         })
         .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(IngestError::Runtime)?;
+    #[cfg(unix)]
+    let _file_size_limit = survive_file_size_limit(&runtime);
     let log = RunLog::start(&settings.log_dir, &run_id).map_err(|source| IngestError::Log {
-        path: settings.log_dir.display().to_string(),
+        path: shown::escaped(&settings.log_dir.display().to_string()),
         source,
     })?;
     tracing::info!(
@@ -102,10 +110,9 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         Destination::S3(s3) => (Some(s3.bucket.clone()), s3.sse.header().map(str::to_owned)),
         Destination::Dir(_) => (None, None),
     };
-    let journal = match &settings.destination {
-        Destination::S3(_) if !settings.dry_run => Some(Journal::new(&settings.log_dir)),
-        _ => None,
-    };
+    // Every write is journaled, in either lake, from before it starts until its manifest
+    // is stored (a dry run writes nothing).
+    let journal = (!settings.dry_run).then(|| Journal::new(&settings.log_dir));
     let progress = std::io::stderr()
         .is_terminal()
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
@@ -126,27 +133,21 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         progress,
         spill_after: args.read.spill_after,
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(IngestError::Runtime)?;
     let (destination, recovered, reports) = runtime.block_on(async {
         match &settings.destination {
             Destination::S3(s3) => {
                 let lake = S3Lake::connect(s3).await;
-                let recovered = match &journal {
-                    Some(j) => ingest::recover(&lake, j).await,
-                    None => Vec::new(),
-                };
+                let recovered = recover(&lake, journal.as_ref(), &settings, &run_id).await;
                 let destination = lake.location(&settings.prefix);
                 let reports = ingest::run_all(Arc::new(lake), ctx, jobs, settings.jobs).await;
                 (destination, recovered, reports)
             }
             Destination::Dir(dir) => {
                 let lake = DirLake::new(dir);
+                let recovered = recover(&lake, journal.as_ref(), &settings, &run_id).await;
                 let destination = lake.location(&settings.prefix);
                 let reports = ingest::run_all(Arc::new(lake), ctx, jobs, settings.jobs).await;
-                (destination, Vec::new(), reports)
+                (destination, recovered, reports)
             }
         }
     });
@@ -174,6 +175,16 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         failed = count(Status::StorageFailed),
         "final status"
     );
+    // The audit trail is part of the contract: a run whose log could not be written
+    // failed, whatever happened to its files.
+    if let Err(e) = log.finish() {
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "watt ingest: error: the run log {} could not be written ({e}): this run has no complete audit trail",
+            shown::escaped(&log.path().display().to_string())
+        );
+        return Ok(Outcome::StorageFailed);
+    }
     match worst {
         None | Some(Status::Stored | Status::DryRun) => Ok(Outcome::Success),
         Some(Status::Invalid) => Ok(Outcome::Invalid),
@@ -181,6 +192,31 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
             Err(IngestError::Unreadable(count(Status::Unreadable), reports.len()).into())
         }
         Some(Status::StorageFailed) => Ok(Outcome::StorageFailed),
+    }
+}
+
+/// A handler for SIGXFSZ, whose default action kills the process the moment a file grows
+/// past `ulimit -f`, leaving a partial file behind and no word said. With a handler the
+/// write fails with EFBIG instead ("File too large"): the file fails with exit 3 and what
+/// was written is removed. (tokio's handler stays installed for the life of the process.)
+#[cfg(unix)]
+fn survive_file_size_limit(
+    runtime: &tokio::runtime::Runtime,
+) -> Option<tokio::signal::unix::Signal> {
+    let _entered = runtime.enter();
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok()
+}
+
+/// What earlier runs left in the journal, dealt with before this run writes anything.
+async fn recover<L: Leftovers>(
+    lake: &L,
+    journal: Option<&Journal>,
+    settings: &Settings,
+    run_id: &RunId,
+) -> Vec<Note> {
+    match journal {
+        Some(j) => ingest::recover::recover(lake, j, &settings.prefix, run_id).await,
+        None => Vec::new(),
     }
 }
 
@@ -219,7 +255,7 @@ fn files(args: &IngestArgs) -> Result<Vec<PathBuf>, IngestError> {
     for path in args.files.iter().chain(&args.source) {
         if path.is_dir() {
             let read = std::fs::read_dir(path).map_err(|source| IngestError::Folder {
-                path: path.display().to_string(),
+                path: shown::path(path),
                 source,
             })?;
             let mut csv: Vec<PathBuf> = read
@@ -230,7 +266,7 @@ fn files(args: &IngestArgs) -> Result<Vec<PathBuf>, IngestError> {
                 })
                 .collect();
             if csv.is_empty() {
-                return Err(IngestError::EmptyFolder(path.display().to_string()));
+                return Err(IngestError::EmptyFolder(shown::path(path)));
             }
             csv.sort();
             out.extend(csv);
@@ -259,12 +295,13 @@ fn size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// The summary on standard error.
+/// The summary on standard error. Paths, locations and messages from outside go through
+/// [`shown`]: nothing in them can act on the terminal.
 fn summary(
     run_id: &RunId,
     destination: &str,
     settings: &Settings,
-    recovered: &[String],
+    recovered: &[Note],
     reports: &[FileReport],
     log: &RunLog,
 ) -> String {
@@ -282,15 +319,17 @@ fn summary(
     };
     let _ = writeln!(
         out,
-        "watt ingest: run {run_id}, {files} to {destination}{mode}"
+        "watt ingest: run {run_id}, {files} to {}{mode}",
+        shown::escaped(destination)
     );
-    for line in recovered {
-        let _ = writeln!(out, "note: {line}");
+    for note in recovered {
+        let kind = if note.warning { "warning" } else { "note" };
+        let _ = writeln!(out, "{kind}: {}", shown::escaped(&note.text));
     }
     for r in reports {
         if r.status == Status::Invalid {
             if let Some(report) = &r.report {
-                let _ = writeln!(out, "\n{}:", r.job.path.display());
+                let _ = writeln!(out, "\n{}:", shown::path(&r.job.path));
                 let mut text = Vec::new();
                 let _ = output::text::write(report, &palette, &mut text);
                 out.push_str(&String::from_utf8_lossy(&text));
@@ -317,12 +356,13 @@ fn summary(
             size(r.source_bytes),
             size(r.bytes_out),
             r.parts,
-            r.job.path.display()
+            shown::path(&r.job.path),
+            target = shown::escaped(&target),
         );
     }
     for r in reports {
         for w in &r.warnings {
-            let _ = writeln!(out, "warning: {}: {w}", r.job.source_name);
+            let _ = writeln!(out, "warning: {}: {}", r.job.source_name, shown::escaped(w));
         }
     }
     let manifests = reports.iter().filter(|r| r.manifest.is_some()).count();
@@ -332,7 +372,11 @@ fn summary(
             "{manifests} manifest(s) written beside the objects (<key>.manifest.json)"
         );
     }
-    let _ = writeln!(out, "run log: {}", log.path().display());
+    let _ = writeln!(
+        out,
+        "run log: {}",
+        shown::escaped(&log.path().display().to_string())
+    );
     out
 }
 

@@ -190,16 +190,30 @@ fn long_numbers_hidden(text: &str) -> String {
     out
 }
 
-/// Makes the names of one run's files distinct (`data`, `data-2`, `data-3`), so two files
-/// with the same stem in different folders do not claim the same key.
+/// Makes the names of one run's files distinct, so two files with the same stem in
+/// different folders do not claim the same key: the first of each name keeps it, the next
+/// ones get `-2`, `-3`... skipping every suffixed name that is already a source's own
+/// (`c1/a.csv c2/a.csv c1/a-2.csv` give `a`, `a-3`, `a-2`, whatever their order).
 pub fn distinct_names(names: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashMap::<String, usize>::new();
+    use std::collections::HashSet;
+    // Real names first: a suffixed name never takes one, so no order can make two files
+    // claim the same key.
+    let real: HashSet<String> = names.iter().cloned().collect();
+    let mut used = HashSet::with_capacity(names.len());
     names
         .into_iter()
         .map(|name| {
-            let n = seen.entry(name.clone()).or_insert(0);
-            *n += 1;
-            if *n == 1 { name } else { format!("{name}-{n}") }
+            if used.insert(name.clone()) {
+                return name;
+            }
+            let mut n = 2usize;
+            loop {
+                let candidate = format!("{name}-{n}");
+                if !real.contains(&candidate) && used.insert(candidate.clone()) {
+                    return candidate;
+                }
+                n += 1;
+            }
         })
         .collect()
 }
@@ -361,5 +375,20 @@ mod tests {
     fn same_stems_get_distinct_names() {
         let names = distinct_names(vec!["a".into(), "b".into(), "a".into(), "a".into()]);
         assert_eq!(names, ["a", "b", "a-2", "a-3"]);
+    }
+
+    #[test]
+    fn a_suffix_never_takes_a_real_source_name() {
+        let names = |v: &[&str]| distinct_names(v.iter().map(|s| (*s).to_owned()).collect());
+        // `c1/a.csv c2/a.csv c1/a-2.csv`, in every order: three distinct names, and the
+        // source named `a-2` keeps its own.
+        assert_eq!(names(&["a", "a", "a-2"]), ["a", "a-3", "a-2"]);
+        assert_eq!(names(&["a-2", "a", "a"]), ["a-2", "a", "a-3"]);
+        assert_eq!(names(&["a", "a-2", "a"]), ["a", "a-2", "a-3"]);
+        // A suffixed name that is itself doubled, and a chain of taken suffixes.
+        assert_eq!(
+            names(&["a", "a-2", "a-2", "a", "a-3"]),
+            ["a", "a-2", "a-2-2", "a-4", "a-3"]
+        );
     }
 }

@@ -8,19 +8,27 @@
 //! small ones in one call. [`crate::ingest::s3::S3Lake`] is the S3 implementation.
 //!
 //! [`DirLake`] keeps the same key layout under a folder, so the quick start needs no cloud
-//! account. It writes to a temporary file in the destination folder, syncs it, then links it
-//! to its final name with `hard_link`, which fails when the name exists: an atomic
-//! create-only write. A failed or aborted write removes the temporary file.
+//! account. It writes to a partial file beside the final one (`.<name>.watt-partial`),
+//! syncs it, then links it to its final name with `hard_link`, which fails when the name
+//! exists: an atomic create-only write. A failed or aborted write removes the partial file.
+//! A write cut short by a kill leaves it: the partial file is named after the key (unique
+//! to its run), so the journal, which records the key before the write starts, lets the
+//! next run find and remove it ([`Leftovers::discard`]). Folders are created `0700` and
+//! files `0600`, whatever the umask.
+//!
+//! [`Leftovers`] is what the next run needs to deal with what an interrupted write left in
+//! a lake: which lake a journal entry is about, and how to drop an unfinished write.
 
 use std::fmt;
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
 use super::integrity::Sums;
+use super::private;
 
 /// Content type of the minimised CSV objects.
 pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
@@ -153,20 +161,81 @@ pub trait Lake: Send + Sync + 'static {
     }
 }
 
+/// Which lake a journal entry is about: a bucket, or a local folder (absolute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Bucket(String),
+    Dir(PathBuf),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Bucket(b) => write!(f, "bucket {b}"),
+            Place::Dir(d) => write!(f, "folder {}", d.display()),
+        }
+    }
+}
+
+/// An interrupted write, as the journal recorded it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending<'a> {
+    /// One call (PutObject; a partial file in a local lake).
+    Single,
+    /// A multipart upload, with its id once the store returned it.
+    Multipart { upload_id: Option<&'a str> },
+}
+
+/// What the next run needs to clean up after a write that was cut short.
+pub trait Leftovers: Lake {
+    /// The lake this is, as journal entries name it.
+    fn place(&self) -> Place;
+
+    /// Drops what an interrupted write of `key` may have left (an unfinished multipart
+    /// upload, a partial file); returns how many such things were found. Never touches a
+    /// committed object.
+    fn discard(
+        &self,
+        key: &str,
+        pending: Pending<'_>,
+    ) -> impl Future<Output = Result<usize, LakeError>> + Send;
+}
+
 /// A lake in a local folder (`./datalake` by default): objects are files at `<root>/<key>`.
 #[derive(Debug, Clone)]
 pub struct DirLake {
     root: PathBuf,
 }
 
-/// A write in progress in a [`DirLake`]: a temporary file beside the final one, removed
-/// when dropped unless it was linked to its final name.
+/// A write in progress in a [`DirLake`]: a partial file beside the final one, removed when
+/// dropped unless it was linked to its final name.
 #[derive(Debug)]
 pub struct DirUpload {
     key: String,
     path: PathBuf,
     file: Arc<std::fs::File>,
-    tmp: std::sync::Mutex<Option<tempfile::TempPath>>,
+    /// The partial file, until it is linked to the final name or removed.
+    partial: Mutex<Option<PathBuf>>,
+}
+
+impl DirUpload {
+    fn take_partial(&self) -> Option<PathBuf> {
+        self.partial.lock().ok().and_then(|mut p| p.take())
+    }
+}
+
+impl Drop for DirUpload {
+    fn drop(&mut self) {
+        if let Some(p) = self.take_partial() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The partial file of the object at `path`: hidden, beside it, named after it.
+fn partial_of(path: &Path) -> PathBuf {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!(".{name}.watt-partial"))
 }
 
 impl DirLake {
@@ -186,7 +255,8 @@ impl DirLake {
         }
     }
 
-    /// Creates the temporary file in the destination folder.
+    /// Creates the partial file in the destination folder (a new one: a partial file
+    /// already there belongs to another write of the same key, which the journal reports).
     fn create(&self, key: &str) -> Result<DirUpload, LakeError> {
         let path = self.path(key);
         let dir = path
@@ -194,34 +264,28 @@ impl DirLake {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| self.root.clone());
         let err = self.io_error(key);
-        std::fs::create_dir_all(&dir).map_err(&err)?;
-        let (file, tmp) = tempfile::Builder::new()
-            .prefix(".watt-")
-            .suffix(".partial")
-            .tempfile_in(&dir)
-            .map_err(&err)?
-            .into_parts();
+        private::create_dir_all(&dir).map_err(&err)?;
+        let partial = partial_of(&path);
+        let file = private::create_new(&partial).map_err(&err)?;
         Ok(DirUpload {
             key: key.to_owned(),
             path,
             file: Arc::new(file),
-            tmp: std::sync::Mutex::new(Some(tmp)),
+            partial: Mutex::new(Some(partial)),
         })
     }
 
-    /// Syncs the temporary file and links it to its final name (fails if the name exists).
+    /// Syncs the partial file and links it to its final name (fails if the name exists).
     fn link(&self, upload: &DirUpload) -> Result<(), LakeError> {
         let err = self.io_error(&upload.key);
         upload.file.sync_all().map_err(&err)?;
-        let tmp = upload
-            .tmp
-            .lock()
-            .map_err(|_| err(io::Error::other("a part writer panicked")))?
-            .take();
-        let Some(tmp) = tmp else {
+        let Some(partial) = upload.take_partial() else {
             return Err(err(io::Error::other("the write was already committed")));
         };
-        match std::fs::hard_link(&tmp, &upload.path) {
+        let linked = std::fs::hard_link(&partial, &upload.path);
+        // The data stays under the final name, if it got one; the partial name goes.
+        let _ = std::fs::remove_file(&partial);
+        match linked {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 return Err(LakeError::AlreadyExists {
@@ -230,9 +294,7 @@ impl DirLake {
             }
             Err(e) => return Err(err(e)),
         }
-        // Dropping the temporary path removes the temporary name; the data stays under the
-        // final name. Sync the folder so the new name survives a crash.
-        drop(tmp);
+        // Sync the folder so the new name survives a crash.
         if let Some(dir) = upload.path.parent() {
             if let Ok(d) = std::fs::File::open(dir) {
                 let _ = d.sync_all();
@@ -324,9 +386,14 @@ impl Lake for DirLake {
     }
 
     async fn abort(&self, upload: &DirUpload) -> Result<(), LakeError> {
-        let tmp = upload.tmp.lock().ok().and_then(|mut t| t.take());
-        if let Some(tmp) = tmp {
-            tmp.close().map_err(self.io_error(&upload.key))?;
+        if let Some(partial) = upload.take_partial() {
+            match std::fs::remove_file(&partial) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    // Still there: the journal keeps the write for the next run.
+                    return Err(self.io_error(&upload.key)(e));
+                }
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -350,6 +417,21 @@ impl Lake for DirLake {
             }))
         })
         .await
+    }
+}
+
+impl Leftovers for DirLake {
+    fn place(&self) -> Place {
+        Place::Dir(std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone()))
+    }
+
+    async fn discard(&self, key: &str, _pending: Pending<'_>) -> Result<usize, LakeError> {
+        let partial = partial_of(&self.path(key));
+        match std::fs::remove_file(&partial) {
+            Ok(()) => Ok(1),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
+            Err(e) => Err(self.io_error(key)(e)),
+        }
     }
 }
 
@@ -472,5 +554,33 @@ mod tests {
         assert_eq!(files_in(dir.path()), Vec::<String>::new());
         drop(up);
         assert!(lake.head("a/b.csv").await.unwrap().is_none());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_cut_short_is_found_by_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let lake = DirLake::new(dir.path());
+        let up = lake.begin("a/b.csv").await.unwrap();
+        lake.write_part(
+            &up,
+            Part {
+                number: 1,
+                offset: 0,
+                crc64nvme: 0,
+                bytes: Bytes::from_static(b"half"),
+            },
+        )
+        .await
+        .unwrap();
+        // A killed process drops nothing: its partial file stays.
+        std::mem::forget(up);
+        assert_eq!(files_in(dir.path()), ["a/.b.csv.watt-partial"]);
+        assert_eq!(lake.discard("a/b.csv", Pending::Single).await.unwrap(), 1);
+        assert_eq!(files_in(dir.path()), Vec::<String>::new());
+        assert_eq!(lake.discard("a/b.csv", Pending::Single).await.unwrap(), 0);
+        assert_eq!(
+            lake.place(),
+            Place::Dir(std::path::absolute(dir.path()).unwrap())
+        );
     }
 }

@@ -8,17 +8,21 @@
 //! fingerprint (never the key), the validation summary, the minimisation summary as the
 //! core reports it (counts, never values), the tool version and the times. Its fields are
 //! described in docs/ingest.md.
+//!
+//! It is also kept, as it will be written, in the run's journal entry from the moment the
+//! object is committed: a run that dies before writing it leaves the next run what it
+//! needs to write it (the sums sent, the source's hash, the reports), hence `Deserialize`.
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use watt_core::minimise::MinimisationReport;
 use watt_core::{Dialect, ErrorCode, Report};
 
 /// Version of the manifest format.
 pub const MANIFEST_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
     pub manifest_version: u32,
@@ -35,22 +39,22 @@ pub struct Manifest {
     pub times: Times,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
 impl Tool {
     pub fn this() -> Tool {
         Tool {
-            name: "watt",
-            version: env!("CARGO_PKG_VERSION"),
+            name: "watt".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
         }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     /// The name used in the key (never the path: paths name people's home folders).
@@ -59,7 +63,7 @@ pub struct Source {
     pub bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Object {
     pub location: String,
@@ -67,7 +71,7 @@ pub struct Object {
     pub key: String,
     pub bytes: u64,
     pub rows: u64,
-    pub content_type: &'static str,
+    pub content_type: String,
     pub checksum: Checksum,
     pub sha256: String,
     pub parts: u32,
@@ -76,17 +80,17 @@ pub struct Object {
     pub etag: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Checksum {
-    pub algorithm: &'static str,
+    pub algorithm: String,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: String,
     /// Base64 of the big-endian CRC, as S3 headers carry it.
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Encryption {
     pub requested: Option<String>,
@@ -95,19 +99,25 @@ pub struct Encryption {
 }
 
 /// What was checked after the write.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Verification {
-    /// The checksum the store returned on write: `matched` or `not returned`.
+    /// The checksum the store returned on write: `matched` or `not returned` (or, in a
+    /// recovered manifest, `not seen (the run stopped first)`).
     pub store_checksum: String,
     /// The HEAD after the write: `matched`, `size matched, no checksum returned`,
-    /// `skipped`, or `not permitted`.
+    /// `skipped`, `not permitted` or `failed`.
     pub head: String,
     /// Whether the store confirmed the full-object checksum one way or the other.
     pub checksum_confirmed: bool,
+    /// The run that wrote this manifest, when it is not the run that wrote the object: that
+    /// run stopped between the two, and a later one checked the object (what `head` says)
+    /// and wrote the manifest from the run's journal (see docs/ingest.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovered_by: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaInfo {
     /// The schema's `name`, when it has one.
@@ -117,7 +127,7 @@ pub struct SchemaInfo {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Validation {
     pub valid: bool,
@@ -151,7 +161,7 @@ impl Validation {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Times {
     pub run_started: String,
@@ -166,5 +176,79 @@ impl Manifest {
         let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
         bytes.push(b'\n');
         bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A manifest from the journal is written as the run would have written it.
+    #[test]
+    fn a_manifest_reads_back_as_written() {
+        // A real report, minimisation and k-anonymity included.
+        let schema = watt_core::Schema::from_json(crate::commands::ingest::BUNDLED_SCHEMA)
+            .expect("the bundled schema");
+        let key =
+            watt_core::PseudonymKey::new(b"manifest-test-key-0123456789abcdef0123").expect("a key");
+        let mut minimiser =
+            watt_core::Minimiser::new(&schema, watt_core::Options::default(), Some(key))
+                .expect("a minimiser");
+        let _ = minimiser.push(include_bytes!(
+            "../../../data/samples/sample_energy_consumption.csv"
+        ));
+        let report = minimiser.finish().report;
+        assert!(report.minimisation.is_some());
+        let m = Manifest {
+            manifest_version: MANIFEST_VERSION,
+            run_id: "0123456789abcdef".into(),
+            tool: Tool::this(),
+            source: Source {
+                name: "a".into(),
+                sha256: "00".into(),
+                bytes: 3,
+            },
+            object: Object {
+                location: "s3://lake/p/a.csv".into(),
+                bucket: Some("lake".into()),
+                key: "p/a.csv".into(),
+                bytes: 2,
+                rows: 1,
+                content_type: "text/csv".into(),
+                checksum: Checksum {
+                    algorithm: "CRC64NVME".into(),
+                    kind: "FULL_OBJECT".into(),
+                    value: "AAAAAAAAAAA=".into(),
+                },
+                sha256: "11".into(),
+                parts: 1,
+                part_size: None,
+                encryption: Encryption {
+                    requested: Some("AES256".into()),
+                    reported: None,
+                },
+                etag: None,
+            },
+            verification: Verification::default(),
+            schema: SchemaInfo {
+                name: None,
+                sha256: "22".into(),
+                source: "bundled".into(),
+            },
+            key_id: None,
+            validation: Validation::of(&report),
+            minimisation: report.minimisation.clone(),
+            times: Times {
+                run_started: "t0".into(),
+                file_started: "t1".into(),
+                object_written: String::new(),
+                manifest_written: String::new(),
+            },
+        };
+        let bytes = m.to_bytes();
+        let back: Manifest = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(back.to_bytes(), bytes);
+        assert!(!String::from_utf8(bytes).unwrap().contains("recoveredBy"));
     }
 }

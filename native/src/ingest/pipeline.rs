@@ -17,7 +17,9 @@
 //! next run aborts it.
 //!
 //! After the write, the store's checksum and a HEAD of the object are compared with what
-//! was sent; then the manifest is written beside the object.
+//! was sent; then the manifest is written beside the object. The journal follows the
+//! whole write, from before it starts until the manifest is stored (see journal.rs): a
+//! run that stops anywhere in between leaves the next run what it needs to finish or undo.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -34,9 +36,9 @@ use tokio::task::JoinSet;
 use watt_core::{Minimiser, Options, PseudonymKey, Report, Schema};
 
 use super::integrity::{Hashing, Sums, crc64nvme};
-use super::journal::{Entry, Journal};
+use super::journal::{Entry, Journal, State, Write};
 use super::key::{RunId, manifest_key};
-use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, Part, PartDone, Stored};
+use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, Leftovers, Part, PartDone, Stored};
 use super::manifest::{
     Checksum, Encryption, Manifest, Object, SchemaInfo, Source, Times, Tool, Validation,
     Verification,
@@ -62,7 +64,7 @@ pub struct Context {
     pub parts_in_flight: usize,
     pub dry_run: bool,
     pub head_check: bool,
-    /// The journal of multipart uploads (S3 only).
+    /// The journal of writes in progress (`None` in a dry run).
     pub journal: Option<Journal>,
     pub bucket: Option<String>,
     pub sse_requested: Option<String>,
@@ -174,7 +176,8 @@ struct End {
     source_bytes: u64,
 }
 
-fn now() -> String {
+/// Now, as manifests and journal entries write times.
+pub fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
@@ -319,7 +322,7 @@ fn progress_bar(ctx: &Context, job: &Job) -> Option<ProgressBar> {
 }
 
 /// Ingests one file into the lake; never panics on input, always says what happened.
-pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileReport {
+pub async fn ingest<L: Leftovers>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileReport {
     let location = lake.location(&job.key);
     let file_started = now();
     // Each file its own temporary file: files run at the same time.
@@ -355,8 +358,10 @@ pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileR
     let outcome = match first {
         Some(Msg::Unreadable(e)) => Err((Status::Unreadable, format!("cannot read: {e}"))),
         None => Err((Status::Unreadable, "the reader stopped unexpectedly".into())),
-        Some(Msg::End(end)) => single(&*lake, &ctx, &mut report, *end).await,
-        Some(Msg::Part(first)) => multipart(&lake, &ctx, &mut report, first, &mut rx).await,
+        Some(Msg::End(end)) => single(&*lake, &ctx, &mut report, *end, &file_started).await,
+        Some(Msg::Part(first)) => {
+            multipart(&lake, &ctx, &mut report, first, &mut rx, &file_started).await
+        }
     };
     drop(rx);
     let _ = reader.join();
@@ -371,7 +376,7 @@ pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileR
                 Status::Stored
             };
             if let Some(done) = done {
-                write_manifest(&*lake, &ctx, &mut report, done, file_started).await;
+                write_manifest(&*lake, &mut report, done).await;
             }
         }
         Err((status, message)) => {
@@ -383,16 +388,94 @@ pub async fn ingest<L: Lake>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileR
     report
 }
 
-/// What a successful write leaves for the manifest.
+/// A committed and verified object, and what remains to do: its manifest.
 struct Written {
-    end: End,
-    stored: Stored,
-    verification: Verification,
-    parts: u32,
-    object_written: String,
+    manifest: Manifest,
+    tracked: Tracked,
 }
 
 type Outcome = Result<Option<Written>, (Status, String)>;
+
+/// A file's entry in the journal (see journal.rs), kept up to date as its write goes on.
+/// Dry runs have none: they write nothing.
+struct Tracked {
+    at: Option<(Journal, PathBuf)>,
+    entry: Entry,
+    index: usize,
+}
+
+impl Tracked {
+    /// Records a write before it starts: a write the journal cannot record does not start
+    /// (a kill would leave what nobody knows of).
+    fn start<L: Leftovers>(
+        lake: &L,
+        ctx: &Context,
+        report: &FileReport,
+        write: Write,
+        manifest: Option<Manifest>,
+    ) -> Result<Tracked, (Status, String)> {
+        let mut entry = Entry::new(lake.place(), &report.job.key, write, ctx.run_id.to_string());
+        if manifest.is_some() {
+            entry.state = State::Committing;
+            entry.manifest = manifest;
+        }
+        let index = report.job.index;
+        let Some(journal) = &ctx.journal else {
+            return Ok(Tracked {
+                at: None,
+                entry,
+                index,
+            });
+        };
+        match journal.add(&entry, index) {
+            Ok(path) => Ok(Tracked {
+                at: Some((journal.clone(), path)),
+                entry,
+                index,
+            }),
+            Err(e) => Err((
+                Status::StorageFailed,
+                format!(
+                    "cannot record the write in the journal {} ({e}): nothing was written",
+                    journal.dir().display()
+                ),
+            )),
+        }
+    }
+
+    /// Changes the entry and writes it again (whole: a reader sees the old one or the new).
+    fn update(&mut self, change: impl FnOnce(&mut Entry)) -> io::Result<()> {
+        change(&mut self.entry);
+        match &self.at {
+            Some((journal, _)) => journal.add(&self.entry, self.index).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    /// The write is over: stored with its manifest, or failed leaving nothing to do.
+    fn remove(self) {
+        if let Some((_, path)) = &self.at {
+            let _ = Journal::remove(path);
+        }
+    }
+
+    /// Keeps the entry for the next run; says where.
+    fn keep(self, why: &str) -> String {
+        match &self.at {
+            Some((_, path)) => format!(
+                "; it is recorded in {} and the next run will {why}",
+                path.display()
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+/// A failure after which the store may or may not have done the write (no answer, an
+/// error of the connection): only a look at the store can tell. Refusals are definite.
+fn uncertain(e: &LakeError) -> bool {
+    matches!(e, LakeError::Store { .. })
+}
 
 /// Records the validation result; returns false when the data is invalid.
 fn validated(report: &mut FileReport, end: &End) -> bool {
@@ -441,7 +524,13 @@ fn invalid(report: &FileReport) -> (Status, String) {
 }
 
 /// A file whose output fits in one part: validated first, then one PUT.
-async fn single<L: Lake>(lake: &L, ctx: &Context, report: &mut FileReport, end: End) -> Outcome {
+async fn single<L: Leftovers>(
+    lake: &L,
+    ctx: &Context,
+    report: &mut FileReport,
+    end: End,
+    file_started: &str,
+) -> Outcome {
     if !validated(report, &end) {
         return Err(invalid(report));
     }
@@ -450,19 +539,130 @@ async fn single<L: Lake>(lake: &L, ctx: &Context, report: &mut FileReport, end: 
     if ctx.dry_run {
         return Ok(None);
     }
-    let stored = lake
+    // Everything the manifest needs is known before the PUT: it goes in the journal first.
+    let manifest = draft(ctx, report, &end, 1, file_started);
+    let tracked = Tracked::start(lake, ctx, report, Write::Single, Some(manifest))?;
+    match lake
         .put_small(&report.job.key, end.last.bytes.clone(), &end.sums)
         .await
-        .map_err(storage)?;
+    {
+        Ok(stored) => committed(lake, ctx, report, tracked, &stored, &end.sums).await,
+        Err(e) if uncertain(&e) => {
+            let kept = tracked.keep("check whether the store has it");
+            Err((Status::StorageFailed, format!("{e}{kept}")))
+        }
+        Err(e) => {
+            tracked.remove();
+            Err(storage(e))
+        }
+    }
+}
+
+/// The manifest of a file as it will be written, before the object is: what the store
+/// will say, the checks after the write and the times of both writes are filled in later.
+fn draft(
+    ctx: &Context,
+    report: &FileReport,
+    end: &End,
+    parts: u32,
+    file_started: &str,
+) -> Manifest {
+    Manifest {
+        manifest_version: super::manifest::MANIFEST_VERSION,
+        run_id: ctx.run_id.to_string(),
+        tool: Tool::this(),
+        source: Source {
+            name: report.job.source_name.clone(),
+            sha256: data_encoding::HEXLOWER.encode(&end.source_sha256),
+            bytes: end.source_bytes,
+        },
+        object: Object {
+            location: report.location.clone(),
+            bucket: ctx.bucket.clone(),
+            key: report.job.key.clone(),
+            bytes: end.sums.bytes,
+            rows: report.rows,
+            content_type: CSV_CONTENT_TYPE.into(),
+            checksum: Checksum {
+                algorithm: "CRC64NVME".into(),
+                kind: "FULL_OBJECT".into(),
+                value: end.sums.crc64_base64(),
+            },
+            sha256: end.sums.sha256_hex(),
+            parts,
+            part_size: (parts > 1).then_some(ctx.part_size as u64),
+            encryption: Encryption {
+                requested: ctx.sse_requested.clone(),
+                reported: None,
+            },
+            etag: None,
+        },
+        verification: Verification::default(),
+        schema: ctx.schema_info.clone(),
+        key_id: ctx.key.as_ref().map(|k| k.id().to_owned()),
+        validation: Validation::of(&end.report),
+        minimisation: end.report.minimisation.clone(),
+        times: Times {
+            run_started: ctx.run_started.to_rfc3339_opts(SecondsFormat::Secs, true),
+            file_started: file_started.to_owned(),
+            // When the commit was asked for, until the store has answered.
+            object_written: now(),
+            manifest_written: String::new(),
+        },
+    }
+}
+
+/// The store took the object: what it said goes into the journal's manifest, then the
+/// checks after the write. A failed check fails the file and leaves no manifest (a
+/// manifest vouches for the object), and no journal entry: it is said now.
+async fn committed<L: Lake>(
+    lake: &L,
+    ctx: &Context,
+    report: &mut FileReport,
+    mut tracked: Tracked,
+    stored: &Stored,
+    sums: &Sums,
+) -> Outcome {
+    let said = match store_said(report, stored, sums) {
+        Ok(v) => v,
+        Err(failure) => {
+            tracked.remove();
+            return Err(failure);
+        }
+    };
     let object_written = now();
-    let verification = verify(lake, ctx, report, &stored, &end.sums).await?;
-    Ok(Some(Written {
-        end,
-        stored,
-        verification,
-        parts: 1,
-        object_written,
-    }))
+    let recorded = tracked.update(|e| {
+        e.state = State::Committed;
+        if let Some(m) = &mut e.manifest {
+            m.object.encryption.reported = stored.encryption.clone();
+            m.object.etag = stored.etag.clone();
+            m.verification = said.clone();
+            m.times.object_written = object_written;
+        }
+    });
+    if let Err(e) = recorded {
+        // The entry still says "committing" with the manifest: the next run would check
+        // the object by HEAD and write the manifest all the same.
+        report.warnings.push(format!(
+            "cannot record in the journal that the object was written: {e}"
+        ));
+    }
+    let verification = match head_check(lake, ctx, report, said, sums).await {
+        Ok(v) => v,
+        Err(failure) => {
+            tracked.remove();
+            return Err(failure);
+        }
+    };
+    let Some(mut manifest) = tracked.entry.manifest.clone() else {
+        tracked.remove();
+        return Err((
+            Status::StorageFailed,
+            "internal error: no manifest for the object".into(),
+        ));
+    };
+    manifest.verification = verification;
+    Ok(Some(Written { manifest, tracked }))
 }
 
 fn storage(e: LakeError) -> (Status, String) {
@@ -511,12 +711,13 @@ impl<L: Lake> InFlight<L> {
 }
 
 /// A large file: parts go out while the file is read; aborted if invalid or on failure.
-async fn multipart<L: Lake>(
+async fn multipart<L: Leftovers>(
     lake: &Arc<L>,
     ctx: &Context,
     report: &mut FileReport,
     first: RawPart,
     rx: &mut mpsc::Receiver<Msg>,
+    file_started: &str,
 ) -> Outcome {
     if ctx.dry_run {
         return dry_multipart(report, first, rx).await;
@@ -531,25 +732,27 @@ async fn multipart<L: Lake>(
     }
     // Journaled before the store is asked, so a run killed at any point after this leaves
     // a trace the next run can act on (see journal.rs).
-    let journal_entry = journal_add(ctx, report, None);
+    let mut tracked = Tracked::start(&**lake, ctx, report, Write::Multipart, None)?;
     let upload = match lake.begin(&report.job.key).await {
         Ok(upload) => upload,
+        Err(e) if uncertain(&e) => {
+            // The store may have created the upload without us hearing of it.
+            let kept = tracked.keep("look for it");
+            return Err((Status::StorageFailed, format!("{e}{kept}")));
+        }
         Err(e) => {
-            if let Some(path) = &journal_entry {
-                let _ = Journal::remove(path);
-            }
+            tracked.remove();
             return Err(storage(e));
         }
     };
-    let journal_entry = match (journal_entry, L::pending_id(&upload)) {
+    if let Some(id) = L::pending_id(&upload) {
         // If the id cannot be added, the entry without it still marks the upload.
-        (Some(path), Some(id)) => journal_add(ctx, report, Some(id)).or(Some(path)),
-        (Some(path), None) => {
-            let _ = Journal::remove(&path);
-            None
+        if let Err(e) = tracked.update(|entry| entry.upload_id = Some(id.to_owned())) {
+            report
+                .warnings
+                .push(format!("cannot record the upload id in the journal: {e}"));
         }
-        (None, _) => None,
-    };
+    }
     let mut flight = InFlight {
         lake: Arc::clone(lake),
         upload: Arc::new(upload),
@@ -559,53 +762,56 @@ async fn multipart<L: Lake>(
     };
     flight.spawn(first);
     let result = send_parts(&mut flight, report, rx).await;
+    // Set once the commit was asked for and failed without a definite answer.
+    let mut maybe_committed = false;
     let result = match result {
         Ok(end) => {
-            let sums = end.sums;
-            match lake
-                .commit(&flight.upload, std::mem::take(&mut flight.done), &sums)
-                .await
-            {
-                Ok(stored) => Ok((end, stored)),
-                Err(e) => Err(storage(e)),
+            // The manifest goes into the journal before the commit: whatever happens from
+            // here on, the next run can finish the file.
+            let manifest = draft(ctx, report, &end, report.parts, file_started);
+            let recorded = tracked.update(|e| {
+                e.state = State::Committing;
+                e.manifest = Some(manifest);
+            });
+            match recorded {
+                Err(e) => Err((
+                    Status::StorageFailed,
+                    format!(
+                        "cannot record the object's manifest in the journal ({e}): the upload is not completed"
+                    ),
+                )),
+                Ok(()) => match lake
+                    .commit(&flight.upload, std::mem::take(&mut flight.done), &end.sums)
+                    .await
+                {
+                    Ok(stored) => Ok((end, stored)),
+                    Err(e) => {
+                        maybe_committed = uncertain(&e);
+                        Err(storage(e))
+                    }
+                },
             }
         }
         Err(e) => Err(e),
     };
     match result {
-        Ok((end, stored)) => {
-            if let Some(path) = &journal_entry {
-                let _ = Journal::remove(path);
-            }
-            let object_written = now();
-            let verification = verify(&**lake, ctx, report, &stored, &end.sums).await?;
-            Ok(Some(Written {
-                parts: report.parts,
-                end,
-                stored,
-                verification,
-                object_written,
-            }))
-        }
+        Ok((end, stored)) => committed(&**lake, ctx, report, tracked, &stored, &end.sums).await,
         Err(failure) => {
             flight.tasks.abort_all();
             while flight.tasks.join_next().await.is_some() {}
             match lake.abort(&flight.upload).await {
+                Ok(()) if maybe_committed => {
+                    let kept = tracked.keep("check whether the store completed it");
+                    Err((failure.0, format!("{}{kept}", failure.1)))
+                }
                 Ok(()) => {
-                    if let Some(path) = &journal_entry {
-                        let _ = Journal::remove(path);
-                    }
+                    tracked.remove();
                     tracing::info!(target: TARGET, stage = "abort", source = %report.job.source_name, location = %report.location, "multipart upload aborted");
                     Err(failure)
                 }
                 Err(e) => {
-                    let kept = journal_entry.as_ref().map_or(String::new(), |p| {
-                        format!(
-                            "; it is recorded in {} and the next run will abort it",
-                            p.display()
-                        )
-                    });
                     tracing::warn!(target: TARGET, stage = "abort", source = %report.job.source_name, location = %report.location, error = %e, "multipart upload could not be aborted");
+                    let kept = tracked.keep("abort it");
                     Err((
                         failure.0,
                         format!("{}; the upload could not be aborted ({e}){kept}", failure.1),
@@ -686,11 +892,9 @@ async fn dry_multipart(
     }
 }
 
-/// Compares what the store says with what was sent.
-async fn verify<L: Lake>(
-    lake: &L,
-    ctx: &Context,
-    report: &mut FileReport,
+/// Compares the checksum the store returned on write with the one sent.
+fn store_said(
+    report: &FileReport,
     stored: &Stored,
     sums: &Sums,
 ) -> Result<Verification, (Status, String)> {
@@ -711,46 +915,81 @@ async fn verify<L: Lake>(
         }
         None => v.store_checksum = "not returned".into(),
     }
+    Ok(v)
+}
+
+/// What a HEAD of an object says of it, compared with what was sent.
+#[derive(Debug)]
+pub enum Looked {
+    /// `matched`, or `size matched, no checksum returned`; whether the checksum matched.
+    Same(&'static str, bool),
+    /// What differs.
+    Different(LakeError),
+    Missing,
+    /// The HEAD could not be made: `not permitted`, or `failed` with why.
+    Unknown(&'static str, LakeError),
+}
+
+/// HEADs `key` and compares its size and CRC-64/NVME with `sums` (also what the next run
+/// does to an object whose manifest is missing).
+pub async fn look<L: Lake>(lake: &L, key: &str, sums_bytes: u64, crc: &str) -> Looked {
+    let location = lake.location(key);
+    match lake.head(key).await {
+        Ok(Some(info)) => {
+            if info.size != sums_bytes {
+                return Looked::Different(LakeError::Mismatch {
+                    location,
+                    what: "size",
+                    reported: info.size.to_string(),
+                    sent: sums_bytes.to_string(),
+                });
+            }
+            match info.crc64nvme {
+                Some(c) if c == crc => Looked::Same("matched", true),
+                Some(c) => Looked::Different(LakeError::Mismatch {
+                    location,
+                    what: "CRC-64/NVME",
+                    reported: c,
+                    sent: crc.to_owned(),
+                }),
+                None => Looked::Same("size matched, no checksum returned", false),
+            }
+        }
+        Ok(None) => Looked::Missing,
+        Err(e @ LakeError::Forbidden { .. }) => Looked::Unknown("not permitted", e),
+        Err(e) => Looked::Unknown("failed", e),
+    }
+}
+
+/// The HEAD after the write (unless `--no-head`), added to what the store said.
+async fn head_check<L: Lake>(
+    lake: &L,
+    ctx: &Context,
+    report: &mut FileReport,
+    mut v: Verification,
+    sums: &Sums,
+) -> Result<Verification, (Status, String)> {
     if !ctx.head_check {
         v.head = "skipped".into();
     } else {
-        match lake.head(&report.job.key).await {
-            Ok(Some(info)) => {
-                if info.size != sums.bytes {
-                    return Err(storage(LakeError::Mismatch {
-                        location: report.location.clone(),
-                        what: "size",
-                        reported: info.size.to_string(),
-                        sent: sums.bytes.to_string(),
-                    }));
-                }
-                match info.crc64nvme {
-                    Some(c) if c == ours => {
-                        v.head = "matched".into();
-                        v.checksum_confirmed = true;
-                    }
-                    Some(c) => {
-                        return Err(storage(LakeError::Mismatch {
-                            location: report.location.clone(),
-                            what: "CRC-64/NVME",
-                            reported: c,
-                            sent: ours,
-                        }));
-                    }
-                    None => v.head = "size matched, no checksum returned".into(),
-                }
+        match look(lake, &report.job.key, sums.bytes, &sums.crc64_base64()).await {
+            Looked::Same(head, confirmed) => {
+                v.head = head.into();
+                v.checksum_confirmed |= confirmed;
             }
-            Ok(None) => {
+            Looked::Different(e) => return Err(storage(e)),
+            Looked::Missing => {
                 return Err(storage(LakeError::Missing {
                     location: report.location.clone(),
                 }));
             }
-            Err(LakeError::Forbidden { .. }) => v.head = "not permitted".into(),
-            Err(e) => {
-                v.head = "failed".into();
-                report
-                    .warnings
-                    .push(format!("checking the object failed: {e}"));
+            Looked::Unknown(head, e) => {
+                v.head = head.into();
+                if !matches!(e, LakeError::Forbidden { .. }) {
+                    report
+                        .warnings
+                        .push(format!("checking the object failed: {e}"));
+                }
             }
         }
     }
@@ -763,74 +1002,41 @@ async fn verify<L: Lake>(
     Ok(v)
 }
 
-/// Writes the manifest beside the object; a failure here fails the file (exit 3).
-async fn write_manifest<L: Lake>(
-    lake: &L,
-    ctx: &Context,
-    report: &mut FileReport,
-    written: Written,
-    file_started: String,
-) {
-    let end = &written.end;
-    let mut manifest = Manifest {
-        manifest_version: super::manifest::MANIFEST_VERSION,
-        run_id: ctx.run_id.to_string(),
-        tool: Tool::this(),
-        source: Source {
-            name: report.job.source_name.clone(),
-            sha256: data_encoding::HEXLOWER.encode(&end.source_sha256),
-            bytes: end.source_bytes,
-        },
-        object: Object {
-            location: report.location.clone(),
-            bucket: ctx.bucket.clone(),
-            key: report.job.key.clone(),
-            bytes: end.sums.bytes,
-            rows: report.rows,
-            content_type: CSV_CONTENT_TYPE,
-            checksum: Checksum {
-                algorithm: "CRC64NVME",
-                kind: "FULL_OBJECT",
-                value: end.sums.crc64_base64(),
-            },
-            sha256: end.sums.sha256_hex(),
-            parts: written.parts,
-            part_size: (written.parts > 1).then_some(ctx.part_size as u64),
-            encryption: Encryption {
-                requested: ctx.sse_requested.clone(),
-                reported: written.stored.encryption.clone(),
-            },
-            etag: written.stored.etag.clone(),
-        },
-        verification: written.verification.clone(),
-        schema: ctx.schema_info.clone(),
-        key_id: ctx.key.as_ref().map(|k| k.id().to_owned()),
-        validation: Validation::of(&end.report),
-        minimisation: end.report.minimisation.clone(),
-        times: Times {
-            run_started: ctx.run_started.to_rfc3339_opts(SecondsFormat::Secs, true),
-            file_started,
-            object_written: written.object_written.clone(),
-            manifest_written: String::new(),
-        },
-    };
+/// Writes the manifest beside the object; a failure here fails the file (exit 3) and
+/// leaves the journal entry, with the manifest, for the next run to write it.
+async fn write_manifest<L: Lake>(lake: &L, report: &mut FileReport, written: Written) {
+    let Written {
+        mut manifest,
+        tracked,
+    } = written;
     manifest.times.manifest_written = now();
-    let bytes = manifest.to_bytes();
-    let mut hashing = Hashing::default();
-    hashing.update(&bytes);
-    let key = manifest_key(&report.job.key);
-    match lake
-        .put_small(&key, Bytes::from(bytes), &hashing.finish())
-        .await
-    {
-        Ok(_) => report.manifest = Some(manifest),
+    match put_manifest(lake, &manifest).await {
+        Ok(()) => {
+            tracked.remove();
+            report.manifest = Some(manifest);
+        }
         Err(e) => {
             report.status = Status::StorageFailed;
+            let kept = tracked.keep("write it");
             report.error = Some(format!(
-                "the object was written and verified, but its manifest was not: {e}"
+                "the object was written and verified, but its manifest was not: {e}{kept}"
             ));
         }
     }
+}
+
+/// Stores a manifest beside its object, create-only.
+pub async fn put_manifest<L: Lake>(lake: &L, manifest: &Manifest) -> Result<(), LakeError> {
+    let bytes = manifest.to_bytes();
+    let mut hashing = Hashing::default();
+    hashing.update(&bytes);
+    lake.put_small(
+        &manifest_key(&manifest.object.key),
+        Bytes::from(bytes),
+        &hashing.finish(),
+    )
+    .await
+    .map(|_| ())
 }
 
 fn log_result(report: &FileReport) {
@@ -851,28 +1057,4 @@ fn log_result(report: &FileReport) {
         warnings = report.warnings.len(),
         "upload result"
     );
-}
-
-/// Records a multipart upload in the journal, first without its id (about to be created),
-/// then with it (a failure to do so is only a warning: the lifecycle rule is the second
-/// net).
-fn journal_add(ctx: &Context, report: &mut FileReport, upload_id: Option<&str>) -> Option<PathBuf> {
-    let journal = ctx.journal.as_ref()?;
-    let entry = Entry {
-        bucket: ctx.bucket.clone().unwrap_or_default(),
-        key: report.job.key.clone(),
-        upload_id: upload_id.map(str::to_owned),
-        run_id: ctx.run_id.to_string(),
-        pid: std::process::id(),
-    };
-    match journal.add(&entry, report.job.index) {
-        Ok(path) => Some(path),
-        Err(e) => {
-            report.warnings.push(format!(
-                "cannot record the upload in {}: {e}",
-                journal.dir().display()
-            ));
-            None
-        }
-    }
 }

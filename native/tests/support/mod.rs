@@ -9,7 +9,10 @@
 //! corrupt one byte of PutObject bodies (the checksum no longer matches), answer 503 to the
 //! next N requests, answer every request late, "die" after N parts (stop listening and drop
 //! every connection, as a crashed server), or let a rival writer create the object just before watt's write
-//! (to see create-only writes refused by the store itself).
+//! (to see create-only writes refused by the store itself). It can also hold a kind of
+//! request ([`Hold`]) before or after the store has carried it out, without ever answering,
+//! so a test can kill `watt` at that exact point (see [`Faults::wait_held`]), and answer 403
+//! to HEAD requests (an uploader without read access).
 
 #![allow(dead_code)] // each test file uses a different part
 
@@ -61,6 +64,33 @@ impl Seen {
     pub fn is_complete(&self) -> bool {
         self.method == "POST" && self.query.contains("uploadId=")
     }
+
+    /// A PutObject of a manifest.
+    pub fn is_manifest_put(&self) -> bool {
+        self.is_put() && self.path.ends_with(".manifest.json")
+    }
+
+    /// A PutObject of a data object.
+    pub fn is_object_put(&self) -> bool {
+        self.is_put() && self.path.ends_with(".csv")
+    }
+
+    fn is(&self, hold: u32) -> bool {
+        (hold & Hold::COMPLETE != 0 && self.is_complete())
+            || (hold & Hold::MANIFEST_PUT != 0 && self.is_manifest_put())
+            || (hold & Hold::OBJECT_PUT != 0 && self.is_object_put())
+    }
+}
+
+/// Kinds of requests the front can hold (a bit set, for [`Faults::hold_before`] and
+/// [`Faults::hold_after`]).
+#[derive(Debug)]
+pub struct Hold;
+
+impl Hold {
+    pub const COMPLETE: u32 = 1;
+    pub const MANIFEST_PUT: u32 = 2;
+    pub const OBJECT_PUT: u32 = 4;
 }
 
 /// What the front does to requests.
@@ -76,6 +106,13 @@ pub struct Faults {
     pub rival_writer: AtomicBool,
     /// Answer every request this many milliseconds late (a slow store).
     pub delay_ms: AtomicU32,
+    /// Never answer these requests ([`Hold`] bits), and do not carry them out.
+    pub hold_before: AtomicU32,
+    /// Carry these requests out, then never answer them.
+    pub hold_after: AtomicU32,
+    /// Answer 403 AccessDenied to every HEAD.
+    pub forbid_head: AtomicBool,
+    held: AtomicU32,
     parts: AtomicU32,
     dead: AtomicBool,
     seen: Mutex<Vec<Seen>>,
@@ -84,6 +121,25 @@ pub struct Faults {
 impl Faults {
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("the request log").clone()
+    }
+
+    /// How many requests are held now.
+    pub fn held(&self) -> u32 {
+        self.held.load(Ordering::SeqCst)
+    }
+
+    /// Waits until a request is held or `child` exits; true when one is held. (A test
+    /// then kills `watt` while it waits for the answer.)
+    pub fn wait_held(&self, child: &mut std::process::Child) -> bool {
+        loop {
+            if self.held() > 0 {
+                return true;
+            }
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                return self.held() > 0;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 }
 
@@ -275,6 +331,14 @@ async fn front(
     if faults.dead.load(Ordering::SeqCst) {
         return Err("the server is down".into());
     }
+    if seen.is(faults.hold_before.load(Ordering::SeqCst)) {
+        return held(&faults).await;
+    }
+    if seen.method == "HEAD" && faults.forbid_head.load(Ordering::SeqCst) {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::FORBIDDEN;
+        return Ok(r);
+    }
     let delay = faults.delay_ms.load(Ordering::SeqCst);
     if delay > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(u64::from(delay))).await;
@@ -320,10 +384,26 @@ async fn front(
     } else {
         Body::from(body)
     };
+    let hold_after = seen.is(faults.hold_after.load(Ordering::SeqCst));
     match service.call(Request::from_parts(parts, body)).await {
+        Ok(_) if hold_after => held(&faults).await,
         Ok(resp) => Ok(resp),
         Err(e) => Err(format!("{e:?}").into()),
     }
+}
+
+/// A request that is never answered: counted while its connection lives (the client
+/// gives up, or is killed, or the server stops).
+async fn held(faults: &Faults) -> Reply {
+    struct Count<'a>(&'a AtomicU32);
+    impl Drop for Count<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    faults.held.fetch_add(1, Ordering::SeqCst);
+    let _count = Count(&faults.held);
+    std::future::pending::<Reply>().await
 }
 
 /// Makes an energy CSV of `rows` valid rows (unique meter and hour), the last one broken
@@ -352,4 +432,47 @@ pub fn energy_csv(rows: usize, broken_last: bool) -> Vec<u8> {
         ));
     }
     out.into_bytes()
+}
+
+/// A tmpfs of `size` mounted on `dir` for the life of the value (full-disk tests), or
+/// `None` where mounting is not allowed (not root): the caller says it skipped.
+#[derive(Debug)]
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    pub fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0755"),
+                "tmpfs",
+            ])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(dir.to_owned()))
+    }
+
+    /// Fills the file system with a file until it has no byte left.
+    pub fn fill(&self) {
+        use std::io::Write;
+        let mut f = std::fs::File::create(self.0.join("filler")).expect("the filler");
+        let block = vec![0u8; 4096];
+        while f.write_all(&block).is_ok() {}
+        let _ = f.write_all(&[0]);
+        let _ = f.sync_all();
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
 }
