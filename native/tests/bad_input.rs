@@ -535,7 +535,7 @@ fn what_cannot_run_is_exit_2_with_a_clear_message() {
         ),
         (
             "minimise valid.csv -s policy.schema.json --key-file test.key -o valid.csv",
-            "refusing to write to valid.csv",
+            "refusing to write the minimised CSV to valid.csv: it is the data file",
         ),
     ];
     let before = files_in(&w.path("."));
