@@ -106,6 +106,14 @@ impl Checker {
         self.reader.push(chunk, &mut self.validator);
     }
 
+    /// Whether a source error has stopped the reading (a binary file, a runaway quote):
+    /// the rest of the input would only be counted, so the caller may stop feeding it.
+    /// The report is then that of the bytes fed.
+    pub fn stopped(&self) -> bool {
+        self.reader.stopped()
+    }
+
+
     /// Bytes fed so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.reader.bytes()
