@@ -197,6 +197,27 @@ impl Minimiser {
         self.reader.bytes()
     }
 
+    /// Whether a finding has been made so far: the data is invalid whatever follows. A
+    /// caller that does not write invalid data may stop feeding input (see [`stop`]).
+    ///
+    /// [`stop`]: Minimiser::stop
+    pub fn has_findings(&self) -> bool {
+        self.engine.validator.has_findings()
+    }
+
+    /// Whether a source error has stopped the reading: the rest of the input would only be
+    /// counted (see [`crate::Checker::stopped`]).
+    pub fn stopped(&self) -> bool {
+        self.reader.stopped()
+    }
+
+    /// Ends the reading here, before the end of the input: the bytes of an unfinished row
+    /// are dropped, and the report says that reading stopped early. Then call
+    /// [`finish`](Minimiser::finish).
+    pub fn stop(&mut self) {
+        stop(&mut self.reader, &mut self.engine.validator);
+    }
+
     /// Ends the input: the last output bytes and the report (validation and minimisation).
     pub fn finish(mut self) -> Minimised {
         self.engine.begin_chunk();
@@ -204,6 +225,14 @@ impl Minimiser {
         let tail = self.engine.end_chunk().to_vec();
         let report = self.engine.into_report(self.reader.bytes());
         Minimised { tail, report }
+    }
+}
+
+/// Stops `reader` where it is, and has `validator` report it.
+fn stop(reader: &mut Reader, validator: &mut Validator) {
+    if !reader.stopped() {
+        reader.abandon();
+        validator.stopped_at(reader.bytes());
     }
 }
 

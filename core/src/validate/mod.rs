@@ -113,7 +113,6 @@ impl Checker {
         self.reader.stopped()
     }
 
-
     /// Bytes fed so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.reader.bytes()
@@ -200,6 +199,8 @@ pub(crate) struct Validator {
     cells: Vec<Cell>,
     keep_all: bool,
     kind: RowKind,
+    /// Where reading was stopped early (see [`Validator::stopped_at`]).
+    stopped_at: Option<u64>,
 }
 
 impl Validator {
@@ -238,7 +239,20 @@ impl Validator {
             cells: vec![Cell::Absent; n],
             keep_all: false,
             kind: RowKind::Header,
+            stopped_at: None,
         }
+    }
+
+    /// Whether a finding has been made so far: the data is invalid whatever follows.
+    /// (Repeats of `unique` and primary-key values are only found at the end.)
+    pub(crate) fn has_findings(&self) -> bool {
+        self.findings.total() > 0
+    }
+
+    /// Reading was stopped after `bytes` bytes, before the end of the input: the report
+    /// says so, since its counts are then those of the part read.
+    pub(crate) fn stopped_at(&mut self, bytes: u64) {
+        self.stopped_at = Some(bytes);
     }
 
     /// The fields' states in the last record.
@@ -277,6 +291,11 @@ impl Validator {
         let mut notes = self.schema.notes.clone();
         if self.records > 0 && self.rows == 0 && self.dialect.header {
             notes.push("the file has a header and no data rows".into());
+        }
+        if let Some(bytes) = self.stopped_at {
+            notes.push(format!(
+                "reading stopped after {bytes} bytes, once a finding had made the data invalid (invalid data is not written): the rest of the file was not read, so it may hold more findings and rows than counted here"
+            ));
         }
         let (findings, total, counts) = self.findings.into_parts();
         Report {
