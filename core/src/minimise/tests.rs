@@ -240,7 +240,51 @@ fn invalid_values_are_suppressed_not_passed_through() {
     assert!(
         m.warnings
             .iter()
-            .any(|w| w.starts_with("field timestamp: 1 value(s) could not be minimised"))
+            .any(|w| w.starts_with("field timestamp: 1 value(s) emptied: not valid for the field"))
+    );
+}
+
+/// A `keep` column's value that is not valid for its field is emptied and counted, not
+/// written as it is: an email in `kwh` (not a number), a name in `contract_type` (not in
+/// its `enum`). Both came out verbatim when invalid data was written.
+#[test]
+fn kept_values_not_valid_for_their_field_are_emptied() {
+    let data = planted()
+        .replacen(",0.512,", ",jeanne.martin@example.com,", 1)
+        .replacen(",HPHC,", ",Karim Benali,", 1);
+    let (out, report) = minimise(&data);
+    assert!(!report.valid);
+    assert_eq!(report.error_counts[&ErrorCode::TypeError], 1);
+    assert_eq!(report.error_counts[&ErrorCode::ConstraintError], 1);
+    assert!(!out.contains("jeanne.martin"), "{out}");
+    assert!(!out.contains("Karim"), "{out}");
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| rows[0].iter().position(|c| *c == name).expect(name);
+    let (kwh, contract) = (column("kwh"), column("contract_type"));
+    assert_eq!(rows[1][kwh], "", "emptied");
+    assert_eq!(rows[2][kwh], "0.488", "a valid value is kept");
+    assert_eq!(rows[3][contract], "", "emptied");
+    assert_eq!(rows[4][contract], "TEMPO");
+    let m = report.minimisation.expect("report");
+    let field = |name: &str| m.fields.iter().find(|f| f.name == name).expect(name);
+    assert_eq!(field("kwh").cells_suppressed, 1);
+    assert_eq!(field("contract_type").cells_suppressed, 1);
+    assert_eq!(field("kwh").cells_changed, 1);
+    for name in ["kwh", "contract_type"] {
+        let says = format!("field {name}: 1 value(s) emptied: not valid for the field");
+        assert!(
+            m.warnings.iter().any(|w| w.starts_with(&says)),
+            "{:?}",
+            m.warnings
+        );
+    }
+    // A value of the field's type that breaks a constraint is still generalised (a
+    // postcode one digit short keeps its département).
+    let (out, report) = minimise(&planted().replacen(",75011,", ",7501,", 1));
+    assert_eq!(report.error_counts[&ErrorCode::ConstraintError], 1);
+    assert!(
+        out.lines().nth(1).is_some_and(|l| l.contains(",75,")),
+        "{out}"
     );
 }
 

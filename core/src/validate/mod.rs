@@ -133,10 +133,28 @@ pub(crate) enum Cell {
     Absent,
     /// A missing value (`missingValues`).
     Null,
-    /// A value of the field's type (it may still break a constraint).
+    /// A value of the field's type that meets its constraints.
     Valid(Value),
+    /// A value of the field's type that breaks one of its constraints (out of range, not
+    /// in the `enum`, not matching the `pattern`).
+    Breaks(Value),
     /// Not of the field's type, or not decodable.
     Invalid,
+}
+
+impl Cell {
+    /// Whether the row has text for the field (valid or not).
+    pub(crate) fn has_text(self) -> bool {
+        matches!(self, Cell::Valid(_) | Cell::Breaks(_) | Cell::Invalid)
+    }
+
+    /// The value, when the text is of the field's type (constraints or not).
+    pub(crate) fn value(self) -> Option<Value> {
+        match self {
+            Cell::Valid(v) | Cell::Breaks(v) => Some(v),
+            Cell::Absent | Cell::Null | Cell::Invalid => None,
+        }
+    }
 }
 
 /// What kind of record the validator just saw.
@@ -448,6 +466,9 @@ impl Validator {
                     at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
                 });
             }
+            if !clean && check.kept {
+                *cell = Cell::Breaks(value);
+            }
             if clean && check.unique.is_none() {
                 check.last_clean.put(text, value);
             }
@@ -489,10 +510,10 @@ impl Validator {
         };
         self.key_scratch.clear();
         for (&fi, last) in self.schema.primary_key.iter().zip(&mut self.key_last) {
-            let key = match (self.cells[fi], self.field_column[fi]) {
+            let key = match (self.cells[fi].value(), self.field_column[fi]) {
                 // A text's key is its text's: only typed values are remembered.
-                (Cell::Valid(v @ (Value::Text | Value::Json)), Some(col)) => v.key(rec.field(col)),
-                (Cell::Valid(v), Some(col)) => match last {
+                (Some(v @ (Value::Text | Value::Json)), Some(col)) => v.key(rec.field(col)),
+                (Some(v), Some(col)) => match last {
                     Some((seen, key)) if *seen == v => *key,
                     _ => {
                         let key = v.key(rec.field(col));
