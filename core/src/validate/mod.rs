@@ -183,6 +183,9 @@ struct FieldCheck {
     unique: Option<KeySet>,
     /// Any text is a valid value: a string with no format, constraint or `unique`.
     anything: bool,
+    /// Whether findings may quote the field's `enum` values (see
+    /// [`constraints::lists_values`]).
+    lists_values: bool,
 }
 
 /// Checks records against the schema and collects findings.
@@ -460,10 +463,12 @@ impl Validator {
             }
             let mut clean = true;
             if check.has_constraints {
-                let cache = &mut check.pattern_cache;
+                let (cache, list) = (&mut check.pattern_cache, check.lists_values);
                 constraints::check(&field.constraints, &value, text, cache, |v| {
                     clean = false;
-                    at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
+                    at.add(findings, schema, ErrorCode::ConstraintError, || {
+                        v.message(list)
+                    });
                 });
             }
             if !clean && check.kept {
@@ -712,6 +717,7 @@ impl Validator {
                 .unique
                 .then(|| KeySet::new(show_values, spill.cloned())),
             anything: plain_text && !has_constraints && !field.constraints.unique,
+            lists_values: constraints::lists_values(field),
         }
     }
 }
