@@ -24,9 +24,9 @@ use crate::value::NumberStyle;
 
 use super::{Engine, Fields, Minimiser, RowInput, Stage, number_styles};
 
-/// Most cells (rows × fields) in a [`RowBatch`]: about a megabyte of rows of the energy
-/// schema, and 2 MiB of cells.
-pub(crate) const BATCH_CELLS: usize = 1 << 16;
+/// Most cells (rows × fields) in a [`RowBatch`]: 1 MiB of cells, about half a megabyte of
+/// rows of the energy schema (a batch or two per chunk).
+pub(crate) const BATCH_CELLS: usize = 1 << 15;
 
 /// Most bytes of text in a [`RowBatch`] (past this, the batch is full after its row).
 pub(crate) const BATCH_TEXT: usize = 1 << 20;
@@ -162,6 +162,12 @@ impl RecordSink for Filling<'_> {
         let sink = &mut *self.sink;
         sink.validator.record(record);
         if sink.validator.kind() == RowKind::Data {
+            if sink.batch.rows.is_empty() {
+                // The room of a full batch at once: grown by doubling, it would end up to
+                // half as large again.
+                let cells = sink.batch_rows.saturating_mul(sink.fields);
+                sink.batch.cells.reserve_exact(cells);
+            }
             sink.batch.push(record, &sink.validator);
             sink.rows += 1;
             if sink.batch.full(sink.batch_rows) {
