@@ -27,8 +27,6 @@
 //! # Ok::<(), watt_core::infer::InferError>(())
 //! ```
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
@@ -47,8 +45,11 @@ pub const MAX_SAMPLE_BYTES: usize = 64 << 20;
 
 /// A string column becomes an `enum` when it has at most this many distinct values...
 const ENUM_MAX_VALUES: usize = 10;
-/// ...over at least this many non-empty sampled values.
+/// ...over at least this many non-empty sampled values...
 const ENUM_MIN_VALUES: usize = 20;
+/// ...each seen at least this many times: a vocabulary repeats, and a value seen once or
+/// twice (a name typed in the wrong column, a one-off) is not copied into the schema.
+const ENUM_MIN_REPEATS: usize = 3;
 /// Digit strings of one length at least this long are codes (postcode, meter id), not numbers.
 const CODE_MIN_DIGITS: usize = 5;
 /// Codes such as `C0012345` have at least this many digits after their letter prefix.
@@ -512,11 +513,9 @@ fn infer_field(
     let enumeration = (column.field_type == FieldType::String(StringFormat::Default)
         && column.pattern.is_none()
         // Values of a personal column must not be copied into a schema, which travels.
-        && gdpr.is_none()
-        && values.len() >= ENUM_MIN_VALUES)
-        .then(|| values.iter().copied().collect::<BTreeSet<&str>>())
-        .filter(|distinct| distinct.len() <= ENUM_MAX_VALUES)
-        .map(|distinct| distinct.into_iter().map(str::to_owned).collect());
+        && gdpr.is_none())
+    .then(|| vocabulary(&values))
+    .flatten();
     InferredField {
         required: !data.is_empty() && values.len() == data.len(),
         field_type: column.field_type,
@@ -526,6 +525,69 @@ fn infer_field(
         gdpr,
         name,
     }
+}
+
+/// The sorted distinct values of a column that is a small vocabulary, for its `enum`: at
+/// most [`ENUM_MAX_VALUES`] of them over at least [`ENUM_MIN_VALUES`] values, each seen at
+/// least [`ENUM_MIN_REPEATS`] times, and not people's names (a column of a few holders'
+/// names repeated over their meters' readings is not a vocabulary: its values must not be
+/// copied into a schema, nor quoted by the checks of it).
+fn vocabulary(values: &[&str]) -> Option<Vec<String>> {
+    if values.len() < ENUM_MIN_VALUES {
+        return None;
+    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+        if counts.len() > ENUM_MAX_VALUES {
+            return None;
+        }
+    }
+    if counts.values().any(|n| *n < ENUM_MIN_REPEATS) {
+        return None;
+    }
+    let names = counts.keys().filter(|v| looks_like_a_name(v)).count();
+    if names * 2 >= counts.len() {
+        return None;
+    }
+    Some(counts.into_keys().map(str::to_owned).collect())
+}
+
+/// Whether a value looks like a person's name: two to five words, at least two of them
+/// capitalised (`Jeanne`, `Jean-Pierre`, `D'Artagnan`) or in capitals (`MARTIN`), one at
+/// least capitalised, the others name particles (`de`, `le`...). `Jeanne Martin`,
+/// `MARTIN Jeanne`, `Anne de Villepin`; not `BASE`, `TARIF BLEU` or `heures creuses`. A
+/// two-word vocabulary in title case (`Heures Creuses`) looks like names too: it only
+/// loses its `enum`, which the person reviewing the draft can add back.
+fn looks_like_a_name(value: &str) -> bool {
+    const PARTICLES: [&str; 9] = ["de", "du", "des", "le", "la", "d'", "van", "von", "ben"];
+    let words: Vec<&str> = value.split_whitespace().collect();
+    if !(2..=5).contains(&words.len()) {
+        return false;
+    }
+    let (mut named, mut capitalised) = (0, 0);
+    for word in words.iter().filter(|w| !PARTICLES.contains(w)) {
+        let letters = word.chars().filter(|c| c.is_alphabetic());
+        if letters.clone().count() < 2
+            || !word
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+        {
+            return false;
+        }
+        // Each part of `Jean-Pierre` or `D'Artagnan` capitalised.
+        let title_case = word.split(['-', '\'']).filter(|p| !p.is_empty()).all(|p| {
+            let mut chars = p.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase)
+        });
+        if title_case {
+            capitalised += 1;
+        } else if !letters.clone().all(char::is_uppercase) {
+            return false;
+        }
+        named += 1;
+    }
+    named >= 2 && capitalised >= 1
 }
 
 /// A column's inferred type.
@@ -770,6 +832,17 @@ fn suggest_from_name(name: &str) -> Option<GdprSuggestion> {
         "nom",
         "name",
         "prenom",
+        // Names by another name: who holds the contract or the account.
+        "titulaire",
+        "holder",
+        "owner",
+        "beneficiaire",
+        "souscripteur",
+        "surname",
+        "firstname",
+        "lastname",
+        "fullname",
+        "forename",
         "telephone",
         "phone",
         "tel",
@@ -1250,6 +1323,60 @@ mod tests {
         assert_eq!(short.fields[0].enumeration, None);
     }
 
+    /// A holder's name repeated over their meter's readings is not a vocabulary: it
+    /// became an `enum` of people's names, later quoted by every "not one of the allowed
+    /// values" finding. Names, by the column's name or by the values, and values seen
+    /// once or twice, never go into an `enum`.
+    #[test]
+    fn enum_never_holds_names_or_one_offs() {
+        let names = [
+            "Jeanne Martin",
+            "MARTIN Jeanne",
+            "Jean-Pierre Le Gall",
+            "Anne de Villepin",
+        ];
+        let mut csv = String::from("titulaire,signed_by,tarif,option\n");
+        for i in 0..40 {
+            let name = names[i % names.len()];
+            let tarif = ["BASE", "HPHC"][i % 2];
+            // One value seen once: a one-off, not a vocabulary.
+            let option = if i == 7 { "Paul" } else { ["A", "B"][i % 2] };
+            csv.push_str(&format!("{name},{name},{tarif},{option}\n"));
+        }
+        let d = draft(&csv);
+        let enums: Vec<Option<usize>> = d
+            .fields
+            .iter()
+            .map(|f| f.enumeration.as_ref().map(Vec::len))
+            .collect();
+        assert_eq!(enums, [None, None, Some(2), None]);
+        assert_eq!(
+            d.fields[0].gdpr.map(|g| g.category),
+            Some(Category::DirectIdentifier),
+            "by its name"
+        );
+        let json = d.to_json();
+        for name in names {
+            assert!(!json.contains(name), "{json}");
+        }
+        assert!(!json.contains("Paul"), "{json}");
+        assert_round_trip(csv.as_bytes(), &d);
+
+        for name in names {
+            assert!(looks_like_a_name(name), "{name}");
+        }
+        for word in [
+            "BASE",
+            "TARIF BLEU",
+            "heures creuses",
+            "Option 2",
+            "A",
+            "Lyon",
+        ] {
+            assert!(!looks_like_a_name(word), "{word}");
+        }
+    }
+
     #[test]
     fn required_only_when_no_value_is_missing() {
         let d = draft("a,b\n1,\n2,x\n3\n");
@@ -1310,6 +1437,15 @@ mod tests {
             "prm",
             "PDL",
             "customerName",
+            "titulaire",
+            "Titulaire du contrat",
+            "account_holder",
+            "holderName",
+            "owner",
+            "surname",
+            "firstName",
+            "lastname",
+            "bénéficiaire",
         ] {
             assert_eq!(cat(name), Some(Category::DirectIdentifier), "{name}");
         }

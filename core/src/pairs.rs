@@ -61,6 +61,35 @@ impl SpillConfig {
         spill.append(bytes)
     }
 
+    /// Appends `pairs` as one run, in blocks of [`READ_PAIRS`]: a run is as large as the
+    /// budget (all of it when every pair falls in one partition, as when every row has the
+    /// same quasi-identifiers), and encoding it whole doubled the budget for a moment. The
+    /// spill stays locked meanwhile, so that the blocks are contiguous. Returns where the
+    /// run starts.
+    pub(crate) fn append_run(&self, pairs: &[(u64, u64)]) -> Result<u64, String> {
+        let mut spill = self
+            .spill
+            .lock()
+            .map_err(|_| "spill lock poisoned".to_owned())?;
+        let mut bytes = Vec::with_capacity(pairs.len().min(READ_PAIRS) * PAIR_BYTES);
+        let mut start = None;
+        let mut next = 0;
+        for block in pairs.chunks(READ_PAIRS) {
+            bytes.clear();
+            for (a, b) in block {
+                bytes.extend_from_slice(&a.to_le_bytes());
+                bytes.extend_from_slice(&b.to_le_bytes());
+            }
+            let at = spill.append(&bytes)?;
+            if start.is_some() && at != next {
+                return Err("the spill did not append a run's blocks end to end".into());
+            }
+            start.get_or_insert(at);
+            next = at + bytes.len() as u64;
+        }
+        Ok(start.unwrap_or(next))
+    }
+
     pub(crate) fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
         let mut spill = self
             .spill
@@ -154,19 +183,12 @@ impl PairLog {
         let Some(spill) = &self.spill else {
             return;
         };
-        let mut bytes = Vec::new();
         for (part, runs) in self.parts.iter_mut().zip(&mut self.runs) {
             if part.is_empty() {
                 continue;
             }
             sort_pairs(part);
-            bytes.clear();
-            bytes.reserve(part.len() * PAIR_BYTES);
-            for (a, b) in part.iter() {
-                bytes.extend_from_slice(&a.to_le_bytes());
-                bytes.extend_from_slice(&b.to_le_bytes());
-            }
-            match spill.append(&bytes) {
+            match spill.append_run(part) {
                 Ok(offset) => {
                     runs.push(Run {
                         offset,
@@ -208,7 +230,16 @@ impl PairLog {
 
     /// Calls `each` on every pair in sorted order. An error means the pairs could not all
     /// be read back: the caller must not trust a partial answer.
-    pub(crate) fn for_each_sorted(self, mut each: impl FnMut(u64, u64)) -> Result<(), String> {
+    pub(crate) fn for_each_sorted(mut self, mut each: impl FnMut(u64, u64)) -> Result<(), String> {
+        // Once runs were written, the pairs left in memory are written too and their room
+        // freed: the merge then holds its read blocks (within the budget) and nothing else,
+        // not the budget twice over (a file of tens of millions of short rows had both).
+        if self.failed.is_none() && self.runs.iter().any(|r| !r.is_empty()) {
+            self.spill_runs();
+            for part in self.parts.iter_mut().filter(|p| p.is_empty()) {
+                *part = Vec::new();
+            }
+        }
         for (mut part, runs) in self.parts.into_iter().zip(self.runs) {
             sort_pairs(&mut part);
             if runs.is_empty() {
@@ -479,6 +510,54 @@ mod tests {
         assert!(runs > 64, "{runs} runs");
         assert_eq!((log.budget / runs).clamp(READ_MIN, READ_PAIRS), READ_MIN);
         assert_eq!(sorted(log), expected);
+    }
+
+    /// A spill that remembers its largest write.
+    struct Largest {
+        inner: MemorySpill,
+        largest: usize,
+    }
+
+    impl Spill for Largest {
+        fn append(&mut self, bytes: &[u8]) -> Result<u64, String> {
+            self.largest = self.largest.max(bytes.len());
+            self.inner.append(bytes)
+        }
+        fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<(), String> {
+            self.inner.read_at(offset, buf)
+        }
+    }
+
+    /// Every pair in one partition (every row of a file in the same group, as when all its
+    /// quasi-identifiers are empty): the runs are the whole budget each, and are written in
+    /// blocks, not encoded whole (which doubled the budget at every spill).
+    #[test]
+    fn runs_of_one_partition_are_written_in_blocks() {
+        let largest = Arc::new(Mutex::new(Largest {
+            inner: MemorySpill::default(),
+            largest: 0,
+        }));
+        let config = SpillConfig {
+            spill: largest.clone(),
+            budget_bytes: 20_000 * PAIR_BYTES,
+        };
+        let input: Vec<(u64, u64)> = (0..100_000u64)
+            .map(|i| (0xAB00_0000_0000_0000 | (i % 7), i.wrapping_mul(0x9E37_79B9)))
+            .collect();
+        let mut expected = input.clone();
+        expected.sort_unstable();
+        let mut log = PairLog::new(Some(config));
+        for &(a, b) in &input {
+            log.push(a, b);
+        }
+        assert_eq!(log.runs[0xAB].len(), 5, "runs of the budget");
+        assert_eq!(sorted(log), expected);
+        let largest = largest.lock().unwrap().largest;
+        assert_eq!(
+            largest,
+            READ_PAIRS * PAIR_BYTES,
+            "written a block at a time"
+        );
     }
 
     /// A spill that refuses writes after a while, or reads.

@@ -249,12 +249,27 @@ impl Reader {
         &self.dialect
     }
 
+    /// Whether a source error has stopped the reading: what is pushed after it is only
+    /// counted, so a shell may stop reading (an endless stream of NUL bytes ends here).
+    pub fn stopped(&self) -> bool {
+        matches!(self.state, State::Stopped)
+    }
+
+    /// Stops reading where the input was fed up to: the bytes of an unfinished record are
+    /// dropped, not read as the file's last record (the file goes on: it is cut, not
+    /// ended), and whatever is pushed after is only counted.
+    pub fn abandon(&mut self) {
+        self.state = State::Stopped;
+        self.carry = Vec::new();
+    }
+
     /// Feeds the next chunk.
     pub fn push(&mut self, chunk: &[u8], sink: &mut impl RecordSink) {
+        let at = self.bytes;
         self.bytes += chunk.len() as u64;
         match &mut self.state {
             State::Stopped => {}
-            State::Reading => self.feed(chunk, sink),
+            State::Reading => self.feed_text(chunk, at, sink),
             State::Sniffing(buf) => {
                 buf.extend_from_slice(chunk);
                 if buf.len() >= SNIFF_BYTES + 3 {
@@ -330,7 +345,28 @@ impl Reader {
         self.state = State::Reading;
         self.offset = if bom { 3 } else { 0 };
         self.record_start = self.offset;
-        self.feed(body, sink);
+        self.feed_text(body, self.offset, sink);
+    }
+
+    /// Parses `input`, which starts at byte `at` of the source, up to its first NUL byte,
+    /// if any: text files have none, so the records before it are read and the file is
+    /// then refused as binary, wherever the NUL is (past the first bytes the dialect is
+    /// detected on too). An endless stream of NUL bytes stops at its first.
+    fn feed_text(&mut self, input: &[u8], at: u64, sink: &mut impl RecordSink) {
+        let Some(nul) = memchr::memchr(0, input) else {
+            if !input.is_empty() {
+                self.feed(input, sink);
+            }
+            return;
+        };
+        // An empty input means the end of the file to `feed`.
+        if nul > 0 {
+            self.feed(&input[..nul], sink);
+        }
+        if matches!(self.state, State::Reading) {
+            let byte = at + nul as u64;
+            self.stop(SourceProblem::Binary { byte }, sink);
+        }
     }
 
     fn stop(&mut self, problem: SourceProblem, sink: &mut impl RecordSink) {
@@ -386,6 +422,19 @@ impl Reader {
             match res {
                 csv_core::ReadRecordResult::InputEmpty => {
                     self.carry.extend_from_slice(&input[begin..pos]);
+                    // Blank lines before a record (and the LF of the previous one's CRLF)
+                    // are skipped, not part of it: they must not count towards its length
+                    // (20 MB of them between two rows are not a runaway quote). A record
+                    // never starts with a line break, so every leading one is skipped.
+                    let lead = self
+                        .carry
+                        .iter()
+                        .take_while(|b| matches!(b, b'\r' | b'\n'))
+                        .count();
+                    if lead > 0 {
+                        self.carry.drain(..lead);
+                        self.record_start += lead as u64;
+                    }
                     if self.carry.len() > self.options.max_record_bytes {
                         self.too_large(sink);
                     }
@@ -910,6 +959,67 @@ mod tests {
                 limit: 1000
             })
         );
+    }
+
+    /// 20 MB of blank lines between two rows are skipped, not read as one record past the
+    /// 16 MiB limit (they were: a false "row longer than 16 MiB" source error).
+    #[test]
+    fn blank_lines_do_not_count_towards_a_record() {
+        let mut data = b"a,b\n1,2\n".to_vec();
+        // Past the bytes the dialect is detected on, which are read at once.
+        data.extend(std::iter::repeat_n(b'\n', SNIFF_BYTES + 5000));
+        data.extend(b"\r\n\r\n3,4\n");
+        for fast in [true, false] {
+            let chunks: Vec<&[u8]> = data.chunks(1000).collect();
+            let c = read_with(&chunks, Encoding::Utf8, 1000, fast);
+            assert_eq!(c.problem, None, "fast path {fast}");
+            let rows: Vec<_> = c.records.iter().map(|r| (r.0, r.1, r.2.clone())).collect();
+            assert_eq!(
+                rows,
+                [
+                    (1, 0, vec!["a".to_owned(), "b".into()]),
+                    (2, 4, vec!["1".to_owned(), "2".into()]),
+                    (3, data.len() as u64 - 4, vec!["3".to_owned(), "4".into()]),
+                ],
+                "fast path {fast}"
+            );
+        }
+    }
+
+    /// A NUL byte past the first bytes makes the file binary too: the rows before it are
+    /// read, and reading stops there (an endless stream of NULs was read to its end).
+    #[test]
+    fn a_nul_past_the_sniffed_bytes_stops_the_reading() {
+        let mut data = b"a,b\n".to_vec();
+        while data.len() < SNIFF_BYTES + 100 {
+            data.extend(b"1,2\n");
+        }
+        let rows = (data.len() - 4) / 4;
+        let nul_at = data.len() as u64 + 2;
+        data.extend(b"3,\x004\n5,6\n");
+        for cut in [1, 4096, SNIFF_BYTES + 3, data.len() - 9, data.len() - 8] {
+            let (head, tail) = data.split_at(cut);
+            let c = read(&[head, tail], Encoding::Utf8, 1024);
+            assert_eq!(c.records.len(), rows + 1, "cut at {cut}");
+            assert_eq!(
+                c.problem,
+                Some(SourceProblem::Binary { byte: nul_at }),
+                "cut at {cut}"
+            );
+        }
+        let mut r = Reader::new(
+            &schema(),
+            ReaderOptions {
+                dialect: DialectOptions::default(),
+                encoding: Encoding::Utf8,
+                max_record_bytes: 1024,
+            },
+        );
+        let mut c = Collect::default();
+        r.push(&data, &mut c);
+        assert!(r.stopped());
+        r.push(&[0; 1000], &mut c);
+        assert_eq!(r.bytes(), data.len() as u64 + 1000, "counted, not read");
     }
 
     #[test]

@@ -84,6 +84,11 @@ impl Scanner {
         self.reader.bytes()
     }
 
+    /// Whether a source error has stopped the reading (see [`crate::Checker::stopped`]).
+    pub fn stopped(&self) -> bool {
+        self.reader.stopped()
+    }
+
     /// The report: validation, the minimisation summary (with k-anonymity) and the scan.
     pub fn finish(mut self) -> Report {
         self.reader.finish(&mut self.engine);

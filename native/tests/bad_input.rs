@@ -754,3 +754,177 @@ fn keygen_to_dash_prints_the_key() {
     assert_eq!(stderr, "");
     assert!(!w.path("-").exists(), "no file named -");
 }
+
+/// The fixtures' header and `rows` rows of `1`: every row misses five of its six cells.
+fn short_rows(rows: usize) -> String {
+    format!("{HEADER}{}", "1\n".repeat(rows))
+}
+
+/// Waits for `child` to end by itself; kills it and fails the test past `limit` (which a
+/// command that stops reading never comes near).
+fn wait_or_fail(child: &mut std::process::Child, limit: std::time::Duration, what: &str) {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if child.try_wait().expect("the child's status").is_some() {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still reading an input that never ends");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// `watt minimise` (without `--allow-invalid`) stops reading once a finding has made the
+/// data invalid: standard input that never ends (400 kB of invalid rows written, then held
+/// open) is not waited on to its end, and the report says reading stopped early. It read
+/// on, to an end that never came.
+#[test]
+fn minimise_stops_reading_once_the_data_is_invalid() {
+    use std::io::Write;
+    let w = workdir();
+    let data = short_rows(200_000);
+    let stdout = std::fs::File::create(w.path("report.json")).expect("report file");
+    let stderr = std::fs::File::create(w.path("stderr.txt")).expect("stderr file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_watt"))
+        .current_dir(w.path("."))
+        .env("NO_COLOR", "1")
+        .args(["minimise", "-", "--schema", "policy.schema.json"])
+        .args([
+            "--key-file",
+            "test.key",
+            "-o",
+            "out.csv",
+            "--format",
+            "json",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .expect("watt starts");
+    let mut stdin = child.stdin.take().expect("a pipe to watt");
+    let (hold, held) = std::sync::mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        // Fails once watt has stopped reading: what is left unread does not matter.
+        let _ = stdin.write_all(data.as_bytes());
+        // The pipe stays open (no end of input) until the test is done.
+        let _ = held.recv();
+    });
+    wait_or_fail(
+        &mut child,
+        std::time::Duration::from_secs(120),
+        "watt minimise",
+    );
+    drop(hold);
+    writer.join().expect("the writer");
+    let status = child.wait().expect("watt's status");
+    let stderr = std::fs::read_to_string(w.path("stderr.txt")).expect("stderr");
+    assert_no_panic("minimise", &stderr);
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!w.path("out.csv").exists());
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("report.json")).expect("the report"))
+            .expect("one JSON report");
+    assert_eq!(report["valid"], false);
+    let bytes = report["stats"]["bytes"].as_u64().expect("bytes read");
+    assert!(bytes < 400_000, "{bytes} bytes read");
+    let note =
+        format!("reading stopped after {bytes} bytes, once a finding had made the data invalid");
+    assert!(
+        report["notes"].as_array().is_some_and(|n| n
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with(&note)))),
+        "{report}"
+    );
+    assert!(stderr.contains(&note), "{stderr}");
+
+    // With --allow-invalid, everything is read and written.
+    w.write("short.csv", short_rows(200_000));
+    let (code, stdout, stderr) = w.run(&[
+        "minimise",
+        "short.csv",
+        "--schema",
+        "policy.schema.json",
+        "--key-file",
+        "test.key",
+        "-o",
+        "out.csv",
+        "--allow-invalid",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("the report");
+    assert_eq!(report["stats"]["rows"], 200_000);
+    assert!(!stderr.contains("reading stopped"), "{stderr}");
+}
+
+/// `watt ingest` stops reading a file once it is known invalid, and writes nothing: of 20
+/// MB of invalid rows, the first chunk is read, and the report says reading stopped. It
+/// read, minimised and wrote the whole file before refusing it.
+#[test]
+fn ingest_stops_reading_an_invalid_file_at_once() {
+    let w = workdir();
+    let data = short_rows(10_000_000);
+    w.write("big.csv", &data);
+    let mut cmd = w.watt(&["ingest", "big.csv", "--schema", "policy.schema.json"]);
+    cmd.args([
+        "--key-file",
+        "test.key",
+        "--lake",
+        "lake",
+        "--log-dir",
+        "logs",
+    ]);
+    for var in ["DATA_LAKE_BUCKET", "DATA_LAKE_DIR", "DATA_LAKE_PREFIX"] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().expect("watt runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_no_panic("ingest", &stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    let lake = w.path("lake");
+    assert!(
+        !lake.exists() || walk(&lake).is_empty(),
+        "nothing in the lake: {:?}",
+        walk(&lake)
+    );
+    let note = "reading stopped after 1048576 bytes, once a finding had made the data invalid";
+    assert!(stderr.contains(note), "{stderr}");
+    // The run log says what was read.
+    let logs = walk(&w.path("logs"));
+    let log = logs
+        .iter()
+        .find(|p| p.extension().is_some_and(|x| x == "log"))
+        .expect("a run log");
+    let text = std::fs::read_to_string(log).expect("the log");
+    let validation: Value = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("JSON lines"))
+        .find(|e| e["stage"] == "validation")
+        .expect("a validation event");
+    assert_eq!(validation["valid"], false);
+    assert_eq!(validation["bytes"], 1 << 20, "{validation}");
+}
+
+/// Every file under `dir`, at any depth.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in read.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

@@ -423,3 +423,60 @@ fn key_sets_past_their_memory_budget_go_to_a_temporary_file_and_change_nothing()
     let (_, spilled) = w.check_json("data.csv", "schema.json", &["--spill-after", "1"]);
     assert_eq!(spilled, in_memory);
 }
+
+/// An endless stream of NUL bytes on standard input ends at its first byte: a binary file
+/// is a `source-error` that stops the reading (the check read on forever, counting).
+#[test]
+fn an_endless_stream_of_nul_bytes_stops_at_the_first() {
+    let w = Workdir::new();
+    w.write("schema.json", SCHEMA);
+    let zeros = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_watt"))
+        .current_dir(w.path("."))
+        .args(["check", "-", "--schema", "schema.json", "--format", "json"])
+        .stdin(zeros)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("watt starts");
+    // A limit never reached when the check stops; it fails the test if it does not.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while child.try_wait().expect("the child's status").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("watt check is still reading an endless stream of NUL bytes");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("watt's output");
+    assert_eq!(out.status.code(), Some(1), "ended by itself, exit 1");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    assert_eq!(counts(&report), [("source-error".to_owned(), 1)]);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "the file holds a NUL byte at offset 0: it is binary, not CSV text"
+    );
+    assert!(report["stats"]["bytes"].as_u64() < Some(64 << 20));
+}
+
+/// 20 MB of blank lines between two rows are skipped, as blank lines are: not read as a
+/// record longer than 16 MiB ("an unterminated quote", it said).
+#[test]
+fn twenty_megabytes_of_blank_lines_are_skipped() {
+    let w = Workdir::new();
+    w.write("schema.json", SCHEMA);
+    let (header, rest) = VALID_CSV.split_once('\n').expect("a header");
+    let (first, others) = rest.split_once('\n').expect("a row");
+    let mut data = format!("{header}\n{first}\n").into_bytes();
+    data.resize(data.len() + (20 << 20), b'\n');
+    data.extend(b"\r\n\r\n");
+    data.extend(others.as_bytes());
+    w.write("blank.csv", &data);
+    let (code, report) = w.check_json("blank.csv", "schema.json", &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        report["stats"],
+        json!({"rows": 3, "bytes": data.len(), "columns": 5})
+    );
+}

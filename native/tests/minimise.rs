@@ -354,6 +354,68 @@ fn invalid_data_leaves_no_output_unless_asked() {
     );
 }
 
+/// With `--allow-invalid`, a kept value that is not valid for its field (an email in
+/// `kwh`, a name in `contract_type`, whose `enum` it is not in) is emptied and counted, not
+/// written as it is; the summary says how many.
+#[test]
+fn allow_invalid_never_writes_a_kept_value_that_is_not_valid() {
+    let w = Workdir::new();
+    let sample = std::fs::read_to_string(sample()).expect("sample");
+    let mut lines: Vec<String> = sample.lines().map(str::to_owned).collect();
+    let cells = |line: &str| -> Vec<String> { line.split(',').map(str::to_owned).collect() };
+    let header = cells(&lines[0]);
+    let at = |name: &str| header.iter().position(|c| c == name).expect(name);
+    let (kwh, contract) = (at("kwh"), at("contract_type"));
+    for (row, col, value) in [
+        (1, kwh, "jeanne.martin@example.com"),
+        (2, contract, "Jeanne Martin"),
+    ] {
+        let mut row_cells = cells(&lines[row]);
+        assert_eq!(row_cells.len(), header.len(), "a plain row");
+        row_cells[col] = value.to_owned();
+        lines[row] = row_cells.join(",");
+    }
+    let input = w.write("bad.csv", lines.join("\n") + "\n");
+    let (code, _, stderr) = minimise(
+        &w,
+        &input,
+        "out.csv",
+        KEY,
+        &["--allow-invalid", "--report", "report.json"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let out = std::fs::read_to_string(w.path("out.csv")).expect("written");
+    assert!(!out.contains("jeanne.martin"), "the email is not written");
+    assert!(!out.contains("Jeanne Martin"), "the name is not written");
+    let rows = csv_rows(out.as_bytes());
+    let column = |name: &str| rows[0].iter().position(|c| c == name).expect(name);
+    assert_eq!(rows[1][column("kwh")], "");
+    assert_eq!(rows[2][column("contract_type")], "");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("report.json")).expect("report"))
+            .expect("JSON");
+    let fields = report["minimisation"]["fields"].as_array().expect("fields");
+    for name in ["kwh", "contract_type"] {
+        let f = fields.iter().find(|f| f["name"] == name).expect(name);
+        assert_eq!(f["cellsSuppressed"], 1, "{name}");
+    }
+    let line = |name: &str| {
+        stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{name} ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        line("kwh").contains("1 emptied (not valid for the field)"),
+        "{stderr}"
+    );
+    assert!(
+        line("contract_type").contains("1 emptied (not valid for the field)"),
+        "{stderr}"
+    );
+}
+
 /// `-o /dev/null` once replaced the device with a regular file (a temporary file renamed
 /// onto it): a FIFO stands in for the device here, and a symbolic link must stay a link.
 #[cfg(unix)]

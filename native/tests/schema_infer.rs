@@ -216,3 +216,68 @@ fn the_input_is_never_overwritten() {
         VALID_CSV
     );
 }
+
+/// A contract holder's name, repeated over the meter's readings, is not a vocabulary: the
+/// draft has no `enum` of people's names (it had one, and every finding of a check against
+/// it then listed them), by the column's name or by its values; and a finding of a field
+/// declared personal never lists its `enum`'s values.
+#[test]
+fn names_never_become_an_enum_nor_appear_in_findings() {
+    let w = Workdir::new();
+    let holders = ["Jeanne Martin", "Karim Benali", "Élodie Le Gall"];
+    let mut csv = String::from("titulaire,signataire_du_releve,tarif\n");
+    for i in 0..60 {
+        let holder = holders[i % 3];
+        csv.push_str(&format!("{holder},{holder},{}\n", ["BASE", "HPHC"][i % 2]));
+    }
+    w.write("holders.csv", &csv);
+    let draft = infer(&w, &["holders.csv"]);
+    let text = draft.to_string();
+    for holder in holders {
+        assert!(!text.contains(holder), "{text}");
+    }
+    assert_eq!(
+        field(&draft, "titulaire")["gdpr"]["category"],
+        "direct-identifier"
+    );
+    assert!(
+        field(&draft, "signataire_du_releve")["constraints"]
+            .get("enum")
+            .is_none()
+    );
+    assert_eq!(
+        field(&draft, "tarif")["constraints"]["enum"],
+        json!(["BASE", "HPHC"])
+    );
+
+    // A schema that does list names, for a field declared personal: the finding counts
+    // the allowed values, it does not quote them.
+    w.write(
+        "named.schema.json",
+        r#"{"fields": [
+            {"name": "titulaire", "constraints": {"enum": ["Jeanne Martin", "Karim Benali"]},
+             "gdpr": {"category": "direct-identifier", "action": "drop"}},
+            {"name": "signataire_du_releve"},
+            {"name": "tarif", "constraints": {"enum": ["BASE", "HPHC"]},
+             "gdpr": {"category": "non-personal", "action": "keep"}}
+        ]}"#,
+    );
+    w.write(
+        "other.csv",
+        "titulaire,signataire_du_releve,tarif\nPaul Durand,x,EJP\n",
+    );
+    let (code, stdout, _) = w.run(&["check", "other.csv", "-s", "named.schema.json"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("not one of the 2 allowed values"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Jeanne") && !stdout.contains("Karim"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not one of the allowed values (BASE, HPHC)"),
+        "{stdout}"
+    );
+}

@@ -90,8 +90,10 @@ pub struct FieldSummary {
     pub action: String,
     /// Cells whose output differs from the input.
     pub cells_changed: u64,
-    /// Cells emptied because they could not be minimised as declared (not of the field's
-    /// type): a value that cannot be generalised is not let through.
+    /// Cells emptied rather than written: a value not valid for its field (not of its
+    /// type, or breaking a constraint) under `keep`, or one that cannot be minimised as
+    /// declared (not of the field's type, so it cannot be generalised; not maskable). Such
+    /// a value is never let through as it is, even when invalid data is written.
     pub cells_suppressed: u64,
     /// Personal items found in the field's cells, by kind: replaced for `redact`, left in
     /// place (and warned about) for `keep`.
@@ -197,6 +199,27 @@ impl Minimiser {
         self.reader.bytes()
     }
 
+    /// Whether a finding has been made so far: the data is invalid whatever follows. A
+    /// caller that does not write invalid data may stop feeding input (see [`stop`]).
+    ///
+    /// [`stop`]: Minimiser::stop
+    pub fn has_findings(&self) -> bool {
+        self.engine.validator.has_findings()
+    }
+
+    /// Whether a source error has stopped the reading: the rest of the input would only be
+    /// counted (see [`crate::Checker::stopped`]).
+    pub fn stopped(&self) -> bool {
+        self.reader.stopped()
+    }
+
+    /// Ends the reading here, before the end of the input: the bytes of an unfinished row
+    /// are dropped, and the report says that reading stopped early. Then call
+    /// [`finish`](Minimiser::finish).
+    pub fn stop(&mut self) {
+        stop(&mut self.reader, &mut self.engine.validator);
+    }
+
     /// Ends the input: the last output bytes and the report (validation and minimisation).
     pub fn finish(mut self) -> Minimised {
         self.engine.begin_chunk();
@@ -204,6 +227,14 @@ impl Minimiser {
         let tail = self.engine.end_chunk().to_vec();
         let report = self.engine.into_report(self.reader.bytes());
         Minimised { tail, report }
+    }
+}
+
+/// Stops `reader` where it is, and has `validator` report it.
+fn stop(reader: &mut Reader, validator: &mut Validator) {
+    if !reader.stopped() {
+        reader.abandon();
+        validator.stopped_at(reader.bytes());
     }
 }
 
@@ -558,7 +589,7 @@ impl Engine {
                 }
                 if p.stats.suppressed > 0 {
                     warnings.push(format!(
-                        "field {}: {} value(s) could not be minimised as declared (not of the field's type) and were emptied",
+                        "field {}: {} value(s) emptied: not valid for the field, or not minimisable as declared, they are never written as they are",
                         p.name, p.stats.suppressed
                     ));
                 }
@@ -662,13 +693,13 @@ impl Stage {
         // there is free text to search: most comments are empty).
         let free_text = self.plans.iter().enumerate().any(|(i, p)| {
             p.redactor.is_some()
-                && matches!(cells[i], Cell::Valid(_) | Cell::Invalid)
+                && cells[i].has_text()
                 && columns[i].is_some_and(|c| !rec.get(c).is_empty())
         });
         if free_text {
             for (i, plan) in self.plans.iter().enumerate() {
                 if plan.category == Some(Category::DirectIdentifier) {
-                    if let (Some(col), Cell::Valid(_) | Cell::Invalid) = (columns[i], cells[i]) {
+                    if let (Some(col), true) = (columns[i], cells[i].has_text()) {
                         self.row_ids.add(rec.get(col), i);
                     }
                 }
@@ -678,21 +709,21 @@ impl Stage {
             let cell = cells[i];
             if !plan.output && !plan.search_pii {
                 // Dropped unread: only whether it held something is counted.
-                if matches!(cell, Cell::Valid(_) | Cell::Invalid) {
+                if cell.has_text() {
                     plan.stats.changed += 1;
                 }
                 self.row_ends.push(self.row.len());
                 continue;
             }
             let text = columns[i].map_or("", |c| rec.get(c));
-            if plan.search_pii && matches!(cell, Cell::Valid(_) | Cell::Invalid) {
+            if plan.search_pii && cell.has_text() {
                 match plan.memo.as_mut() {
                     Some(memo) => memo.search(&mut plan.stats, text, &mut self.found),
                     None => search(&mut plan.stats, text, &mut self.found),
                 }
             }
             if !plan.output {
-                if matches!(cell, Cell::Valid(_) | Cell::Invalid) {
+                if cell.has_text() {
                     plan.stats.changed += 1;
                 }
                 self.row_ends.push(self.row.len());
@@ -710,6 +741,9 @@ impl Stage {
                     canonical_number(text, self.styles.get(i).copied().unwrap_or_default(), out);
                     true
                 }
+                // A value not valid for its field (an email in a number column, a name in
+                // an `enum` one) is not let through as it is, even with --allow-invalid.
+                (Cell::Invalid | Cell::Breaks(_), Action::Keep) => false,
                 (_, Action::Keep) => {
                     out.push_str(text);
                     as_is = true;
@@ -726,7 +760,7 @@ impl Stage {
                     }
                     true
                 }
-                (Cell::Valid(v), Action::Generalise(g)) => {
+                (Cell::Valid(v) | Cell::Breaks(v), Action::Generalise(g)) => {
                     generalise::generalise(g, &v, text, &plan.field_type, out)
                 }
                 (_, Action::Generalise(_)) => false,

@@ -9,6 +9,11 @@
 //! thread here, and the command line, which runs one back per core, still agree byte for
 //! byte.
 //!
+//! A batch holds at most [`BATCH_CELLS`] cells (rows × fields) and [`BATCH_TEXT`] bytes of
+//! text, so a chunk may give several: a megabyte of one-character rows is half a million
+//! rows, whose copied cells and output would be a hundred times the chunk's size in one
+//! batch. Bounded, a batch's memory and its output do not depend on how short the rows are.
+//!
 //! The core stays free of threads: the shell moves the batches (see the native `minimise`
 //! and `ingest` commands).
 
@@ -18,6 +23,13 @@ use crate::validate::{Cell, RowKind, Validator};
 use crate::value::NumberStyle;
 
 use super::{Engine, Fields, Minimiser, RowInput, Stage, number_styles};
+
+/// Most cells (rows × fields) in a [`RowBatch`]: 1 MiB of cells, about half a megabyte of
+/// rows of the energy schema (a batch or two per chunk).
+pub(crate) const BATCH_CELLS: usize = 1 << 15;
+
+/// Most bytes of text in a [`RowBatch`] (past this, the batch is full after its row).
+pub(crate) const BATCH_TEXT: usize = 1 << 20;
 
 /// Validated data rows, copied out of the input, on their way from the front to the back.
 /// Reuse one across calls: its buffers keep their capacity.
@@ -79,6 +91,11 @@ impl RowBatch {
         self.rows.push(row);
     }
 
+    /// Whether the batch has reached its bounds: at most `rows` rows, [`BATCH_TEXT`] bytes.
+    fn full(&self, rows: usize) -> bool {
+        self.rows.len() >= rows || self.text.len() >= BATCH_TEXT
+    }
+
     fn input(&self, i: usize, fields: usize) -> RowInput<'_> {
         let row = self.rows[i];
         let text_end = self
@@ -107,30 +124,60 @@ pub struct MinimiseFront {
 #[derive(Debug)]
 struct FrontSink {
     validator: Validator,
+    /// The batch being filled.
     batch: RowBatch,
     fields: usize,
+    /// Rows in a full batch: [`BATCH_CELLS`] cells.
+    batch_rows: usize,
     styles: Vec<NumberStyle>,
     /// Data rows so far.
     rows: u64,
 }
 
-impl RecordSink for FrontSink {
+impl FrontSink {
+    /// Hands the batch being filled to `emit`, and starts the next one.
+    fn emit(&mut self, emit: &mut dyn FnMut(&mut RowBatch)) {
+        self.batch.styles.clone_from(&self.styles);
+        emit(&mut self.batch);
+        self.batch.clear();
+        self.batch.first_row = self.rows;
+    }
+}
+
+/// The front's sink while it reads one chunk: full batches go to `emit` as they fill.
+struct Filling<'a> {
+    sink: &'a mut FrontSink,
+    emit: &'a mut dyn FnMut(&mut RowBatch),
+}
+
+impl RecordSink for Filling<'_> {
     fn start(&mut self, dialect: &crate::Dialect, encoding: &EncodingInfo) {
-        self.validator.start(dialect, encoding);
-        self.styles = number_styles(&self.validator, self.fields);
-        self.batch.start = true;
+        let sink = &mut *self.sink;
+        sink.validator.start(dialect, encoding);
+        sink.styles = number_styles(&sink.validator, sink.fields);
+        sink.batch.start = true;
     }
 
     fn record(&mut self, record: &Record<'_>) {
-        self.validator.record(record);
-        if self.validator.kind() == RowKind::Data {
-            self.batch.push(record, &self.validator);
-            self.rows += 1;
+        let sink = &mut *self.sink;
+        sink.validator.record(record);
+        if sink.validator.kind() == RowKind::Data {
+            if sink.batch.rows.is_empty() {
+                // The room of a full batch at once: grown by doubling, it would end up to
+                // half as large again.
+                let cells = sink.batch_rows.saturating_mul(sink.fields);
+                sink.batch.cells.reserve_exact(cells);
+            }
+            sink.batch.push(record, &sink.validator);
+            sink.rows += 1;
+            if sink.batch.full(sink.batch_rows) {
+                sink.emit(self.emit);
+            }
         }
     }
 
     fn source_error(&mut self, problem: SourceProblem) {
-        self.validator.source_error(problem);
+        self.sink.validator.source_error(problem);
     }
 }
 
@@ -142,19 +189,28 @@ pub struct FrontDone {
 }
 
 impl MinimiseFront {
-    /// Reads and validates the next chunk; its data rows are put in `batch` (emptied first).
-    pub fn push(&mut self, chunk: &[u8], batch: &mut RowBatch) {
-        self.fill(batch, |reader, sink| reader.push(chunk, sink));
+    /// Reads and validates the next chunk. Its data rows go to `emit` in batches, in
+    /// order: each full one as it fills, then the rest (possibly none) at the end of the
+    /// chunk. `emit` takes the batch's rows by swapping an empty batch in its place (one
+    /// the back is done with, or a new one), or applies it where it is: the front empties
+    /// whatever it is left with before filling it again.
+    pub fn push(&mut self, chunk: &[u8], emit: &mut dyn FnMut(&mut RowBatch)) {
+        self.fill(emit, |reader, sink| reader.push(chunk, sink));
     }
 
-    /// Runs `read` with `batch` (emptied) as the one rows are put in.
-    fn fill(&mut self, batch: &mut RowBatch, read: impl FnOnce(&mut Reader, &mut FrontSink)) {
-        batch.clear();
-        batch.first_row = self.sink.rows;
-        std::mem::swap(&mut self.sink.batch, batch);
-        read(&mut self.reader, &mut self.sink);
-        std::mem::swap(&mut self.sink.batch, batch);
-        batch.styles.clone_from(&self.sink.styles);
+    /// Runs `read`, batches going to `emit`; the last one goes at the end.
+    fn fill(
+        &mut self,
+        emit: &mut dyn FnMut(&mut RowBatch),
+        read: impl FnOnce(&mut Reader, &mut Filling<'_>),
+    ) {
+        let mut filling = Filling {
+            sink: &mut self.sink,
+            emit,
+        };
+        read(&mut self.reader, &mut filling);
+        let Filling { sink, emit } = filling;
+        sink.emit(emit);
     }
 
     /// Bytes fed so far (for progress).
@@ -162,14 +218,41 @@ impl MinimiseFront {
         self.reader.bytes()
     }
 
-    /// Ends the input: the last rows go in `batch`.
-    pub fn finish(mut self, batch: &mut RowBatch) -> FrontDone {
-        self.fill(batch, |reader, sink| reader.finish(sink));
+    /// Whether a finding has been made so far (see [`Minimiser::has_findings`]).
+    pub fn has_findings(&self) -> bool {
+        self.sink.validator.has_findings()
+    }
+
+    /// Whether a source error has stopped the reading (see [`Minimiser::stopped`]).
+    pub fn stopped(&self) -> bool {
+        self.reader.stopped()
+    }
+
+    /// Ends the reading here, before the end of the input (see [`Minimiser::stop`]); then
+    /// call [`finish`](MinimiseFront::finish).
+    pub fn stop(&mut self) {
+        super::stop(&mut self.reader, &mut self.sink.validator);
+    }
+
+    /// Ends the input: the last rows go to `emit`, as in [`push`](MinimiseFront::push).
+    pub fn finish(mut self, emit: &mut dyn FnMut(&mut RowBatch)) -> FrontDone {
+        self.fill(emit, |reader, sink| reader.finish(sink));
         FrontDone {
             validator: self.sink.validator,
             bytes: self.reader.bytes(),
         }
     }
+
+    /// Sets the cells of a full batch (tests: many batches out of a few rows).
+    #[cfg(test)]
+    pub(crate) fn set_batch_cells(&mut self, cells: usize) {
+        self.sink.batch_rows = rows_per_batch(cells, self.sink.fields);
+    }
+}
+
+/// Rows in a batch of `cells` cells, for rows of `fields` fields (at least one row).
+fn rows_per_batch(cells: usize, fields: usize) -> usize {
+    (cells / fields.max(1)).max(1)
 }
 
 /// The minimising and writing stage.
@@ -226,6 +309,7 @@ impl Minimiser {
                 validator,
                 batch: RowBatch::default(),
                 fields,
+                batch_rows: rows_per_batch(BATCH_CELLS, fields),
                 styles: Vec::new(),
                 rows: 0,
             },

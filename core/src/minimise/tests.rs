@@ -240,7 +240,51 @@ fn invalid_values_are_suppressed_not_passed_through() {
     assert!(
         m.warnings
             .iter()
-            .any(|w| w.starts_with("field timestamp: 1 value(s) could not be minimised"))
+            .any(|w| w.starts_with("field timestamp: 1 value(s) emptied: not valid for the field"))
+    );
+}
+
+/// A `keep` column's value that is not valid for its field is emptied and counted, not
+/// written as it is: an email in `kwh` (not a number), a name in `contract_type` (not in
+/// its `enum`). Both came out verbatim when invalid data was written.
+#[test]
+fn kept_values_not_valid_for_their_field_are_emptied() {
+    let data = planted()
+        .replacen(",0.512,", ",jeanne.martin@example.com,", 1)
+        .replacen(",HPHC,", ",Karim Benali,", 1);
+    let (out, report) = minimise(&data);
+    assert!(!report.valid);
+    assert_eq!(report.error_counts[&ErrorCode::TypeError], 1);
+    assert_eq!(report.error_counts[&ErrorCode::ConstraintError], 1);
+    assert!(!out.contains("jeanne.martin"), "{out}");
+    assert!(!out.contains("Karim"), "{out}");
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
+    let column = |name: &str| rows[0].iter().position(|c| *c == name).expect(name);
+    let (kwh, contract) = (column("kwh"), column("contract_type"));
+    assert_eq!(rows[1][kwh], "", "emptied");
+    assert_eq!(rows[2][kwh], "0.488", "a valid value is kept");
+    assert_eq!(rows[3][contract], "", "emptied");
+    assert_eq!(rows[4][contract], "TEMPO");
+    let m = report.minimisation.expect("report");
+    let field = |name: &str| m.fields.iter().find(|f| f.name == name).expect(name);
+    assert_eq!(field("kwh").cells_suppressed, 1);
+    assert_eq!(field("contract_type").cells_suppressed, 1);
+    assert_eq!(field("kwh").cells_changed, 1);
+    for name in ["kwh", "contract_type"] {
+        let says = format!("field {name}: 1 value(s) emptied: not valid for the field");
+        assert!(
+            m.warnings.iter().any(|w| w.starts_with(&says)),
+            "{:?}",
+            m.warnings
+        );
+    }
+    // A value of the field's type that breaks a constraint is still generalised (a
+    // postcode one digit short keeps its département).
+    let (out, report) = minimise(&planted().replacen(",75011,", ",7501,", 1));
+    assert_eq!(report.error_counts[&ErrorCode::ConstraintError], 1);
+    assert!(
+        out.lines().nth(1).is_some_and(|l| l.contains(",75,")),
+        "{out}"
     );
 }
 
@@ -422,32 +466,51 @@ fn a_memoised_search_counts_what_a_plain_search_counts() {
 /// the command line does on threads), the batches dealt in turn to `backs` backs whose
 /// outputs are put back in order.
 fn minimise_split(schema: &Schema, data: &[u8], cuts: &[usize], backs: usize) -> (Vec<u8>, Report) {
+    minimise_split_with(schema, data, cuts, backs, None).0
+}
+
+/// [`minimise_split`] with batches of at most `batch_cells` cells when given; also returns
+/// the largest batch (in cells) and the largest output of one batch.
+fn minimise_split_with(
+    schema: &Schema,
+    data: &[u8],
+    cuts: &[usize],
+    backs: usize,
+    batch_cells: Option<usize>,
+) -> ((Vec<u8>, Report), usize, usize) {
     let minimiser = || {
         let key = PseudonymKey::new(KEY).expect("key");
         Minimiser::new(schema, Options::default(), Some(key)).expect("minimiser")
     };
     let (mut front, first) = minimiser().split();
+    if let Some(cells) = batch_cells {
+        front.set_batch_cells(cells);
+    }
+    let fields = schema.fields.len();
     let mut all = vec![first];
     all.extend((1..backs).map(|_| minimiser().split().1));
-    let mut batch = RowBatch::default();
     let mut out = Vec::new();
+    let (mut n, mut largest, mut largest_out) = (0, 0, 0);
+    let mut emit = |batch: &mut RowBatch| {
+        largest = largest.max(batch.rows() * fields);
+        let bytes = all[n % backs].apply(batch);
+        largest_out = largest_out.max(bytes.len());
+        out.extend_from_slice(bytes);
+        n += 1;
+    };
     let mut last = 0;
-    let mut n = 0;
     for &cut in cuts.iter().chain([&data.len()]) {
         let cut = cut.clamp(last, data.len());
-        front.push(&data[last..cut], &mut batch);
-        out.extend_from_slice(all[n % backs].apply(&batch));
-        n += 1;
+        front.push(&data[last..cut], &mut emit);
         last = cut;
     }
-    let done = front.finish(&mut batch);
-    out.extend_from_slice(all[n % backs].apply(&batch));
+    let done = front.finish(&mut emit);
     let mut all = all.into_iter();
     let mut back = all.next().expect("a back");
     for other in all {
         back.merge(other);
     }
-    (out, back.finish(done))
+    ((out, back.finish(done)), largest, largest_out)
 }
 
 /// Files that exercise every path between the stages: the sample, planted personal data,
@@ -571,4 +634,56 @@ fn backs_sharing_a_file_count_rows_as_one_would() {
     assert!(k(&whole.1).is_some_and(|k| k.subject_field.is_some() && k.k == 3000));
     let split = minimise_split(&energy(), data, &cuts, 2);
     assert_eq!((split.0, split.1), whole);
+}
+
+#[test]
+fn batches_of_any_bound_give_the_same_bytes_and_report() {
+    for (n, data) in split_inputs().iter().enumerate() {
+        let cuts: Vec<usize> = (0..data.len()).step_by(211).collect();
+        let whole = minimise_chunked(&energy(), data, KEY, &cuts);
+        // One row a batch, a few rows, and rows cut across chunks.
+        for cells in [1, 12, 13, 40] {
+            for backs in [1, 3] {
+                let (split, largest, _) =
+                    minimise_split_with(&energy(), data, &cuts, backs, Some(cells));
+                assert_eq!(
+                    String::from_utf8_lossy(&split.0),
+                    String::from_utf8_lossy(&whole.0),
+                    "input {n}, {cells} cells, {backs} back(s)"
+                );
+                assert_eq!(
+                    split.1, whole.1,
+                    "input {n}, {cells} cells, {backs} back(s)"
+                );
+                assert!(
+                    largest <= cells.max(12),
+                    "input {n}: {largest} cells in a batch"
+                );
+            }
+        }
+    }
+}
+
+/// A chunk of one-character rows is hundreds of thousands of rows: its batches, and the
+/// output of each, stay bounded (one batch per chunk held 2.4 million cells here, and
+/// its output was 7.8 MB for a 400 kB chunk).
+#[test]
+fn short_invalid_rows_make_bounded_batches() {
+    let planted = planted();
+    let header = planted.lines().next().expect("header");
+    let data = format!("{header}\n{}", "1\n".repeat(200_000)).into_bytes();
+    let ((out, report), largest, largest_out) = minimise_split_with(&energy(), &data, &[], 2, None);
+    assert_eq!(report.stats.rows, 200_000);
+    assert_eq!(report.error_counts[&ErrorCode::MissingCell], 200_000 * 11);
+    assert!(out.len() > 7_000_000, "{}", out.len());
+    assert!(
+        largest <= split::BATCH_CELLS,
+        "{largest} cells in one batch"
+    );
+    assert!(
+        largest_out < 256 << 10,
+        "{largest_out} bytes out of one batch"
+    );
+    let whole = minimise_chunked(&energy(), &data, KEY, &[]);
+    assert_eq!((out, report), whole);
 }

@@ -5,7 +5,8 @@
 
 use std::cmp::Ordering;
 
-use crate::schema::{Bound, Constraints, PatternCache};
+use crate::gdpr::Category;
+use crate::schema::{Bound, Constraints, Field, PatternCache};
 use crate::value::Value;
 
 /// A constraint a value breaks. Borrowed from the schema: no allocation until a message is
@@ -23,8 +24,10 @@ pub(crate) enum Violation<'s> {
 }
 
 impl Violation<'_> {
-    /// What is wrong, in words, without the value.
-    pub(crate) fn message(&self) -> String {
+    /// What is wrong, in words, without the value. An `enum`'s values are listed (when
+    /// there are a few) only when `list_values`: the validator says so for fields not
+    /// declared personal (see [`lists_values`]).
+    pub(crate) fn message(&self, list_values: bool) -> String {
         match self {
             Violation::Minimum(b) => format!("below minimum {}", b.text),
             Violation::Maximum(b) => format!("above maximum {}", b.text),
@@ -33,7 +36,7 @@ impl Violation<'_> {
             Violation::MinLength(n) => format!("shorter than minLength {n}"),
             Violation::MaxLength(n) => format!("longer than maxLength {n}"),
             Violation::Pattern(p) => format!("does not match pattern {p}"),
-            Violation::Enum(values) if values.len() <= 12 => {
+            Violation::Enum(values) if list_values && values.len() <= 12 => {
                 let list: Vec<&str> = values.iter().map(|b| b.text.as_str()).collect();
                 format!("not one of the allowed values ({})", list.join(", "))
             }
@@ -42,6 +45,18 @@ impl Violation<'_> {
             }
         }
     }
+}
+
+/// Whether a field's `enum` values may be quoted in its findings: not when its `gdpr`
+/// category says it is about people (anything but `non-personal`). Its values are then
+/// personal data themselves (a list of names, of addresses): a report, which travels,
+/// says how many values are allowed, never which. A field without a `gdpr` policy is not
+/// declared personal: its values are listed, as plain Table Schema checks do.
+pub(crate) fn lists_values(field: &Field) -> bool {
+    field
+        .gdpr
+        .as_ref()
+        .is_none_or(|g| g.category == Category::NonPersonal)
 }
 
 /// Whether the constraints hold anything to check on a value.
@@ -131,7 +146,7 @@ mod tests {
             .map(|p| p.cache())
             .unwrap_or_default();
         check(&f.constraints, &value, cell, &mut cache, |v| {
-            out.push(v.message())
+            out.push(v.message(lists_values(f)))
         });
         out
     }
@@ -188,6 +203,35 @@ mod tests {
         assert_eq!(
             violations(f, "x12345678901234"),
             ["does not match pattern [0-9]{14}"]
+        );
+    }
+
+    /// The values of a personal field's `enum` are personal data: never quoted in a
+    /// finding (they were, holders' names among them).
+    #[test]
+    fn a_personal_fields_enum_values_are_counted_not_listed() {
+        for category in [
+            "direct-identifier",
+            "quasi-identifier",
+            "personal",
+            "sensitive",
+            "free-text",
+        ] {
+            let f = format!(
+                r#"{{"name": "holder", "constraints": {{"enum": ["Jeanne Martin", "Karim Benali"]}},
+                   "gdpr": {{"category": "{category}", "action": "drop"}}}}"#
+            );
+            assert_eq!(
+                violations(&f, "Paul"),
+                ["not one of the 2 allowed values"],
+                "{category}"
+            );
+        }
+        let f = r#"{"name": "c", "constraints": {"enum": ["BASE", "HPHC"]},
+                    "gdpr": {"category": "non-personal", "action": "keep"}}"#;
+        assert_eq!(
+            violations(f, "hphc"),
+            ["not one of the allowed values (BASE, HPHC)"]
         );
     }
 

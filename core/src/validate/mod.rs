@@ -106,6 +106,13 @@ impl Checker {
         self.reader.push(chunk, &mut self.validator);
     }
 
+    /// Whether a source error has stopped the reading (a binary file, a runaway quote):
+    /// the rest of the input would only be counted, so the caller may stop feeding it.
+    /// The report is then that of the bytes fed.
+    pub fn stopped(&self) -> bool {
+        self.reader.stopped()
+    }
+
     /// Bytes fed so far (for progress).
     pub fn bytes_read(&self) -> u64 {
         self.reader.bytes()
@@ -126,10 +133,28 @@ pub(crate) enum Cell {
     Absent,
     /// A missing value (`missingValues`).
     Null,
-    /// A value of the field's type (it may still break a constraint).
+    /// A value of the field's type that meets its constraints.
     Valid(Value),
+    /// A value of the field's type that breaks one of its constraints (out of range, not
+    /// in the `enum`, not matching the `pattern`).
+    Breaks(Value),
     /// Not of the field's type, or not decodable.
     Invalid,
+}
+
+impl Cell {
+    /// Whether the row has text for the field (valid or not).
+    pub(crate) fn has_text(self) -> bool {
+        matches!(self, Cell::Valid(_) | Cell::Breaks(_) | Cell::Invalid)
+    }
+
+    /// The value, when the text is of the field's type (constraints or not).
+    pub(crate) fn value(self) -> Option<Value> {
+        match self {
+            Cell::Valid(v) | Cell::Breaks(v) => Some(v),
+            Cell::Absent | Cell::Null | Cell::Invalid => None,
+        }
+    }
 }
 
 /// What kind of record the validator just saw.
@@ -158,6 +183,9 @@ struct FieldCheck {
     unique: Option<KeySet>,
     /// Any text is a valid value: a string with no format, constraint or `unique`.
     anything: bool,
+    /// Whether findings may quote the field's `enum` values (see
+    /// [`constraints::lists_values`]).
+    lists_values: bool,
 }
 
 /// Checks records against the schema and collects findings.
@@ -192,6 +220,8 @@ pub(crate) struct Validator {
     cells: Vec<Cell>,
     keep_all: bool,
     kind: RowKind,
+    /// Where reading was stopped early (see [`Validator::stopped_at`]).
+    stopped_at: Option<u64>,
 }
 
 impl Validator {
@@ -230,7 +260,20 @@ impl Validator {
             cells: vec![Cell::Absent; n],
             keep_all: false,
             kind: RowKind::Header,
+            stopped_at: None,
         }
+    }
+
+    /// Whether a finding has been made so far: the data is invalid whatever follows.
+    /// (Repeats of `unique` and primary-key values are only found at the end.)
+    pub(crate) fn has_findings(&self) -> bool {
+        self.findings.total() > 0
+    }
+
+    /// Reading was stopped after `bytes` bytes, before the end of the input: the report
+    /// says so, since its counts are then those of the part read.
+    pub(crate) fn stopped_at(&mut self, bytes: u64) {
+        self.stopped_at = Some(bytes);
     }
 
     /// The fields' states in the last record.
@@ -269,6 +312,11 @@ impl Validator {
         let mut notes = self.schema.notes.clone();
         if self.records > 0 && self.rows == 0 && self.dialect.header {
             notes.push("the file has a header and no data rows".into());
+        }
+        if let Some(bytes) = self.stopped_at {
+            notes.push(format!(
+                "reading stopped after {bytes} bytes, once a finding had made the data invalid (invalid data is not written): the rest of the file was not read, so it may hold more findings and rows than counted here"
+            ));
         }
         let (findings, total, counts) = self.findings.into_parts();
         Report {
@@ -415,11 +463,16 @@ impl Validator {
             }
             let mut clean = true;
             if check.has_constraints {
-                let cache = &mut check.pattern_cache;
+                let (cache, list) = (&mut check.pattern_cache, check.lists_values);
                 constraints::check(&field.constraints, &value, text, cache, |v| {
                     clean = false;
-                    at.add(findings, schema, ErrorCode::ConstraintError, || v.message());
+                    at.add(findings, schema, ErrorCode::ConstraintError, || {
+                        v.message(list)
+                    });
                 });
+            }
+            if !clean && check.kept {
+                *cell = Cell::Breaks(value);
             }
             if clean && check.unique.is_none() {
                 check.last_clean.put(text, value);
@@ -462,10 +515,10 @@ impl Validator {
         };
         self.key_scratch.clear();
         for (&fi, last) in self.schema.primary_key.iter().zip(&mut self.key_last) {
-            let key = match (self.cells[fi], self.field_column[fi]) {
+            let key = match (self.cells[fi].value(), self.field_column[fi]) {
                 // A text's key is its text's: only typed values are remembered.
-                (Cell::Valid(v @ (Value::Text | Value::Json)), Some(col)) => v.key(rec.field(col)),
-                (Cell::Valid(v), Some(col)) => match last {
+                (Some(v @ (Value::Text | Value::Json)), Some(col)) => v.key(rec.field(col)),
+                (Some(v), Some(col)) => match last {
                     Some((seen, key)) if *seen == v => *key,
                     _ => {
                         let key = v.key(rec.field(col));
@@ -664,6 +717,7 @@ impl Validator {
                 .unique
                 .then(|| KeySet::new(show_values, spill.cloned())),
             anything: plain_text && !has_constraints && !field.constraints.unique,
+            lists_values: constraints::lists_values(field),
         }
     }
 }

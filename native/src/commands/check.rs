@@ -30,6 +30,11 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
         checker = checker.with_spill(spill);
     }
     input.read_chunks(|chunk| {
+        // Past a source error the rest would only be counted: an endless stream of NUL
+        // bytes must end the check, not be read forever.
+        if checker.stopped() {
+            return ControlFlow::Break(());
+        }
         checker.push(chunk);
         ControlFlow::Continue(())
     })?;

@@ -63,10 +63,17 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut sink = OutputFile::open(&args.output)?;
     let mut write_error = None;
+    // Invalid data is not written: once it is known invalid, the rest is not read.
+    let until = if args.allow_invalid {
+        staged::Until::End
+    } else {
+        staged::Until::Invalid
+    };
     // Validation on this thread, minimisation and writing on others.
     let staged = staged::minimise(
         minimiser,
         more,
+        until,
         |f| input.read_chunks(f),
         &mut |bytes| match sink.write(bytes) {
             Ok(()) => ControlFlow::Continue(()),

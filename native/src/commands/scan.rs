@@ -30,6 +30,10 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, CliError> {
         scanner = scanner.with_spill(spill);
     }
     input.read_chunks(|chunk| {
+        // Past a source error the rest would only be counted (see `check`).
+        if scanner.stopped() {
+            return ControlFlow::Break(());
+        }
         scanner.push(chunk);
         ControlFlow::Continue(())
     })?;

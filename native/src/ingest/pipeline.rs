@@ -228,9 +228,12 @@ fn read_and_minimise(
     let Some(minimiser) = minimisers.next() else {
         return;
     };
+    // Invalid data is never stored: once it is known invalid, the rest is not read (nor
+    // sent), and the upload is aborted at once.
     let staged = staged::minimise(
         minimiser,
         minimisers.collect(),
+        staged::Until::Invalid,
         |f| -> Result<(), io::Error> {
             loop {
                 let n = match file.read(&mut chunk) {

@@ -44,7 +44,7 @@ pub fn write(report: &Report, palette: &Palette, out: &mut dyn Write) -> io::Res
         };
         if f.cells_suppressed > 0 {
             effect.push_str(&format!(
-                ", {} emptied (not of the field's type)",
+                ", {} emptied (not valid for the field)",
                 f.cells_suppressed
             ));
         }
