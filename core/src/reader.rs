@@ -191,7 +191,9 @@ pub struct Reader {
     /// Offset where the unfinished record's raw bytes begin.
     record_start: u64,
     records: u64,
-    /// Bytes pushed so far, including a BOM and anything after a source error.
+    /// Bytes pushed so far, including a BOM. Once a source error has stopped the reading:
+    /// where it stopped, and what is pushed after is not counted, so the report is the same
+    /// whether the shell goes on feeding (the browser) or stops (the command line).
     bytes: u64,
     decoded: String,
     decoded_ends: Vec<usize>,
@@ -249,8 +251,8 @@ impl Reader {
         &self.dialect
     }
 
-    /// Whether a source error has stopped the reading: what is pushed after it is only
-    /// counted, so a shell may stop reading (an endless stream of NUL bytes ends here).
+    /// Whether a source error has stopped the reading: what is pushed after it is ignored,
+    /// so a shell may stop reading (an endless stream of NUL bytes ends here).
     pub fn stopped(&self) -> bool {
         matches!(self.state, State::Stopped)
     }
@@ -265,6 +267,9 @@ impl Reader {
 
     /// Feeds the next chunk.
     pub fn push(&mut self, chunk: &[u8], sink: &mut impl RecordSink) {
+        if matches!(self.state, State::Stopped) {
+            return;
+        }
         let at = self.bytes;
         self.bytes += chunk.len() as u64;
         match &mut self.state {
@@ -370,6 +375,13 @@ impl Reader {
     }
 
     fn stop(&mut self, problem: SourceProblem, sink: &mut impl RecordSink) {
+        // The bytes read are those before the problem, whatever the chunks were.
+        let at = match &problem {
+            SourceProblem::RecordTooLarge { byte, .. } | SourceProblem::Binary { byte } => *byte,
+            SourceProblem::Utf16 { .. } => 0,
+            SourceProblem::UnterminatedQuote { .. } => self.bytes,
+        };
+        self.bytes = self.bytes.min(at);
         self.state = State::Stopped;
         self.carry = Vec::new();
         sink.source_error(problem);
@@ -1019,7 +1031,11 @@ mod tests {
         r.push(&data, &mut c);
         assert!(r.stopped());
         r.push(&[0; 1000], &mut c);
-        assert_eq!(r.bytes(), data.len() as u64 + 1000, "counted, not read");
+        assert_eq!(
+            r.bytes(),
+            nul_at,
+            "where reading stopped; what follows is ignored"
+        );
     }
 
     #[test]

@@ -35,6 +35,9 @@ pub struct Staged {
     pub report: Report,
     /// Bytes of input read.
     pub bytes_read: u64,
+    /// Reading stopped before the end because the data was known invalid
+    /// ([`Until::Invalid`]): the report's counts are those of the part read.
+    pub cut: bool,
     /// Row batches made: bounded whatever the input's length.
     #[cfg_attr(
         not(test),
@@ -211,6 +214,7 @@ pub fn minimise<E>(
         Ok(Some(Staged {
             report,
             bytes_read,
+            cut,
             batches: made,
         }))
     })

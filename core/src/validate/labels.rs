@@ -13,9 +13,11 @@ impl Validator {
         let labels: Vec<&str> = rec.fields().collect();
         let fields = self.schema.fields.len();
         self.columns = labels.len();
-        self.field_column = (0..fields)
-            .map(|i| (i < labels.len()).then_some(i))
-            .collect();
+        self.set_field_columns(
+            (0..fields)
+                .map(|i| (i < labels.len()).then_some(i))
+                .collect(),
+        );
         for bad in rec.bad_bytes {
             self.encoding_error(rec, *bad);
         }

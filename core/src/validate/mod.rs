@@ -203,6 +203,9 @@ pub(crate) struct Validator {
     columns: usize,
     /// Column of each field, when the header has one.
     field_column: Vec<Option<usize>>,
+    /// Field of each column, when a field reads it: the inverse of `field_column`, so a
+    /// finding about a column names its field without a search through the fields.
+    column_field: Vec<Option<usize>>,
     rows: u64,
     records: u64,
     primary_key: Option<KeySet>,
@@ -248,6 +251,7 @@ impl Validator {
             header_done: false,
             columns: n,
             field_column: (0..n).map(Some).collect(),
+            column_field: (0..n).map(Some).collect(),
             rows: 0,
             records: 0,
             primary_key: (!schema.primary_key.is_empty()).then(KeySet::default),
@@ -304,7 +308,23 @@ impl Validator {
 
     /// Columns of a row of `len` cells that no field reads.
     pub(crate) fn unmapped_columns(&self, len: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..len.min(self.columns)).filter(|c| !self.field_column.contains(&Some(*c)))
+        (0..len.min(self.columns)).filter(|c| self.field_of_column(*c).is_none())
+    }
+
+    /// The field that reads column `col`, if one does.
+    fn field_of_column(&self, col: usize) -> Option<usize> {
+        self.column_field.get(col).copied().flatten()
+    }
+
+    /// Sets which column each field reads (once the header is known), and the inverse.
+    fn set_field_columns(&mut self, field_column: Vec<Option<usize>>) {
+        self.column_field = vec![None; self.columns];
+        for (field, col) in field_column.iter().enumerate() {
+            if let Some(slot) = col.and_then(|c| self.column_field.get_mut(c)) {
+                *slot = Some(field);
+            }
+        }
+        self.field_column = field_column;
     }
 
     pub(crate) fn into_report(mut self, bytes: u64) -> Report {
@@ -378,7 +398,7 @@ impl Validator {
             });
         }
         for col in n..columns {
-            let field = self.field_column.iter().position(|c| *c == Some(col));
+            let field = self.field_of_column(col);
             let schema = &self.schema;
             self.findings.add(ErrorCode::MissingCell, || Finding {
                 code: ErrorCode::MissingCell,
@@ -623,7 +643,7 @@ impl Validator {
         if self.encoding.probable.is_none() && self.encoding.name == "utf-8" {
             self.encoding.probable = Some(probable.to_owned());
         }
-        let field = self.field_column.iter().position(|c| *c == Some(bad.field));
+        let field = self.field_of_column(bad.field);
         let show = self.show_values;
         let name = field.map(|f| self.schema.fields[f].name.clone());
         self.findings.add(ErrorCode::EncodingError, || {

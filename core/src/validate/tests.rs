@@ -193,6 +193,51 @@ fn labels_are_not_quoted_in_messages() {
     );
 }
 
+/// After a source error the report does not depend on how much more the shell fed: the
+/// command line stops reading, the browser reads on; both say the same bytes.
+#[test]
+fn a_source_error_gives_one_report_however_much_follows() {
+    let schema = fixture_schema();
+    let too_long = Options {
+        max_record_bytes: 64,
+        ..Options::default()
+    };
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("id,prm\n1,2\n".encode_utf16().flat_map(u16::to_le_bytes));
+    let cases: [(&str, Options, Vec<u8>, u64); 3] = [
+        (
+            "binary",
+            Options::default(),
+            b"id,prm\n1,2\n3,\x004\n".to_vec(),
+            13,
+        ),
+        ("utf-16", Options::default(), utf16, 0),
+        (
+            "too long",
+            too_long,
+            format!("id,prm\n1,2\n\"{}\n", "x".repeat(200)).into_bytes(),
+            11,
+        ),
+    ];
+    for (what, options, data, stopped) in cases {
+        let alone = check_chunked(&schema, options.clone(), &data, &[]);
+        assert_eq!(alone.stats.bytes, stopped, "{what}");
+        assert_eq!(alone.error_counts[&ErrorCode::SourceError], 1, "{what}");
+        // What the file goes on with: more of the same kind of bytes.
+        let filler = if what == "too long" { b'x' } else { b'\0' };
+        let mut more = data.clone();
+        more.extend(std::iter::repeat_n(filler, 3 << 20));
+        for cuts in [&[][..], &[1, 5, 9][..], &[8192, 1 << 20, 2 << 20][..]] {
+            let fed_on = check_chunked(&schema, options.clone(), &more, cuts);
+            assert_eq!(
+                serde_json::to_value(&fed_on).unwrap(),
+                serde_json::to_value(&alone).unwrap(),
+                "{what} {cuts:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn a_wide_header_names_the_first_column_of_each_repeated_label() {
     // 60 000 columns (checked in one pass: a scan of the earlier labels per column took
@@ -280,7 +325,8 @@ fn record_limit_stops_runaway_quotes() {
     let report = check_chunked(&schema, options, &data, &[4096, 8192]);
     assert_eq!(report.error_counts[&ErrorCode::SourceError], 1);
     assert_eq!(report.findings[0].row_number, Some(2));
-    assert_eq!(report.stats.bytes, data.len() as u64);
+    // Read up to the runaway record, which starts after the header.
+    assert_eq!(report.stats.bytes, 26);
 }
 
 #[test]

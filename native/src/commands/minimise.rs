@@ -63,12 +63,10 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut sink = OutputFile::open(&args.output)?;
     let mut write_error = None;
-    // Invalid data is not written: once it is known invalid, the rest is not read.
-    let until = if args.allow_invalid {
-        staged::Until::End
-    } else {
-        staged::Until::Invalid
-    };
+    // Read to the end even once the data is known invalid (which `watt ingest` does not):
+    // the report is then the browser's for the same file, every finding counted, which is
+    // what a producer needs to fix the file.
+    let until = staged::Until::End;
     // Validation on this thread, minimisation and writing on others.
     let staged = staged::minimise(
         minimiser,

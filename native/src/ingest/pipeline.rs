@@ -174,6 +174,8 @@ struct End {
     sums: Sums,
     source_sha256: [u8; 32],
     source_bytes: u64,
+    /// Reading stopped at the first chunk past a finding (the rest was not read).
+    cut: bool,
 }
 
 /// Now, as manifests and journal entries write times.
@@ -304,6 +306,7 @@ fn read_and_minimise(
         sums,
         source_sha256,
         source_bytes: staged.bytes_read,
+        cut: staged.cut,
     })));
 }
 
@@ -518,12 +521,17 @@ fn log_destination(report: &FileReport, dry_run: bool, multipart: bool) {
     );
 }
 
-fn invalid(report: &FileReport) -> (Status, String) {
+fn invalid(report: &FileReport, end: &End) -> (Status, String) {
     let findings = report.report.as_ref().map_or(0, |r| r.findings_total);
-    (
-        Status::Invalid,
-        format!("invalid data ({findings} findings): nothing was written"),
-    )
+    let message = if end.cut {
+        format!(
+            "invalid data (at least {findings} findings: reading stopped after {} bytes): nothing was written",
+            end.source_bytes
+        )
+    } else {
+        format!("invalid data ({findings} findings): nothing was written")
+    };
+    (Status::Invalid, message)
 }
 
 /// A file whose output fits in one part: validated first, then one PUT.
@@ -535,7 +543,7 @@ async fn single<L: Leftovers>(
     file_started: &str,
 ) -> Outcome {
     if !validated(report, &end) {
-        return Err(invalid(report));
+        return Err(invalid(report, &end));
     }
     log_destination(report, ctx.dry_run, false);
     report.parts = 1;
@@ -855,7 +863,7 @@ async fn send_parts<L: Lake>(
     };
     report.parts = parts + 1;
     if !validated(report, &end) {
-        return Err(invalid(report));
+        return Err(invalid(report, &end));
     }
     let last = RawPart {
         number: end.last.number,
@@ -882,7 +890,7 @@ async fn dry_multipart(
             Some(Msg::End(end)) => {
                 report.parts = parts + 1;
                 if !validated(report, &end) {
-                    return Err(invalid(report));
+                    return Err(invalid(report, &end));
                 }
                 log_destination(report, true, true);
                 return Ok(None);
