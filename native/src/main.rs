@@ -24,6 +24,7 @@ use cli::{Cli, Command, SchemaCommand};
 use commands::Outcome;
 
 fn main() -> ExitCode {
+    survive_file_size_limit();
     let cli = Cli::parse_checked();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
@@ -45,3 +46,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// SIGXFSZ's default action kills the process the moment a file it writes grows past
+/// `ulimit -f`: a half-written output or lake file left behind, no word said, no cleanup.
+/// With a handler installed the write fails with EFBIG ("File too large") instead, and the
+/// command fails like on a full disk: exit 2 (3 for `watt ingest`), its temporary files
+/// removed.
+#[cfg(unix)]
+fn survive_file_size_limit() {
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, seen);
+}
+
+#[cfg(not(unix))]
+fn survive_file_size_limit() {}

@@ -541,6 +541,33 @@ fn outputs_never_land_on_an_input_or_on_each_other() {
     assert_eq!(report["valid"], true);
 }
 
+/// A write past `ulimit -f` fails with "File too large" (exit 2) and leaves no temporary
+/// file behind: SIGXFSZ killed watt mid-write, leaving its partial output.
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_fails_the_output_and_leaves_nothing() {
+    let w = Workdir::new();
+    let input = w.write("in.csv", std::fs::read(sample()).expect("sample"));
+    let out = std::process::Command::new("sh")
+        .current_dir(w.path("."))
+        .args(["-c", "ulimit -f 8; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_watt"))
+        .args(["minimise", "in.csv", "--schema", &schema(), "-o", "out.csv"])
+        .env("WATT_PSEUDONYM_KEY", KEY)
+        .output()
+        .expect("sh runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{:?} {stderr}", out.status);
+    assert!(stderr.contains("File too large"), "{stderr}");
+    let mut left: Vec<String> = std::fs::read_dir(w.path("."))
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["in.csv"], "no output and no temporary file");
+    assert!(std::fs::metadata(&input).expect("in").len() > 8 * 1024);
+}
+
 #[test]
 fn schema_infer_and_register_refuse_to_write_over_their_input() {
     let w = Workdir::new();

@@ -81,8 +81,6 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         .enable_all()
         .build()
         .map_err(IngestError::Runtime)?;
-    #[cfg(unix)]
-    let _file_size_limit = survive_file_size_limit(&runtime);
     let log = RunLog::start(&settings.log_dir, &run_id).map_err(|source| IngestError::Log {
         path: shown::escaped(&settings.log_dir.display().to_string()),
         source,
@@ -193,18 +191,6 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         }
         Some(Status::StorageFailed) => Ok(Outcome::StorageFailed),
     }
-}
-
-/// A handler for SIGXFSZ, whose default action kills the process the moment a file grows
-/// past `ulimit -f`, leaving a partial file behind and no word said. With a handler the
-/// write fails with EFBIG instead ("File too large"): the file fails with exit 3 and what
-/// was written is removed. (tokio's handler stays installed for the life of the process.)
-#[cfg(unix)]
-fn survive_file_size_limit(
-    runtime: &tokio::runtime::Runtime,
-) -> Option<tokio::signal::unix::Signal> {
-    let _entered = runtime.enter();
-    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::from_raw(libc::SIGXFSZ)).ok()
 }
 
 /// What earlier runs left in the journal, dealt with before this run writes anything.
