@@ -41,39 +41,19 @@ fn minimised(input: &[u8]) -> Vec<u8> {
 
 /// `watt ingest` in a work directory with a clean environment: only what the test gives.
 fn watt(w: &Workdir, args: &[&str]) -> Command {
-    let mut cmd = w.watt(&["ingest"]);
+    let mut cmd = support::watt_ingest(&w.path("."), None);
     cmd.args(args);
-    for var in [
-        "DATA_LAKE_BUCKET",
-        "DATA_LAKE_PREFIX",
-        "DATA_LAKE_DIR",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_S3",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "WATT_PSEUDONYM_KEY",
-    ] {
-        cmd.env_remove(var);
-    }
-    // Nothing from this machine's AWS setup, and no instance metadata service.
-    cmd.env("AWS_CONFIG_FILE", w.path("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    cmd
+    Command::from_std(cmd)
 }
 
 /// `watt ingest` against the server, with the test credentials and key.
 fn watt_s3(w: &Workdir, server: &S3Server, args: &[&str]) -> Command {
-    let mut cmd = watt(w, &["--bucket", "lake", "--endpoint-url", &server.endpoint]);
-    cmd.args(args)
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+    let mut cmd = support::watt_ingest(&w.path("."), None);
+    server
+        .target(&mut cmd)
+        .args(args)
         .env("WATT_PSEUDONYM_KEY", KEY);
-    cmd
+    Command::from_std(cmd)
 }
 
 struct Run {
@@ -887,36 +867,9 @@ fn file_names_are_shown_escaped_and_without_personal_items() {
 /// `watt ingest ARGS` started through `sh -c 'PRELUDE; exec watt ...'` (a umask, a file
 /// size limit), with the clean environment of [`watt`].
 fn watt_sh(w: &Workdir, prelude: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new("sh");
-    cmd.current_dir(w.path("."))
-        .env("NO_COLOR", "1")
-        .arg("-c")
-        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
-        .arg(assert_cmd::cargo::cargo_bin!("watt"))
-        .arg("ingest")
-        .args(args);
-    clean_env(&mut cmd);
-    cmd
-}
-
-/// Takes this machine's settings away from a command.
-fn clean_env(cmd: &mut Command) {
-    for var in [
-        "DATA_LAKE_BUCKET",
-        "DATA_LAKE_PREFIX",
-        "DATA_LAKE_DIR",
-        "AWS_REGION",
-        "AWS_DEFAULT_REGION",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_S3",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "WATT_PSEUDONYM_KEY",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = support::watt_ingest(&w.path("."), Some(prelude));
+    cmd.args(args);
+    Command::from_std(cmd)
 }
 
 #[cfg(unix)]
@@ -968,24 +921,10 @@ fn a_run_log_that_cannot_be_written_fails_the_run() {
 
 /// `watt ingest ARGS` against the server, started in the background (to be killed).
 fn spawn_s3(w: &Workdir, server: &S3Server, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(assert_cmd::cargo::cargo_bin!("watt"))
-        .current_dir(w.path("."))
-        .args([
-            "ingest",
-            "--bucket",
-            "lake",
-            "--endpoint-url",
-            &server.endpoint,
-        ])
+    let mut cmd = support::watt_ingest(&w.path("."), None);
+    server
+        .target(&mut cmd)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("AWS_CONFIG_FILE", w.path("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("WATT_PSEUDONYM_KEY", KEY)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -1105,9 +1044,6 @@ fn logs_journal_and_local_lake_are_private_whatever_the_umask() {
     );
     cmd.env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
         .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("AWS_CONFIG_FILE", w.path("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("WATT_PSEUDONYM_KEY", KEY);
     let r = run(&mut cmd);
     assert_eq!(r.code, 3, "{}", r.stderr);
@@ -1236,10 +1172,8 @@ fn a_killed_local_ingest_leaves_a_partial_file_the_next_run_removes() {
     let w = Workdir::new();
     let input = energy_csv(200_000, false);
     w.write("big.csv", &input);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin!("watt"))
-        .current_dir(w.path("."))
-        .args(["ingest", "big.csv", "--lake", "lk", "--part-size", "5"])
-        .env_clear()
+    let mut child = support::watt_ingest(&w.path("."), None)
+        .args(["big.csv", "--lake", "lk", "--part-size", "5"])
         .env("WATT_PSEUDONYM_KEY", KEY)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

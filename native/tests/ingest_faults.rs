@@ -27,7 +27,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::Workdir;
-use support::{ACCESS_KEY, Hold, S3Server, SECRET_KEY, energy_csv};
+use support::{Hold, S3Server, energy_csv};
 use watt_core::{Minimiser, Options, PseudonymKey, Schema};
 
 const KEY: &str = "watt-ingest-fault-tests-key-7c1e9a3f5b2d40680a1b2c3d4e5f";
@@ -50,25 +50,10 @@ fn minimised(input: &[u8]) -> Vec<u8> {
 
 /// `watt ingest ARGS` into the server's bucket, with nothing from this machine's setup.
 fn ingest(w: &Workdir, server: &S3Server, args: &[&str]) -> std::process::Command {
-    let bin = assert_cmd::cargo::cargo_bin!("watt");
-    let mut cmd = std::process::Command::new(bin);
-    cmd.current_dir(w.path("."))
-        .args([
-            "ingest",
-            "--bucket",
-            "lake",
-            "--endpoint-url",
-            &server.endpoint,
-        ])
+    let mut cmd = support::watt_ingest(&w.path("."), None);
+    server
+        .target(&mut cmd)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("AWS_CONFIG_FILE", w.path("no-aws-config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("no-aws-credentials"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("WATT_PSEUDONYM_KEY", KEY);
     cmd
 }
@@ -358,16 +343,9 @@ fn rounds(default: u32) -> u32 {
 
 /// `watt ingest ARGS` into the local lake `lk`, through `sh -c 'PRELUDE; exec watt ...'`.
 fn ingest_local(w: &Workdir, prelude: &str, args: &[&str]) -> std::process::Command {
-    let mut cmd = std::process::Command::new("sh");
-    cmd.current_dir(w.path("."))
-        .arg("-c")
-        .arg(format!("{prelude}; exec \"$0\" \"$@\""))
-        .arg(assert_cmd::cargo::cargo_bin!("watt"))
-        .args(["ingest", "--lake", "lk"])
+    let mut cmd = support::watt_ingest(&w.path("."), Some(prelude));
+    cmd.args(["--lake", "lk"])
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("NO_COLOR", "1")
         .env("WATT_PSEUDONYM_KEY", KEY);
     cmd
 }

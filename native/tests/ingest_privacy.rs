@@ -11,7 +11,7 @@ use std::process::Command;
 use std::sync::atomic::Ordering;
 
 use common::Workdir;
-use support::{ACCESS_KEY, S3Server, SECRET_KEY};
+use support::{S3Server, SECRET_KEY};
 
 const KEY: &str = "privacy-test-pseudonym-key-77c0ffee5ca1ab1e0ddba11d15ea5e";
 
@@ -46,30 +46,11 @@ fn rows(kwh_of_second_row: &str) -> String {
     )
 }
 
+/// `watt ingest ARGS` with the test credentials and key, nothing of this machine's setup.
 fn watt(w: &Workdir, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_watt"));
-    cmd.current_dir(w.path(""))
-        .env("NO_COLOR", "1")
-        .arg("ingest")
-        .args(args)
-        .env_remove("DATA_LAKE_BUCKET")
-        .env_remove("DATA_LAKE_PREFIX")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", w.path("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("WATT_PSEUDONYM_KEY", KEY);
+    let mut cmd = support::watt_ingest(&w.path("."), None);
+    support::test_credentials(cmd.args(args)).env("WATT_PSEUDONYM_KEY", KEY);
     cmd
-}
-
-/// Runs and returns stdout + stderr and the exit code.
-fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().expect("watt runs");
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.code().expect("an exit code"), text)
 }
 
 /// Every log, journal entry and manifest under `dirs`, as text.
@@ -115,7 +96,7 @@ fn no_planted_value_or_secret_in_any_log_manifest_or_message() {
     let mut codes = Vec::new();
     let mut go = |args: Vec<String>| {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, text) = run(&mut watt(&w, &args));
+        let (code, text) = support::run_text(&mut watt(&w, &args));
         codes.push(code);
         outputs.push(text);
     };
@@ -177,7 +158,8 @@ fn a_dotenv_reference_to_the_key_is_not_expanded() {
             ".env",
             format!("WATT_PSEUDONYM_KEY={KEY}\nDATA_LAKE_PREFIX={reference}\n"),
         );
-        let (code, text) = run(watt(&w, &["valid.csv"]).env_remove("WATT_PSEUDONYM_KEY"));
+        let (code, text) =
+            support::run_text(watt(&w, &["valid.csv"]).env_remove("WATT_PSEUDONYM_KEY"));
         assert_eq!(code, 2, "{reference}: {text}");
         assert!(text.contains("watt: error: prefix"), "{reference}: {text}");
         assert_clean(reference, &text);
@@ -245,7 +227,7 @@ fn a_plain_http_endpoint_is_never_reached_through_a_proxy() {
     for var in ["NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy"] {
         cmd.env_remove(var);
     }
-    let (code, text) = run(&mut cmd);
+    let (code, text) = support::run_text(&mut cmd);
     stop.store(true, Ordering::SeqCst);
     counter.join().expect("the counting thread");
     assert_eq!(connections.load(Ordering::SeqCst), 0, "{text}");

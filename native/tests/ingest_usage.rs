@@ -8,44 +8,15 @@ mod support;
 use std::process::Command;
 
 use common::Workdir;
-use support::{ACCESS_KEY, S3Server, SECRET_KEY};
+use support::S3Server;
 
 const KEY: &str = "ingest usage test pseudonym key, not a secret, 0123456789abcdef";
 
-/// `watt ingest ARGS` with the test credentials and key, and nothing else from this
-/// machine's settings.
+/// `watt ingest ARGS` with the test credentials and key, nothing of this machine's setup.
 fn watt(w: &Workdir, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_watt"));
-    cmd.current_dir(w.path(""))
-        .env("NO_COLOR", "1")
-        .arg("ingest")
-        .args(args);
-    for var in [
-        "DATA_LAKE_BUCKET",
-        "DATA_LAKE_PREFIX",
-        "DATA_LAKE_DIR",
-        "AWS_PROFILE",
-        "AWS_ENDPOINT_URL",
-        "AWS_ENDPOINT_URL_S3",
-        "AWS_SESSION_TOKEN",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("AWS_CONFIG_FILE", w.path("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", w.path("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("WATT_PSEUDONYM_KEY", KEY);
+    let mut cmd = support::watt_ingest(&w.path("."), None);
+    support::test_credentials(cmd.args(args)).env("WATT_PSEUDONYM_KEY", KEY);
     cmd
-}
-
-/// (exit code, stdout + stderr).
-fn run(cmd: &mut Command) -> (i32, String) {
-    let out = cmd.output().expect("watt runs");
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.code().expect("an exit code"), text)
 }
 
 fn workdir() -> Workdir {
@@ -61,7 +32,7 @@ fn a_prefix_too_long_for_s3_keys_is_refused_before_anything_is_written() {
     let w = workdir();
     let server = S3Server::start(&w.path("store"));
     let prefix = "segment/".repeat(120);
-    let (code, text) = run(&mut watt(
+    let (code, text) = support::run_text(&mut watt(
         &w,
         &[
             "data.csv",
@@ -98,7 +69,7 @@ fn credentials_in_the_endpoint_are_refused_without_being_shown() {
     ] {
         let mut args = vec!["data.csv", "--bucket", "lake", "--endpoint-url", endpoint];
         args.extend_from_slice(extra);
-        let (code, text) = run(&mut watt(&w, &args));
+        let (code, text) = support::run_text(&mut watt(&w, &args));
         assert_eq!(code, 2, "{endpoint}: {text}");
         assert!(!text.contains("S3CRET"), "{text}");
         assert!(
@@ -107,9 +78,11 @@ fn credentials_in_the_endpoint_are_refused_without_being_shown() {
         );
         assert!(text.contains("***@127.0.0.1:9"), "{text}");
         // Given in the environment, the same.
-        let (code, text) = run(watt(&w, &["data.csv", "--bucket", "lake"])
-            .env("AWS_ENDPOINT_URL", endpoint)
-            .args(extra));
+        let (code, text) = support::run_text(
+            watt(&w, &["data.csv", "--bucket", "lake"])
+                .env("AWS_ENDPOINT_URL", endpoint)
+                .args(extra),
+        );
         assert_eq!(code, 2, "{endpoint}: {text}");
         assert!(!text.contains("S3CRET"), "{text}");
     }
@@ -126,14 +99,15 @@ fn a_prefix_holding_personal_data_is_refused_by_kind() {
         ("meters/31415926535897", "(prm)"),
         ("batch/123456789012", "a number of more than 8 digits"),
     ] {
-        let (code, text) = run(watt(&w, &["data.csv", "--prefix", prefix]).arg("--dry-run"));
+        let (code, text) =
+            support::run_text(watt(&w, &["data.csv", "--prefix", prefix]).arg("--dry-run"));
         assert_eq!(code, 2, "{prefix}: {text}");
         assert!(text.starts_with("watt: error: prefix: "), "{text}");
         assert!(text.contains(says), "{prefix}: {text}");
         let item = prefix.split('/').nth(1).expect("a second segment");
         assert!(!text.contains(item), "{prefix}: {text}");
         let (code, text) =
-            run(watt(&w, &["data.csv", "--dry-run"]).env("DATA_LAKE_PREFIX", prefix));
+            support::run_text(watt(&w, &["data.csv", "--dry-run"]).env("DATA_LAKE_PREFIX", prefix));
         assert_eq!(code, 2, "{prefix}: {text}");
         assert!(!text.contains(item), "{prefix}: {text}");
     }
@@ -148,7 +122,7 @@ fn store_failures_are_told_without_the_sdks_debug_dump() {
     let mut server = S3Server::start(&w.path("store"));
     let endpoint = server.endpoint.clone();
     server.stop();
-    let (code, text) = run(&mut watt(
+    let (code, text) = support::run_text(&mut watt(
         &w,
         &[
             "data.csv",

@@ -153,6 +153,12 @@ pub struct S3Server {
 }
 
 impl S3Server {
+    /// Points a `watt ingest` command ([`watt_ingest`]) at this server's bucket `lake`, with
+    /// the test credentials.
+    pub fn target<'c>(&self, cmd: &'c mut std::process::Command) -> &'c mut std::process::Command {
+        test_credentials(cmd.args(["--bucket", "lake", "--endpoint-url", &self.endpoint]))
+    }
+
     /// Starts a server storing its data in `root` (kept across restarts), with the bucket
     /// `lake`.
     pub fn start(root: &Path) -> S3Server {
@@ -231,6 +237,52 @@ impl Drop for S3Server {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The key pair the server accepts, given to a command through the environment.
+pub fn test_credentials(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    cmd.env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+}
+
+/// Runs a command to its end: its exit code, and its standard output then its standard
+/// error as one text.
+pub fn run_text(cmd: &mut std::process::Command) -> (i32, String) {
+    let out = cmd.output().expect("the command runs");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (out.status.code().expect("an exit code"), text)
+}
+
+/// `watt ingest` run in `dir` as a pipeline would run it, with nothing of this machine's
+/// setup: the environment cleared but for `PATH` (no settings, proxies, credentials or AWS
+/// profile of the machine's; no instance metadata service), colours off. With a `prelude`,
+/// started through `sh -c 'PRELUDE; exec watt ...'` (a umask, a file size limit). The test
+/// adds its arguments, its key and, for S3, [`S3Server::target`].
+pub fn watt_ingest(dir: &Path, prelude: Option<&str>) -> std::process::Command {
+    let bin = env!("CARGO_BIN_EXE_watt");
+    let mut cmd = match prelude {
+        None => std::process::Command::new(bin),
+        Some(prelude) => {
+            let mut sh = std::process::Command::new("sh");
+            sh.arg("-c")
+                .arg(format!("{prelude}; exec \"$0\" \"$@\""))
+                .arg(bin);
+            sh
+        }
+    };
+    cmd.current_dir(dir)
+        .arg("ingest")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("NO_COLOR", "1")
+        .env("AWS_CONFIG_FILE", dir.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-aws-credentials"),
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    cmd
 }
 
 /// Every file under a folder.
