@@ -144,8 +144,8 @@ pub fn detect(text: &str, kinds: KindSet, out: &mut Vec<PiiMatch>) {
             continue;
         }
         let c = b[i];
-        let candidate = (c.is_ascii_digit() || c == b'+' || c.is_ascii_uppercase() || c == b'm')
-            && at_boundary(text, i);
+        let candidate =
+            (c.is_ascii_digit() || c == b'+' || names::may_start(b, i)) && at_boundary(text, i);
         if candidate {
             if let Some(m) =
                 detect_at(text, i, kinds).and_then(|m| outside_emails(text, m, emails, out))
@@ -240,7 +240,7 @@ fn detect_at(text: &str, i: usize, kinds: KindSet) -> Option<PiiMatch> {
         }
         return None;
     }
-    if c == b'm' {
+    if names::may_start(b, i) {
         return if kinds.contains(PiiKind::Name) {
             names::name_at(text, i)
         } else {
