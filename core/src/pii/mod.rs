@@ -136,18 +136,25 @@ pub fn detect(text: &str, kinds: KindSet, out: &mut Vec<PiiMatch>) {
         find_emails(text, out);
     }
     let emails = out.len();
+    // The first email that does not end before `i`: emails are in order and `i` only
+    // grows, so each is passed once (a scan of every email at every position made a long
+    // text with many emails quadratic: 0.9 MB/s on 3.8 MB).
+    let mut next_email = 0;
     let mut i = 0;
     while i < b.len() {
-        if let Some(m) = emails_cover(&out[..emails], i) {
-            i = m;
+        while next_email < emails && out[next_email].end <= i {
+            next_email += 1;
+        }
+        if next_email < emails && out[next_email].start <= i {
+            i = out[next_email].end;
             continue;
         }
         let c = b[i];
         let candidate = (c.is_ascii_digit() || c == b'+' || c.is_ascii_uppercase() || c == b'm')
             && at_boundary(text, i);
         if candidate {
-            if let Some(m) =
-                detect_at(text, i, kinds).and_then(|m| outside_emails(text, m, emails, out))
+            if let Some(m) = detect_at(text, i, kinds)
+                .and_then(|m| outside_emails(text, m, &out[next_email..emails]))
             {
                 out.push(m);
                 i = m.end;
@@ -177,10 +184,11 @@ pub fn detect(text: &str, kinds: KindSet, out: &mut Vec<PiiMatch>) {
 /// A match found after the emails, cut short where an email starts inside it, or `None`
 /// when an email covers its start. A name after a title can run into an email
 /// (`M. Jean Dupont@example.fr`): the email keeps its span, the name keeps what comes
-/// before it (`Jean`), and matches never overlap — the redactor relies on it.
-fn outside_emails(text: &str, m: PiiMatch, emails: usize, out: &[PiiMatch]) -> Option<PiiMatch> {
+/// before it (`Jean`), and matches never overlap — the redactor relies on it. `emails` are
+/// the emails, in order, from the first that does not end before the match.
+fn outside_emails(text: &str, m: PiiMatch, emails: &[PiiMatch]) -> Option<PiiMatch> {
     let mut end = m.end;
-    for e in &out[..emails] {
+    for e in emails.iter().take_while(|e| e.start < m.end) {
         if e.start <= m.start && m.start < e.end {
             return None;
         }
@@ -193,13 +201,6 @@ fn outside_emails(text: &str, m: PiiMatch, emails: usize, out: &[PiiMatch]) -> O
         end: m.start + trimmed.len(),
         ..m
     })
-}
-
-fn emails_cover(emails: &[PiiMatch], i: usize) -> Option<usize> {
-    emails
-        .iter()
-        .find(|m| m.start <= i && i < m.end)
-        .map(|m| m.end)
 }
 
 /// Whether position `i` starts a token: the character before it is not a letter or digit.
