@@ -1,0 +1,193 @@
+//! IBAN detector: a country code, two check digits, then 11 to 30 letters and digits,
+//! compact or in groups of four (`FR76 3000 6000 0112 3456 7890 189`), separated by
+//! spaces, no-break spaces, dashes or dots (one kind throughout), in upper or lower case
+//! (`fr76 3000 …`). The mod-97 check and the country's length must hold.
+
+use super::checksums::iban_valid;
+
+/// Whether an IBAN may start at `i`: two letters and two digits.
+pub(super) fn head(b: &[u8], i: usize) -> bool {
+    // The third byte first: it rules out nearly every word (this runs on every lower-case
+    // letter of the text).
+    b.get(i + 2).is_some_and(u8::is_ascii_digit)
+        && b.get(i + 3).is_some_and(u8::is_ascii_digit)
+        && b[i].is_ascii_alphabetic()
+        && b[i + 1].is_ascii_alphabetic()
+}
+
+/// The end of the IBAN at `i` whose check holds: the longest that ends a token.
+pub(super) fn iban_at(b: &[u8], i: usize) -> Option<usize> {
+    let token = Token::read(b, i)?;
+    (15..=token.len)
+        .rev()
+        .map(|n| (n, token.ends[n]))
+        .find(|&(n, end)| {
+            b.get(end).is_none_or(|c| !c.is_ascii_alphanumeric()) && iban_valid(&token.chars[..n])
+        })
+        .map(|(_, end)| end)
+}
+
+/// The end of an IBAN-shaped token at `i` (15 characters or more), whether its check
+/// holds or not: its groups are not numbers of their own.
+pub(super) fn iban_extent(b: &[u8], i: usize) -> Option<usize> {
+    let t = Token::read(b, i)?;
+    // Run into a word (`… 1890 Mme Durand`): the token ends with its last whole group.
+    let n = if b.get(t.ends[t.len]).is_some_and(u8::is_ascii_alphanumeric) {
+        t.grouped
+    } else {
+        t.len
+    };
+    (n >= 15).then_some(t.ends[n])
+}
+
+/// The characters of an IBAN-shaped token, in upper case, and where each prefix ends.
+struct Token {
+    chars: [u8; 34],
+    len: usize,
+    /// `ends[n]`: the byte after the `n`th character.
+    ends: [usize; 35],
+    /// Characters before the last separator.
+    grouped: usize,
+}
+
+impl Token {
+    fn read(b: &[u8], i: usize) -> Option<Token> {
+        if !head(b, i) {
+            return None;
+        }
+        // Letters all in the case of the first: `FR76 3000 ABCD` or `fr76 3000 abcd`, so
+        // the words after a lower-case IBAN are not read into it.
+        let upper = b[i].is_ascii_uppercase();
+        let in_case = |c: u8| {
+            c.is_ascii_digit()
+                || (upper && c.is_ascii_uppercase())
+                || (!upper && c.is_ascii_lowercase())
+        };
+        let mut t = Token {
+            chars: [0; 34],
+            len: 0,
+            ends: [i; 35],
+            grouped: 0,
+        };
+        let mut sep: Option<u8> = None;
+        let mut p = i;
+        while p < b.len() && t.len < t.chars.len() {
+            let c = b[p];
+            if in_case(c) {
+                t.chars[t.len] = c.to_ascii_uppercase();
+                t.len += 1;
+                p += 1;
+                t.ends[t.len] = p;
+                continue;
+            }
+            // A separator after a group of four, the same as the others, before more.
+            let len = match &b[p..] {
+                [b' ' | b'-' | b'.', ..] => 1,
+                [0xC2, 0xA0, ..] => 2,
+                _ => break,
+            };
+            let next_in_case = b.get(p + len).is_some_and(|c| in_case(*c));
+            if t.len % 4 != 0 || !next_in_case || sep.is_some_and(|s| s != c) {
+                break;
+            }
+            sep = Some(c);
+            t.grouped = t.len;
+            p += len;
+        }
+        Some(t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IBAN: &str = "FR76 3000 6000 0112 3456 7890 189";
+
+    fn at(text: &str) -> Option<&str> {
+        iban_at(text.as_bytes(), 0).map(|end| &text[..end])
+    }
+
+    #[test]
+    fn spellings() {
+        let compact = IBAN.replace(' ', "");
+        for text in [
+            IBAN.to_owned(),
+            compact.clone(),
+            compact.to_lowercase(),
+            IBAN.to_lowercase(),
+            IBAN.replace(' ', "-"),
+            IBAN.replace(' ', "."),
+            IBAN.replace(' ', "\u{a0}"),
+            "fr76-3000-6000-0112-3456-7890-189".to_owned(),
+        ] {
+            assert_eq!(at(&format!("{text} merci")), Some(text.as_str()), "{text}");
+        }
+        // Each with one digit changed: the check fails.
+        for text in [
+            "FR76 3000 6000 0112 3456 7890 188",
+            "fr76 3000 6000 0112 3456 7890 188",
+            "FR76-3000-6000-0112-3456-7890-188",
+            "FR7630006000011234567890188",
+        ] {
+            assert_eq!(at(text), None, "{text}");
+            assert_eq!(iban_extent(text.as_bytes(), 0), Some(text.len()), "{text}");
+        }
+    }
+
+    /// Through `detect`: lower case and dashes, and the wrappers people put around an IBAN.
+    #[test]
+    fn found_in_text() {
+        use crate::pii::{KindSet, PiiKind, detect};
+        for (text, iban) in [
+            ("RIB <FR76 3000 6000 0112 3456 7890 189>", IBAN),
+            (
+                "RIB:<fr76 3000 6000 0112 3456 7890 189>.",
+                "fr76 3000 6000 0112 3456 7890 189",
+            ),
+            (
+                "IBAN FR76-3000-6000-0112-3456-7890-189 svp",
+                "FR76-3000-6000-0112-3456-7890-189",
+            ),
+            (
+                "iban : fr7630006000011234567890189",
+                "fr7630006000011234567890189",
+            ),
+            ("(FR76 3000 6000 0112 3456 7890 189)", IBAN),
+            ("rib « FR76 3000 6000 0112 3456 7890 189 »", IBAN),
+            (
+                "mon iban est de89 3704 0044 0532 0130 00 merci",
+                "de89 3704 0044 0532 0130 00",
+            ),
+        ] {
+            let mut out = Vec::new();
+            detect(text, KindSet::ALL, &mut out);
+            let got: Vec<_> = out
+                .iter()
+                .map(|m| (m.kind, &text[m.start..m.end]))
+                .collect();
+            assert_eq!(got, [(PiiKind::Iban, iban)], "{text}");
+            // One digit changed: nothing is reported, neither an IBAN nor its groups.
+            let bad = text.replace("189", "188").replace("0130 00", "0130 01");
+            detect(&bad, KindSet::ALL, &mut out);
+            assert_eq!(out, [], "{bad}");
+        }
+    }
+
+    #[test]
+    fn one_separator_kind_and_one_case() {
+        assert_eq!(at("FR76 3000-6000 0112 3456 7890 189"), None);
+        assert_eq!(at("Fr76 3000 6000 0112 3456 7890 189"), None);
+        // The words after a lower-case IBAN are not part of it.
+        assert_eq!(
+            at("fr76 3000 6000 0112 3456 7890 1890 abcd"),
+            None,
+            "28 characters: too long for FR"
+        );
+        assert_eq!(
+            iban_extent(b"FR76 3000 6000 0112 3456 7890 1890 Mme Durand", 0),
+            Some(34),
+            "the name after it is not skipped"
+        );
+    }
+}
