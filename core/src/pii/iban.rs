@@ -100,89 +100,83 @@ impl Token {
 
 #[cfg(test)]
 mod tests {
+    //! One test per spelling family of issue 23, each with the check failing too.
+
     use super::*;
+    use crate::pii::{KindSet, PiiKind, detect};
 
     const IBAN: &str = "FR76 3000 6000 0112 3456 7890 189";
 
-    fn at(text: &str) -> Option<&str> {
-        iban_at(text.as_bytes(), 0).map(|end| &text[..end])
+    /// Through `detect`: `text` holds `iban`, found whole; with `189` made `188` (or `00`
+    /// made `01`), the check fails and nothing is reported, neither an IBAN nor its groups.
+    fn check(text: &str, iban: &str) {
+        let mut out = Vec::new();
+        detect(text, KindSet::ALL, &mut out);
+        let got: Vec<_> = out
+            .iter()
+            .map(|m| (m.kind, &text[m.start..m.end]))
+            .collect();
+        assert_eq!(got, [(PiiKind::Iban, iban)], "{text}");
+        let bad = text.replace("189", "188").replace("0130 00", "0130 01");
+        assert_ne!(bad, text);
+        detect(&bad, KindSet::ALL, &mut out);
+        assert_eq!(out, [], "{bad}");
     }
 
     #[test]
-    fn spellings() {
-        let compact = IBAN.replace(' ', "");
-        for text in [
-            IBAN.to_owned(),
-            compact.clone(),
-            compact.to_lowercase(),
-            IBAN.to_lowercase(),
-            IBAN.replace(' ', "-"),
-            IBAN.replace(' ', "."),
-            IBAN.replace(' ', "\u{a0}"),
-            "fr76-3000-6000-0112-3456-7890-189".to_owned(),
-        ] {
-            assert_eq!(at(&format!("{text} merci")), Some(text.as_str()), "{text}");
-        }
-        // Each with one digit changed: the check fails.
-        for text in [
-            "FR76 3000 6000 0112 3456 7890 188",
-            "fr76 3000 6000 0112 3456 7890 188",
-            "FR76-3000-6000-0112-3456-7890-188",
-            "FR7630006000011234567890188",
-        ] {
-            assert_eq!(at(text), None, "{text}");
-            assert_eq!(iban_extent(text.as_bytes(), 0), Some(text.len()), "{text}");
+    fn iban_compact_and_grouped() {
+        check(&format!("RIB {IBAN} merci"), IBAN);
+        check("FR7630006000011234567890189", "FR7630006000011234567890189");
+        check(
+            "IBAN DE89 3704 0044 0532 0130 00.",
+            "DE89 3704 0044 0532 0130 00",
+        );
+    }
+
+    #[test]
+    fn iban_in_lower_case() {
+        let lower = IBAN.to_lowercase();
+        check(&format!("rib {lower} merci"), &lower);
+        check(
+            "iban : fr7630006000011234567890189",
+            "fr7630006000011234567890189",
+        );
+        check(
+            "mon iban est de89 3704 0044 0532 0130 00 merci",
+            "de89 3704 0044 0532 0130 00",
+        );
+    }
+
+    #[test]
+    fn iban_dashed_dotted_or_with_no_break_spaces() {
+        for sep in ["-", ".", "\u{a0}"] {
+            for iban in [
+                IBAN.replace(' ', sep),
+                IBAN.to_lowercase().replace(' ', sep),
+            ] {
+                check(&format!("IBAN {iban} svp"), &iban);
+            }
         }
     }
 
-    /// Through `detect`: lower case and dashes, and the wrappers people put around an IBAN.
     #[test]
-    fn found_in_text() {
-        use crate::pii::{KindSet, PiiKind, detect};
-        for (text, iban) in [
-            ("RIB <FR76 3000 6000 0112 3456 7890 189>", IBAN),
-            (
-                "RIB:<fr76 3000 6000 0112 3456 7890 189>.",
-                "fr76 3000 6000 0112 3456 7890 189",
-            ),
-            (
-                "IBAN FR76-3000-6000-0112-3456-7890-189 svp",
-                "FR76-3000-6000-0112-3456-7890-189",
-            ),
-            (
-                "iban : fr7630006000011234567890189",
-                "fr7630006000011234567890189",
-            ),
-            ("(FR76 3000 6000 0112 3456 7890 189)", IBAN),
-            ("rib « FR76 3000 6000 0112 3456 7890 189 »", IBAN),
-            (
-                "mon iban est de89 3704 0044 0532 0130 00 merci",
-                "de89 3704 0044 0532 0130 00",
-            ),
-        ] {
-            let mut out = Vec::new();
-            detect(text, KindSet::ALL, &mut out);
-            let got: Vec<_> = out
-                .iter()
-                .map(|m| (m.kind, &text[m.start..m.end]))
-                .collect();
-            assert_eq!(got, [(PiiKind::Iban, iban)], "{text}");
-            // One digit changed: nothing is reported, neither an IBAN nor its groups.
-            let bad = text.replace("189", "188").replace("0130 00", "0130 01");
-            detect(&bad, KindSet::ALL, &mut out);
-            assert_eq!(out, [], "{bad}");
-        }
+    fn iban_in_angle_brackets_and_other_wrappers() {
+        let lower = IBAN.to_lowercase();
+        check(&format!("RIB <{IBAN}>"), IBAN);
+        check(&format!("RIB:<{lower}>."), &lower);
+        check(&format!("({IBAN})"), IBAN);
+        check(&format!("rib « {IBAN} »"), IBAN);
     }
 
     #[test]
     fn one_separator_kind_and_one_case() {
+        let at = |text: &str| iban_at(text.as_bytes(), 0);
         assert_eq!(at("FR76 3000-6000 0112 3456 7890 189"), None);
         assert_eq!(at("Fr76 3000 6000 0112 3456 7890 189"), None);
-        // The words after a lower-case IBAN are not part of it.
+        // Shaped as an IBAN, the check failing: skipped whole, up to a word after it.
         assert_eq!(
-            at("fr76 3000 6000 0112 3456 7890 1890 abcd"),
-            None,
-            "28 characters: too long for FR"
+            iban_extent(b"FR76-3000-6000-0112-3456-7890-188 ok", 0),
+            Some(33)
         );
         assert_eq!(
             iban_extent(b"FR76 3000 6000 0112 3456 7890 1890 Mme Durand", 0),
