@@ -20,13 +20,16 @@ const WINDOW: usize = 40;
 /// equal to a byte of a word we look for.
 const OTHER_LETTER: u8 = 0x01;
 
-/// Words that name a meter id (PRM/PDL).
+/// Words that name a meter id: PRM/PDL for electricity (RAE, its former name), PCE for
+/// gas.
 pub(super) const METER: &[&str] = &[
     "prm",
     "pdl",
     "point de livraison",
     "point de reference",
     "point de comptage",
+    "pce",
+    "rae",
     "compteur",
     "linky",
     "meter",

@@ -168,6 +168,20 @@ mod tests {
         check(&format!("rib « {IBAN} »"), IBAN);
     }
 
+    /// Lower-case tokens are read as IBANs: a hash whose mod 97 holds by chance (both of
+    /// these do) names no country of the IBAN registry, or not at that length.
+    #[test]
+    fn a_lower_case_hash_is_no_iban() {
+        let mut out = Vec::new();
+        for hash in [
+            "fa73b9c0e1234d5678f9012a3b4c5d6e",
+            "de8030006000011234567890",
+        ] {
+            detect(&format!("session {hash} ok"), KindSet::ALL, &mut out);
+            assert_eq!(out, [], "{hash}");
+        }
+    }
+
     #[test]
     fn one_separator_kind_and_one_case() {
         let at = |text: &str| iban_at(text.as_bytes(), 0);

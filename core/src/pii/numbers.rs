@@ -97,7 +97,7 @@ fn identifier(text: &str, i: usize, run: &DigitRun) -> Option<PiiKind> {
         9 => {
             let shape = groups == [9] || groups == [3, 3, 3];
             if !(shape && run.same_separator() && !slashed && luhn_valid(d))
-                || followed_by_unit(text.as_bytes(), run.end)
+                || quantity(text.as_bytes(), run.end)
             {
                 return None;
             }
@@ -154,9 +154,15 @@ fn identifier(text: &str, i: usize, run: &DigitRun) -> Option<PiiKind> {
     }
 }
 
-/// Whether a unit (`€`, `kWh`...) follows `end`, after at most one space.
-fn followed_by_unit(b: &[u8], end: usize) -> bool {
+/// Whether the number that ends at `end` is a quantity: a decimal part (`,50`) or a unit
+/// (`€`, `kWh`...) after at most one space follows it.
+fn quantity(b: &[u8], end: usize) -> bool {
     let rest = &b[end..];
+    if let [b',', d, ..] = rest {
+        if d.is_ascii_digit() {
+            return true;
+        }
+    }
     let rest = rest
         .strip_prefix(b" ")
         .or_else(|| rest.strip_prefix("\u{a0}".as_bytes()))
@@ -604,6 +610,8 @@ mod tests {
             "Point De Référence ",
             "point de reference ",
             "POINT DE LIVRAISON ",
+            "gaz, PCE ",
+            "ancien RAE ",
         ] {
             check_meter(before, &[14], "");
             check_meter(before, &[4, 4, 4, 2], " ");
@@ -736,6 +744,7 @@ mod tests {
             "capital de la société : 123 456 782 EUR",
             "123 456 782 kWh",
             "123\u{a0}456\u{a0}782\u{a0}euros",
+            "soit 123 456 782,50 TTC",
         ] {
             assert_eq!(found(text), [], "{text}");
         }
