@@ -4,6 +4,7 @@
 //! (`fr76 3000 …`). The mod-97 check and the country's length must hold.
 
 use super::checksums::iban_valid;
+use super::numbers::separator_len;
 
 /// Whether an IBAN may start at `i`: two letters and two digits.
 pub(super) fn head(b: &[u8], i: usize) -> bool {
@@ -81,10 +82,8 @@ impl Token {
                 continue;
             }
             // A separator after a group of four, the same as the others, before more.
-            let len = match &b[p..] {
-                [b' ' | b'-' | b'.', ..] => 1,
-                [0xC2, 0xA0, ..] => 2,
-                _ => break,
+            let Some(len) = separator_len(&b[p..]) else {
+                break;
             };
             let next_in_case = b.get(p + len).is_some_and(|c| in_case(*c));
             if t.len % 4 != 0 || !next_in_case || sep.is_some_and(|s| s != c) {
@@ -149,7 +148,7 @@ mod tests {
 
     #[test]
     fn iban_dashed_dotted_or_with_no_break_spaces() {
-        for sep in ["-", ".", "\u{a0}"] {
+        for sep in ["-", ".", "\u{a0}", "\u{202f}"] {
             for iban in [
                 IBAN.replace(' ', sep),
                 IBAN.to_lowercase().replace(' ', sep),

@@ -3,7 +3,7 @@
 //!
 //! Each reads the digits from a candidate position in the spellings people write — compact,
 //! or in groups with one separator kind (`06 12 34 56 78`, `732 829 320 00074`,
-//! `1-85-05-78-006-084-36`, `06/12/34/56/78`) — then checks what the groups and the
+//! `1-85-05-78-006-084-91`, `06/12/34/56/78`) — then checks what the groups and the
 //! digits allow:
 //!
 //! - check digits first: a NIR's key, Luhn for SIREN, SIRET and cards. A number whose check
@@ -107,7 +107,7 @@ fn identifier(text: &str, i: usize, run: &DigitRun) -> Option<PiiKind> {
             let clause = Clause::before(text, i);
             let named = clause.last_of(context::COMPANY);
             let other = clause.last_of(context::OTHER_NUMBER);
-            let canonical = groups.len() == 3 && matches!(run.separators[0], b' ' | 0xC2);
+            let canonical = groups.len() == 3 && matches!(run.separators[0], b' ' | 0xC2 | 0xE2);
             (named > other || (canonical && other.is_none())).then_some(PiiKind::Siren)
         }
         10 => {
@@ -163,10 +163,7 @@ fn quantity(b: &[u8], end: usize) -> bool {
             return true;
         }
     }
-    let rest = rest
-        .strip_prefix(b" ")
-        .or_else(|| rest.strip_prefix("\u{a0}".as_bytes()))
-        .unwrap_or(rest);
+    let rest = &rest[space_len(rest)..];
     UNITS.iter().any(|u| {
         let u = u.as_bytes();
         rest.get(..u.len())
@@ -175,23 +172,33 @@ fn quantity(b: &[u8], end: usize) -> bool {
     })
 }
 
-/// The separator at the start of `b`, when one is there: space, no-break space, `.`, `-`.
-fn separator_len(b: &[u8]) -> Option<usize> {
+/// The length of the separator at the start of `b`, when one is there: space, no-break
+/// space (U+00A0, or the narrow U+202F of French typography), `.`, `-`.
+pub(super) fn separator_len(b: &[u8]) -> Option<usize> {
     match b {
         [b' ' | b'.' | b'-', ..] => Some(1),
         [0xC2, 0xA0, ..] => Some(2),
+        [0xE2, 0x80, 0xAF, ..] => Some(3),
         _ => None,
     }
 }
 
-/// A run of digit groups separated by one separator each (space, no-break space, `.`, `-`,
-/// `/`).
+/// The length of the space at the start of `b` (0 when there is none).
+fn space_len(b: &[u8]) -> usize {
+    match separator_len(b) {
+        Some(n) if b[0] != b'.' && b[0] != b'-' => n,
+        _ => 0,
+    }
+}
+
+/// A run of digit groups separated by one separator each ([`separator_len`], or `/`).
 struct DigitRun {
     digits: [u8; 24],
     len: usize,
     groups: [usize; 12],
     ngroups: usize,
-    /// The first byte of each separator (`0xC2` for a no-break space).
+    /// The first byte of each separator (`0xC2` for a no-break space, `0xE2` for a narrow
+    /// one).
     separators: [u8; 12],
     end: usize,
 }
@@ -266,14 +273,10 @@ fn international_phone_at(b: &[u8], i: usize) -> Option<usize> {
         .into_iter()
         .find(|p| rest.starts_with(p))?;
     let mut p = i + prefix.len();
-    let skip_space = |p: usize| {
-        p + separator_len(&b[p..])
-            .filter(|_| b[p] != b'.' && b[p] != b'-')
-            .unwrap_or(0)
-    };
-    p = skip_space(p);
+    p += space_len(&b[p..]);
     if b[p..].starts_with(b"(0)") {
-        p = skip_space(p + 3);
+        p += 3;
+        p += space_len(&b[p..]);
     }
     let run = DigitRun::read(b, p)?;
     let d = run.digits();
@@ -477,7 +480,12 @@ mod tests {
 
     #[test]
     fn nir_dashed_dotted_or_with_no_break_spaces() {
-        check_nir(&[(SPACED, "-"), (SPACED, "."), (SPACED, "\u{a0}")]);
+        check_nir(&[
+            (SPACED, "-"),
+            (SPACED, "."),
+            (SPACED, "\u{a0}"),
+            (SPACED, "\u{202f}"),
+        ]);
     }
 
     #[test]
@@ -667,6 +675,8 @@ mod tests {
             "+33 6 1234 5678",
             "+33 06 12 34 56 78",
             "+33\u{a0}6\u{a0}12\u{a0}34\u{a0}56\u{a0}78",
+            "+33\u{202f}6\u{202f}12\u{202f}34\u{202f}56\u{202f}78",
+            "06\u{202f}12\u{202f}34\u{202f}56\u{202f}78",
         ]);
     }
 
@@ -744,6 +754,7 @@ mod tests {
             "capital de la société : 123 456 782 EUR",
             "123 456 782 kWh",
             "123\u{a0}456\u{a0}782\u{a0}euros",
+            "123\u{202f}456\u{202f}782\u{202f}€",
             "soit 123 456 782,50 TTC",
         ] {
             assert_eq!(found(text), [], "{text}");
