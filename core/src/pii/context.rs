@@ -157,6 +157,15 @@ impl Clause {
             }
             in_word = word;
         }
+        // The window cut a word: what is left of it is no word (`…sas` of `Kansas`).
+        if clause.start == 0
+            && text[..from]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+        {
+            starts &= !1;
+        }
         clause.word_starts = starts;
         clause
     }
@@ -294,6 +303,12 @@ mod tests {
         // The window is the 40 bytes before the number.
         let far = format!("compteur {}", "x".repeat(40));
         assert!(!Clause::before(&far, far.len()).has(METER));
+        // Nor is the end of a word the window cut.
+        let cut = format!("Kansas{}", " ".repeat(37));
+        assert!(Clause::before(&cut, cut.len()).text().starts_with(b"sas"));
+        assert!(!Clause::before(&cut, cut.len()).has(COMPANY));
+        let whole = format!("x sas{}", " ".repeat(36));
+        assert!(Clause::before(&whole, whole.len()).has(COMPANY));
     }
 
     #[test]
