@@ -5,8 +5,8 @@
 #   1. secrets    detect-secrets and ripsecrets over every file of the whole git history
 #                 (every blob of every commit) and over the working tree. detect-secrets
 #                 findings must all be audited false positives in .secrets.baseline;
-#                 ripsecrets must find nothing. Matches are shown as file:line, never the
-#                 matched text.
+#                 ripsecrets findings in .ripsecrets-audited (SHA-256 of the matched line).
+#                 Matches are shown as file:line, never the matched text.
 #   2. proof      the same scan on a scratch `git clone` under /tmp, where a fake watt key,
 #                 a fake AWS key pair and a fake GitHub token (random, made at run time)
 #                 are committed in a .env file and then deleted: both scanners must find
@@ -68,7 +68,7 @@ export_tree() {
 # audited). Prints "file:line: type" lines. The baseline itself (hashes of the audited
 # strings) is not scanned, as detect-secrets' own hook does not scan it.
 detect_secrets_new() {
-  (cd "$1" && detect-secrets scan --all-files --exclude-files '(^|/)\.secrets\.baseline$' .) |
+  (cd "$1" && detect-secrets scan --all-files --exclude-files '(^|/)(\.secrets\.baseline|\.ripsecrets-audited)$' .) |
     python3 -c '
 import json, sys
 baseline = json.load(open(sys.argv[1]))
@@ -83,11 +83,20 @@ for path, found in sorted(scan["results"].items()):
 }
 
 # What ripsecrets finds in directory $1, every file named explicitly (so hidden files such
-# as .env are read too), the baseline excepted. Prints "file:line" only: ripsecrets prints the matched line, which
-# is the secret.
+# as .env are read too), the baseline excepted, minus the audited lines of
+# .ripsecrets-audited. Prints "file:line" only: ripsecrets prints the matched line, which is
+# the secret.
 ripsecrets_found() {
-  (cd "$1" && find . -type f ! -name .secrets.baseline -printf '%P\0' | xargs -0 -r ripsecrets || true) |
-    sed -E 's/^([^:]+:[0-9]+):.*/\1: (matched text hidden)/'
+  (cd "$1" && find . -type f ! -name .secrets.baseline ! -name .ripsecrets-audited -printf '%P\0' | xargs -0 -r ripsecrets || true) |
+    python3 -c '
+import hashlib, sys
+audited = {line.split()[0] for line in open(sys.argv[1]) if line.strip() and not line.startswith("#")}
+for found in sys.stdin:
+    where, _, text = found.rstrip("\n").partition(":")
+    number, _, text = text.partition(":")
+    if hashlib.sha256(text.encode()).hexdigest() not in audited:
+        print(where + ":" + number + ": (matched text hidden)")
+' "$ROOT/.ripsecrets-audited"
 }
 
 # Scans repository $1: its whole history (exported to $2/history) and, when $3 is "tree",

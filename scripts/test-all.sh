@@ -5,10 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 START=$SECONDS
+# What the checkout looks like before the tests: no step may change a tracked file.
+tracked_state() { git diff HEAD 2>/dev/null | sha256sum; }
+TRACKED_BEFORE=$(tracked_state)
 log() { printf '\n==> [%dm%02ds] %s\n' $(((SECONDS - START) / 60)) $(((SECONDS - START) % 60)) "$*"; }
 
 log "Formatting"
 cargo fmt --all -- --check
+
+# The fuzz crate is a workspace of its own: its lock file must follow the core's
+# dependencies, or the fuzz smoke rewrites a tracked file (CI leaves the checkout as found).
+log "Lock files up to date"
+cargo metadata --locked --format-version 1 >/dev/null
+cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 
 log "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
@@ -46,5 +55,14 @@ WATT=$BIN_DIR/watt bash scripts/e2e-seaweedfs.sh
 
 log "Security checks"
 bash scripts/security.sh
+
+# No step may change a tracked file (a lock file rewritten, a result regenerated): what CI
+# checked is what was committed.
+log "Tracked files unchanged"
+if [ "$(tracked_state)" != "$TRACKED_BEFORE" ]; then
+  git status --short --untracked-files=no >&2
+  echo "test-all: the tests changed tracked files (above)" >&2
+  exit 1
+fi
 
 log "All tests passed"

@@ -9,6 +9,10 @@
 //! - [`checksum`]: the check digits that make planted NIR, IBAN and SIRET values valid
 //!   (written here independently of the core's detectors, so tests can cross-check them).
 //! - [`output`]: writes generated readings as CSV, in the standard or French Excel style.
+//! - [`pii_corpus`], [`pii_score`]: a labelled corpus of French free text (planted personal
+//!   items in every spelling family, hard negatives) and the scoring of the core's
+//!   detectors on it, per kind and per family; [`names`]: the people's names it plants,
+//!   from lists independent of the core's (`bench/data/names/`).
 //! - [`measure`]: the throughput passes shared by the `throughput` binary and the criterion
 //!   bench (a bare `csv` read as the floor, then `watt_core::Checker`).
 //!
@@ -29,6 +33,7 @@ pub mod comments;
 pub mod energy;
 pub mod france;
 pub mod measure;
+pub mod names;
 pub mod output;
 pub mod pii_corpus;
 pub mod pii_score;

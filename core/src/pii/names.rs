@@ -303,7 +303,7 @@ impl Lex {
     fn is_given_name(&self) -> bool {
         self.is(GIVEN)
             || (self.flags == 0
-                && self.as_bytes().iter().any(|&b| b == b'-')
+                && self.as_bytes().contains(&b'-')
                 && self.as_bytes().split(|&b| b == b'-').all(|part| {
                     let mut bytes = [0; 16];
                     bytes[..part.len()].copy_from_slice(part);
