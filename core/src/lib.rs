@@ -27,6 +27,7 @@
 //! # Ok::<(), watt_core::SchemaError>(())
 //! ```
 
+mod codec;
 pub mod dialect;
 pub mod encoding;
 mod find;

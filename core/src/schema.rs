@@ -336,7 +336,7 @@ impl Schema {
             return Err(SchemaError::schema("the schema must be a JSON object"));
         };
         let mut schema = Self::from_object(&obj)?;
-        schema.sha256 = data_encoding::HEXLOWER.encode(&Sha256::digest(text.as_bytes()));
+        schema.sha256 = crate::codec::hex_lower(&Sha256::digest(text.as_bytes()));
         Ok(schema)
     }
 

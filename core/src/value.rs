@@ -652,10 +652,9 @@ fn check_string_format(format: StringFormat, s: &str) -> Result<(), TypeProblem>
         StringFormat::Email => is_email(s).then_some(()).ok_or(TypeProblem::Email),
         StringFormat::Uri => is_uri(s).then_some(()).ok_or(TypeProblem::Uri),
         StringFormat::Uuid => is_uuid(s).then_some(()).ok_or(TypeProblem::Uuid),
-        StringFormat::Binary => data_encoding::BASE64
-            .decode(s.as_bytes())
-            .map(|_| ())
-            .map_err(|_| TypeProblem::Binary),
+        StringFormat::Binary => crate::codec::is_base64(s.as_bytes())
+            .then_some(())
+            .ok_or(TypeProblem::Binary),
     }
 }
 

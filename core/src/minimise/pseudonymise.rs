@@ -67,7 +67,7 @@ impl PseudonymKey {
         let key = Zeroizing::new(bytes.to_vec());
         let mut mac = HmacSha256::new_from_slice(&key).map_err(|_| MinimiseError::KeyWeak)?;
         mac.update(b"watt/v1/key-id");
-        let id = data_encoding::HEXLOWER.encode(&mac.finalize().into_bytes()[..6]);
+        let id = crate::codec::hex_lower(&mac.finalize().into_bytes()[..6]);
         Ok(PseudonymKey { key, id })
     }
 
@@ -179,7 +179,7 @@ impl Pseudonymiser {
         let digest = mac.finalize().into_bytes();
         let mut pseudonym = String::with_capacity(params.prefix.len() + 2 * params.bytes);
         pseudonym.push_str(&params.prefix);
-        data_encoding::HEXLOWER.encode_append(&digest[..params.bytes], &mut pseudonym);
+        crate::codec::hex_lower_append(&digest[..params.bytes], &mut pseudonym);
         pseudonym
     }
 
