@@ -65,6 +65,7 @@ fn lower_title_at(rest: &[u8]) -> bool {
 
 /// The lower-case titles that start with `m`.
 const LOWER_TITLES: &[&[u8]] = &[
+    b"m.",
     b"monsieur",
     b"madame",
     b"mademoiselle",
@@ -481,6 +482,16 @@ fn title(text: &str, word: Word, lex: Lex) -> Option<(usize, Follow)> {
         b"mme" | b"mlle" | b"mr" => Some((end, follow)),
         // Not `m` (metres): a capital alone, with or without a dot.
         b"m" if raw == "M" => Some((end, Follow::Names)),
+        // `vu avec m. mazet` in lower-case text: with its dot, and not after a number
+        // (`5 m. de câble`).
+        b"m" if raw == "m"
+            && dot
+            && !text[..word.start]
+                .trim_end()
+                .ends_with(|c: char| c.is_ascii_digit()) =>
+        {
+            Some((end, Follow::NamesOrLower))
+        }
         // `DR` without a dot is also a regional direction; `dr` is not written.
         b"dr" | b"pr" if !lower && (dot || word.case == Case::Capitalised) => {
             Some((end, Follow::Names))
@@ -529,19 +540,23 @@ fn initials(text: &str, p: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut q = p;
     loop {
-        // One capital, not the start of a word.
-        let letter = b.get(q).is_some_and(u8::is_ascii_uppercase)
-            && b.get(q + 1)
-                .is_none_or(|c| !c.is_ascii_alphabetic() && *c < 0x80);
-        if !letter {
+        // One capital (`T`, `É`), not the start of a word.
+        let capital = text
+            .get(q..)?
+            .chars()
+            .next()
+            .filter(|&c| letter_case(c) == (true, true))?;
+        q += capital.len_utf8();
+        if b.get(q)
+            .is_some_and(|&c| c.is_ascii_alphabetic() || c >= 0x80)
+        {
             return None;
         }
-        q += 1;
         let dot = b.get(q) == Some(&b'.');
         q += usize::from(dot);
         match b.get(q) {
             Some(b'-') => q += 1,
-            Some(c) if dot && c.is_ascii_uppercase() => {}
+            Some(&c) if dot && (c.is_ascii_uppercase() || c >= 0x80) => {}
             _ => return space_after(text, q),
         }
     }
@@ -612,7 +627,13 @@ fn is_name_word(text: &str, w: Word, lex: Lex, lower_ok: bool) -> bool {
         return false;
     }
     match w.case {
-        Case::Capitalised => true,
+        // After an apostrophe, a name goes on in capitals (`N'Diaye`, `D'Amico`,
+        // `O'Brien`); a word in lower case is an elided article (`L'équipe`, `D'abord`).
+        Case::Capitalised => w
+            .text(text)
+            .split(is_apostrophe)
+            .skip(1)
+            .all(|part| part.chars().next().is_some_and(char::is_uppercase)),
         Case::Upper => w.text(text).bytes().any(|c| b"AEIOUY".contains(&c)) || lex.len == 0,
         Case::Lower => {
             w.elided(text) || (lower_ok && !w.text(text).contains(is_apostrophe) && w.letters > 2)
@@ -955,6 +976,8 @@ mod tests {
     #[test]
     fn initials_before_the_surname() {
         check(&[
+            ("Mme É. Casanova", &["É. Casanova"]),
+            ("M. J.-É. Martin", &["J.-É. Martin"]),
             ("Mme T. Verdier a rappelé", &["T. Verdier"]),
             ("M. J.-P. Martin", &["J.-P. Martin"]),
             ("M. J-P Martin", &["J-P Martin"]),
@@ -975,6 +998,8 @@ mod tests {
             ("madame Durand", &["Durand"]),
             ("monsieur de villepin", &["de villepin"]),
             ("docteur martin", &["martin"]),
+            ("vu avec m. mazet sur place", &["mazet"]),
+            ("clés chez m. hervé moreau.", &["hervé moreau"]),
         ]);
         check(&[
             ("madame est absente", &[]),
@@ -985,6 +1010,9 @@ mod tests {
             ("madame la gardienne", &[]),
             ("monsieur le client", &[]),
             ("madame, monsieur", &[]),
+            ("câble de 5 m. environ", &[]),
+            ("tirer 12 m. de gaine", &[]),
+            ("m. le maire", &[]),
         ]);
     }
 
@@ -1058,6 +1086,12 @@ mod tests {
             ("Rose", &[]),
             ("France", &[]),
             ("Cordialement, Enedis", &[]),
+            ("Signé : L'équipe Enedis", &[]),
+            ("Cordialement,\nL’équipe technique", &[]),
+        ]);
+        check(&[
+            ("Signé : Aminata N'Diaye", &["Aminata N'Diaye"]),
+            ("M. O'Brien", &["O'Brien"]),
         ]);
     }
 
