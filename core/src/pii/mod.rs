@@ -1,6 +1,6 @@
 //! Detectors of personal data hidden in text: emails, French phone numbers, NIR (social
 //! security numbers), IBANs, SIREN/SIRET, payment cards, PRM/PDL meter ids, IPv4 addresses
-//! and names after a civility title.
+//! and names of people, with or without a title (`names`).
 //!
 //! Pure Rust, no network, no regex engine: each detector reads bytes from a candidate
 //! position and checks the shape, then the check digits. Numbers with check digits (NIR,
