@@ -18,7 +18,8 @@ case it gives a verdict (`valid`, `invalid`, or `refused` when frictionless does
 the schema or dialect) and the errors as [code, rowNumber, fieldNumber], with `null` where
 frictionless gives no number (labels have no row; row errors have no field).
 
-Case ids are paths, `area/what/variant`: the list of known differences
+Case ids are paths, `area/what/variant`, and `area/what:value` for the cases of one value
+(backslashes, line breaks and tabs written `\\`, `\n`, `\r`, `\t`): the list of known differences
 (`differences.json`) selects cases by id with `*` wildcards.
 """
 
@@ -73,17 +74,17 @@ class Cases:
 
 
 def label(value):
-    """A value as it appears in a case id: JSON string escapes, no quotes, `(empty)`."""
+    """A value as it appears in a case id: line breaks and tabs escaped, `(empty)`."""
     if value == "":
         return "(empty)"
-    return json.dumps(value, ensure_ascii=False)[1:-1]
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def one_value(cases, area, field, values):
     """One case per value: a table `id,v` with one row, `v` declared as `field`."""
     for v in values:
         schema = {"fields": [{"name": "id", "type": "integer"}, dict(name="v", **field)]}
-        cases.add(f"{area}/{label(v)}", table(["id", "v"], [["1", v]]), schema)
+        cases.add(f"{area}:{label(v)}", table(["id", "v"], [["1", v]]), schema)
 
 
 # ---------------------------------------------------------------------------------------
@@ -270,7 +271,7 @@ def missing_values(cases):
             schema = {"fields": [{"name": "id", "type": "integer"}, dict(name="v", **field)]}
             if mv is not None:
                 schema["missingValues"] = mv
-            cases.add(f"missingValues/{name}/{label(v)}", table(header, [["1", v]]), schema)
+            cases.add(f"missingValues/{name}:{label(v)}", table(header, [["1", v]]), schema)
     # A field-level missingValues (Table Schema v2; frictionless 5 reads it).
     cases.add(
         "missingValues/field-level",
@@ -432,41 +433,58 @@ POOLS = [
     ({"type": "datetime"}, ["2024-01-15T08:00:00Z", "2024-01-15T08:00:00", "soon", ""]),
     ({"type": "string", "constraints": {"enum": ["BASE", "HPHC"]}}, ["BASE", "HPHC", "TEMPO"]),
     ({"type": "integer", "constraints": {"minimum": 0, "required": True}}, ["0", "5", "-1", ""]),
-    ({"type": "year"}, ["2024", "99", ""]),
+    ({"type": "year"}, ["2024", "1999", "x", ""]),
     ({"type": "string", "constraints": {"pattern": "[A-Z][0-9]"}}, ["A1", "B2", "a1", "A12"]),
 ]
 
+# Families of random tables: each adds one feature to the plain tables, so that a
+# difference in one feature (blank rows, empty key cells) leaves the others compared.
+RANDOM_FAMILIES = [
+    # (family, tables, blank lines, primary key: None, "full" or "with-empty")
+    ("plain", 50, False, None),
+    ("primary-key", 20, False, "full"),
+    ("blank-rows", 15, True, None),
+    ("primary-key-empty", 15, False, "with-empty"),
+]
 
-def random_tables(cases, count=60):
+
+def random_tables(cases):
     rng = random.Random(SEED)
-    for n in range(count):
-        ncols = rng.randint(2, 5)
-        cols = [rng.randrange(len(POOLS)) for _ in range(ncols)]
-        fields = []
-        for i, c in enumerate(cols):
-            fields.append(dict(name=f"c{i + 1}", **json.loads(json.dumps(POOLS[c][0]))))
-        rows = []
-        for _ in range(rng.randint(3, 8)):
-            row = [rng.choice(POOLS[c][1]) for c in cols]
-            shape = rng.random()
-            if shape < 0.06:
-                row = row + ["extra"]
-            elif shape < 0.12:
-                row = row[:-1]
-            rows.append(row)
-        text = table([f["name"] for f in fields], rows)
-        lines = text.split("\n")
-        if rng.random() < 0.15:
-            # A blank line among the rows.
-            at = rng.randint(2, len(lines) - 1)
-            lines.insert(at, "")
-        text = "\n".join(lines)
-        schema = {"fields": fields}
-        if rng.random() < 0.3:
-            schema["primaryKey"] = [fields[0]["name"]]
-        if rng.random() < 0.2:
-            schema["missingValues"] = ["", "NA"]
-        cases.add(f"random/{n:03}", text, schema)
+    for family, count, blank, pk in RANDOM_FAMILIES:
+        for n in range(count):
+            ncols = rng.randint(2, 5)
+            cols = [rng.randrange(len(POOLS)) for _ in range(ncols)]
+            fields = [dict(name=f"c{i + 1}", **json.loads(json.dumps(POOLS[c][0]))) for i, c in enumerate(cols)]
+            rows = []
+            for _ in range(rng.randint(3, 8)):
+                row = [rng.choice(POOLS[c][1]) for c in cols]
+                shape = rng.random()
+                if shape < 0.06:
+                    row = row + ["extra"]
+                elif shape < 0.12:
+                    row = row[:-1]
+                rows.append(row)
+            schema = {"fields": fields}
+            if pk is not None:
+                # A key column in front: repeats among a few values, and empty cells in
+                # the "with-empty" family.
+                fields.insert(0, {"name": "k", "type": "integer"})
+                keys = ["1", "2", "3", "4"] + ([""] if pk == "with-empty" else [])
+                for row in rows:
+                    row.insert(0, rng.choice(keys))
+                if pk == "with-empty" and "" not in [r[0] for r in rows]:
+                    rows[rng.randrange(len(rows))][0] = ""
+                schema["primaryKey"] = ["k"]
+            if rng.random() < 0.2:
+                schema["missingValues"] = ["", "NA"]
+            text = table([f["name"] for f in fields], rows)
+            if blank:
+                # One or two blank lines among the rows (the header stays line 1).
+                lines = text.split("\n")
+                for _ in range(rng.randint(1, 2)):
+                    lines.insert(rng.randint(2, len(lines) - 1), "")
+                text = "\n".join(lines)
+            cases.add(f"random/{family}/{n:03}", text, schema)
 
 
 def all_cases():
