@@ -146,9 +146,15 @@ fn generate(out: &Path) {
         .arg(out)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {python} ({e}): {install}"));
+    // cases.py exits 3 when the oracle is missing or of another version.
+    let hint = if result.status.code() == Some(3) {
+        install
+    } else {
+        ""
+    };
     assert!(
         result.status.success(),
-        "cases.py failed ({}): {}\n{install}",
+        "cases.py failed ({}): {}\n{hint}",
         result.status,
         String::from_utf8_lossy(&result.stderr)
     );
