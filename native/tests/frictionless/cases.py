@@ -167,6 +167,13 @@ TYPES = [
     ("type/object/default", {"type": "object"}, ['{"a": 1}', "{}", "[]", "abc", '{"a": }', "1"]),
     ("type/array/default", {"type": "array"}, ["[1, 2]", "[]", "{}", "abc", '["a", {"b": 1}]', "[1,"]),
     ("type/any/default", {"type": "any"}, ["x", "1", "{}", " "]),
+    ("type/integer/groupChar", {"type": "integer", "groupChar": " "}, ["1 000", "1000", "1,000"]),
+    ("type/number/bareNumber-false-decimalChar", {"type": "number", "bareNumber": False, "decimalChar": ","},
+     ["12,5 %", "€ 1,5", "1.5"]),
+    ("type/boolean/trueValues-only", {"type": "boolean", "trueValues": ["Y"]}, ["Y", "true", "false", "N"]),
+    ("type/date/custom-month-name", {"type": "date", "format": "%d %b %Y"}, ["15 Jan 2024", "15 jan 2024", "15 janv. 2024"]),
+    ("type/datetime/custom-zone", {"type": "datetime", "format": "%Y-%m-%dT%H:%M:%S%z"},
+     ["2024-01-15T08:00:00+0100", "2024-01-15T08:00:00Z", "2024-01-15T08:00:00"]),
 ]
 
 # Declarations watt or frictionless may refuse: formats a type does not have, unknown types.
@@ -326,6 +333,36 @@ def keys(cases):
         "foreignKey/self/list-form",
         table(["id", "parent"], [["1", ""], ["2", "7"]]),
         {"fields": tree, "foreignKeys": [{"fields": ["parent"], "reference": {"resource": "", "fields": ["id"]}}]},
+    )
+    cases.add(
+        "foreignKey/self/missing-value",
+        table(["id", "parent"], [["1", "NA"], ["2", "1"]]),
+        {"fields": tree, "missingValues": ["", "NA"], "foreignKeys": fk},
+    )
+    cases.add(
+        "foreignKey/self/type-error",
+        table(["id", "parent"], [["x", ""], ["2", "x"]]),
+        {"fields": tree, "foreignKeys": fk},
+    )
+    cases.add(
+        "foreignKey/self/string-keys",
+        table(["id", "parent"], [["a", ""], ["b", "a"], ["c", "A"]]),
+        {"fields": [{"name": "id", "type": "string"}, {"name": "parent", "type": "string"}], "foreignKeys": fk},
+    )
+    cases.add(
+        "primaryKey/missing-value",
+        table(["a", "b"], [["NA", "x"], ["NA", "y"]]),
+        {"fields": two, "missingValues": ["NA"], "primaryKey": ["a"]},
+    )
+    cases.add(
+        "primaryKey/with-unique",
+        table(["a", "b"], [["1", "x"], ["1", "x"]]),
+        {"fields": [two[0], {"name": "b", "type": "string", "constraints": {"unique": True}}], "primaryKey": ["a"]},
+    )
+    cases.add(
+        "primaryKey/string-spaces",
+        table(["a", "b"], [["1", "x"], ["1", "x "]]),
+        {"fields": [two[0], two[1]], "primaryKey": ["a", "b"]},
     )
     four = [{"name": n, "type": "string"} for n in ["a", "b", "pa", "pb"]]
     cases.add(
