@@ -434,8 +434,8 @@ fn watt_gives_frictionless_verdicts_codes_and_positions_but_for_listed_differenc
     );
 }
 
-/// Every current difference, grouped by (listed reason, kind, case family), and a draft of
-/// the entries that would list them.
+/// Every current difference, grouped by (listed reason or `UNLISTED`, kind, case family),
+/// and draft entries of `differences.json` for the unlisted ones.
 fn write_report(path: &Path, total: usize, report: &[Value]) {
     let mut groups: BTreeMap<(String, String, String), Vec<Value>> = BTreeMap::new();
     for d in report {
@@ -453,6 +453,16 @@ fn write_report(path: &Path, total: usize, report: &[Value]) {
             .or_default()
             .push(json!({"id": id, "detail": d["detail"]}));
     }
+    // Entries to paste into differences.json for what is not listed, once given a status
+    // and a reason.
+    let draft: Vec<Value> = groups
+        .iter()
+        .filter(|((listed, ..), _)| listed == "UNLISTED")
+        .map(|((_, kind, _), cases)| {
+            let ids: Vec<&Value> = cases.iter().map(|c| &c["id"]).collect();
+            json!({"cases": ids, "kind": kind, "status": "?", "reason": "?"})
+        })
+        .collect();
     let groups: Vec<Value> = groups
         .into_iter()
         .map(|((listed, kind, family), cases)| {
@@ -465,6 +475,7 @@ fn write_report(path: &Path, total: usize, report: &[Value]) {
         "cases": total,
         "differing": report.len(),
         "groups": groups,
+        "draftEntries": draft,
     });
     std::fs::write(
         path,
