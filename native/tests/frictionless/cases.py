@@ -13,7 +13,8 @@ generator (mixed tables with structural errors), so the same cases come out on e
 and nothing big is committed. `native/tests/frictionless.rs` runs this script once, then
 `watt check` on each case, and compares.
 
-The oracle is frictionless-py, pinned (`ORACLE_VERSION`; .ci/setup.sh installs it). Per
+The oracle is frictionless-py, pinned with the libraries its verdicts depend on
+(`requirements.txt`, which .ci/setup.sh installs). Per
 case it gives a verdict (`valid`, `invalid`, or `refused` when frictionless does not accept
 the schema or dialect) and the errors as [code, rowNumber, fieldNumber], with `null` where
 frictionless gives no number (labels have no row; row errors have no field).
@@ -31,6 +32,37 @@ import random
 import sys
 
 ORACLE_VERSION = "5.18.1"
+# frictionless and the libraries its verdicts come from (chardet's encoding guesses, the
+# email, uri, duration and date parsers), pinned so that the verdicts do not move.
+REQUIREMENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "requirements.txt")
+INSTALL = f"python3 -m pip install -r {REQUIREMENTS}"
+
+
+def pinned():
+    """(name, version) of each line of requirements.txt."""
+    out = []
+    with open(REQUIREMENTS, encoding="utf-8") as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if line:
+                name, version = line.split("==")
+                out.append((name, version))
+    return out
+
+
+def oracle_problem():
+    """Why the oracle cannot run as pinned, or None."""
+    from importlib import metadata
+
+    wrong = []
+    for name, version in pinned():
+        try:
+            found = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found = "not installed"
+        if found != version:
+            wrong.append(f"{name} {found} (pinned: {version})")
+    return ", ".join(wrong) or None
 SEED = 18
 
 # Frictionless error types that mean "the metadata was refused", not "the data is wrong".
@@ -635,21 +667,9 @@ def main(argv):
     out = argv[1]
     with_oracle = "--no-oracle" not in argv[2:]
     if with_oracle:
-        try:
-            import frictionless
-        except ImportError:
-            print(
-                f"cases.py: frictionless-py is not installed: python3 -m pip install frictionless=={ORACLE_VERSION}",
-                file=sys.stderr,
-            )
-            return 3
-        version = getattr(frictionless, "__version__", "?")
-        if version != ORACLE_VERSION:
-            print(
-                f"cases.py: frictionless-py {version} is installed, the oracle is {ORACLE_VERSION}: "
-                f"python3 -m pip install frictionless=={ORACLE_VERSION}",
-                file=sys.stderr,
-            )
+        problem = oracle_problem()
+        if problem:
+            print(f"cases.py: the oracle is not installed as pinned: {problem}: {INSTALL}", file=sys.stderr)
             return 3
     os.makedirs(out, exist_ok=True)
     listed = []
@@ -670,7 +690,7 @@ def main(argv):
             entry["oracle"] = oracle(d, case)
         listed.append(entry)
     with open(os.path.join(out, "cases.json"), "w", encoding="utf-8") as f:
-        json.dump({"oracle": ORACLE_VERSION, "seed": SEED, "cases": listed}, f, ensure_ascii=False, indent=1)
+        json.dump({"oracle": dict(pinned()), "seed": SEED, "cases": listed}, f, ensure_ascii=False, indent=1)
     return 0
 
 
