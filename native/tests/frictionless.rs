@@ -484,3 +484,50 @@ fn write_report(path: &Path, total: usize, report: &[Value]) {
     )
     .expect("WATT_FRICTIONLESS_REPORT is writable");
 }
+
+#[test]
+fn case_patterns_match_with_stars_only() {
+    assert!(matches("type/duration/*", "type/duration/default:P1D"));
+    assert!(matches("type/*/any:*", "type/date/any:01/15/2024"));
+    assert!(matches("dialect/*", "dialect/"));
+    assert!(matches(
+        "primaryKey/single/empty",
+        "primaryKey/single/empty"
+    ));
+    assert!(!matches(
+        "primaryKey/single/empty",
+        "primaryKey/single/empty-twice"
+    ));
+    assert!(!matches("type/*/any:*", "type/date/default:2024"));
+    assert!(!matches("a*b*c", "acb"));
+    assert!(matches(
+        "structure/rows/blank-*",
+        "structure/rows/blank-end"
+    ));
+    assert!(matches(
+        "constraint/enum/string:[x]",
+        "constraint/enum/string:[x]"
+    ));
+}
+
+#[test]
+fn findings_are_normalised_to_what_both_tools_give() {
+    let f = |c: &str, r: Option<u64>, n: Option<u64>| (c.to_owned(), r, n);
+    assert_eq!(
+        normalise(vec![
+            f("type-error", Some(3), Some(2)),
+            f("primary-key", Some(3), Some(1)),
+            f("extra-label", Some(1), Some(3)),
+            f("encoding-error", Some(2), Some(1)),
+            f("encoding-error", Some(5), Some(2)),
+            f("blank-row", Some(2), None),
+        ]),
+        vec![
+            f("blank-row", Some(2), None),
+            f("encoding-error", None, None),
+            f("extra-label", None, Some(3)),
+            f("primary-key", Some(3), None),
+            f("type-error", Some(3), Some(2)),
+        ]
+    );
+}
