@@ -563,8 +563,8 @@ POOLS = [
 # difference in one feature (blank rows, empty key cells) leaves the others compared.
 RANDOM_FAMILIES = [
     # (family, tables, blank lines, primary key: None, "full" or "with-empty")
-    ("plain", 50, False, None),
-    ("primary-key", 20, False, "full"),
+    ("plain", 100, False, None),
+    ("primary-key", 30, False, "full"),
     ("blank-rows", 15, True, None),
     ("primary-key-empty", 15, False, "with-empty"),
 ]
