@@ -32,7 +32,9 @@ use sha2::{Digest, Sha256};
 
 use crate::gdpr::{DatasetPolicy, FieldPolicy};
 use crate::json;
-use crate::value::{NumberStyle, TemporalFormat, Value, ValueParser};
+use crate::value::{
+    GeoJsonFormat, GeoPointFormat, NumberStyle, TemporalFormat, Value, ValueParser,
+};
 
 /// Longest schema text: hand-written schemas are a few KiB, and a generous enum (the 35 000
 /// French commune codes) a few hundred.
@@ -133,6 +135,12 @@ pub enum FieldType {
     YearMonth,
     Object,
     Array,
+    /// An ISO 8601 duration (see [`crate::value::duration`]).
+    Duration,
+    /// A longitude and a latitude (see [`crate::value::geo`]).
+    GeoPoint(GeoPointFormat),
+    /// A GeoJSON or TopoJSON object, its structure checked (see [`crate::value::geo`]).
+    GeoJson(GeoJsonFormat),
     Any,
 }
 
@@ -151,6 +159,9 @@ impl FieldType {
             FieldType::YearMonth => "yearmonth",
             FieldType::Object => "object",
             FieldType::Array => "array",
+            FieldType::Duration => "duration",
+            FieldType::GeoPoint(_) => "geopoint",
+            FieldType::GeoJson(_) => "geojson",
             FieldType::Any => "any",
         }
     }
@@ -165,6 +176,9 @@ impl FieldType {
                 TemporalFormat::Any => Some("any".to_owned()),
                 TemporalFormat::Pattern(p) => Some(p.clone()),
             },
+            FieldType::GeoPoint(GeoPointFormat::Array) => Some("array".to_owned()),
+            FieldType::GeoPoint(GeoPointFormat::Object) => Some("object".to_owned()),
+            FieldType::GeoJson(GeoJsonFormat::TopoJson) => Some("topojson".to_owned()),
             _ => None,
         }
     }
@@ -338,7 +352,7 @@ impl Schema {
     ///     r#"{"fields": [{"name": "kwh", "type": "numbr"}]}"#).unwrap_err();
     /// assert_eq!(err.to_string(), "field \"kwh\" (#1): unknown type \"numbr\" \
     ///     (expected one of string, integer, number, boolean, date, time, datetime, \
-    ///     year, yearmonth, object, array, any)");
+    ///     year, yearmonth, object, array, duration, geopoint, geojson, any)");
     /// ```
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
         if text.len() > MAX_SCHEMA_BYTES {
@@ -613,7 +627,8 @@ fn load_field(raw: &Json, number: usize, budget: &mut Budget) -> Result<Field, S
     };
     let declared_decimal = decimal_char.is_some();
     let decimal = single_char("decimalChar", decimal_char)?.unwrap_or('.');
-    let group = single_char("groupChar", group_char)?;
+    // `"groupChar": ""` is frictionless-py's default: no group character.
+    let group = single_char("groupChar", group_char.filter(|g| !g.is_empty()))?;
     if group == Some(decimal) {
         return Err(err("decimalChar and groupChar must differ".into()));
     }
@@ -797,8 +812,8 @@ fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
     previous[b.len()].min(limit + 1)
 }
 
-const TYPES: &str =
-    "string, integer, number, boolean, date, time, datetime, year, yearmonth, object, array, any";
+const TYPES: &str = "string, integer, number, boolean, date, time, datetime, year, yearmonth, \
+                     object, array, duration, geopoint, geojson, any";
 
 fn parse_type(name: &str, format: Option<&str>) -> Result<FieldType, String> {
     let format = format.filter(|f| *f != "default");
@@ -843,9 +858,26 @@ fn parse_type(name: &str, format: Option<&str>) -> Result<FieldType, String> {
         "object" => no_format(FieldType::Object),
         "array" => no_format(FieldType::Array),
         "any" => no_format(FieldType::Any),
-        "duration" | "geopoint" | "geojson" => Err(format!(
-            "type {name:?} is not supported by watt (declare it as string or any)"
-        )),
+        "duration" => no_format(FieldType::Duration),
+        "geopoint" => Ok(FieldType::GeoPoint(match format {
+            None => GeoPointFormat::Default,
+            Some("array") => GeoPointFormat::Array,
+            Some("object") => GeoPointFormat::Object,
+            Some(f) => {
+                return Err(format!(
+                    "geopoint format {f:?} is not one of default, array, object"
+                ));
+            }
+        })),
+        "geojson" => Ok(FieldType::GeoJson(match format {
+            None => GeoJsonFormat::Default,
+            Some("topojson") => GeoJsonFormat::TopoJson,
+            Some(f) => {
+                return Err(format!(
+                    "geojson format {f:?} is not one of default, topojson"
+                ));
+            }
+        })),
         other => Err(format!("unknown type {other:?} (expected one of {TYPES})")),
     }
 }
@@ -1110,8 +1142,14 @@ mod tests {
             "field \"a\" (#2): the name is used by another field"
         );
         assert_eq!(
-            err(r#"{"fields": [{"name": "a", "type": "geopoint"}]}"#),
-            "field \"a\" (#1): type \"geopoint\" is not supported by watt (declare it as string or any)"
+            err(r#"{"fields": [{"name": "a", "type": "geopoint", "format": "wkt"}]}"#),
+            "field \"a\" (#1): geopoint format \"wkt\" is not one of default, array, object"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "a", "type": "duration", "constraints": {"minimum": "P1D"}}]}"#
+            ),
+            "field \"a\" (#1): constraint minimum applies to numbers, dates and times, not duration"
         );
         assert_eq!(
             err(
