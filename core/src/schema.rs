@@ -1392,6 +1392,60 @@ mod tests {
         assert!(!is_likely_typo("time", "title"));
     }
 
+    /// `"groupChar": ""` is frictionless-py's default, no group character: it was refused
+    /// ("must be one character").
+    #[test]
+    fn an_empty_group_char_is_no_group_char() {
+        let s = Schema::from_json(
+            r#"{"fields": [{"name": "n", "type": "number", "groupChar": ""},
+                           {"name": "i", "type": "integer", "groupChar": ""}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(s.fields[0].number_style.group, None);
+        assert_eq!(s.fields[1].number_style.group, None);
+    }
+
+    /// The three types watt refused (`duration`, `geopoint`, `geojson`) load with their
+    /// formats, and their constraints are those frictionless-py allows.
+    #[test]
+    fn duration_geopoint_and_geojson_load_with_their_formats() {
+        let s = Schema::from_json(
+            r#"{"fields": [{"name": "d", "type": "duration", "constraints": {"enum": ["P1D"]}},
+                           {"name": "g", "type": "geopoint", "format": "array"},
+                           {"name": "o", "type": "geopoint", "format": "object"},
+                           {"name": "p", "type": "geopoint", "format": "default"},
+                           {"name": "j", "type": "geojson"},
+                           {"name": "t", "type": "geojson", "format": "topojson"}]}"#,
+        )
+        .expect("valid");
+        let described: Vec<(&str, Option<String>)> = s
+            .fields
+            .iter()
+            .map(|f| (f.field_type.name(), f.field_type.format()))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                ("duration", None),
+                ("geopoint", Some("array".into())),
+                ("geopoint", Some("object".into())),
+                ("geopoint", None),
+                ("geojson", None),
+                ("geojson", Some("topojson".into())),
+            ]
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "j", "type": "geojson", "format": "wkt"}]}"#),
+            "field \"j\" (#1): geojson format \"wkt\" is not one of default, topojson"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "j", "type": "geojson", "constraints": {"minLength": 1}}]}"#
+            ),
+            "field \"j\" (#1): constraint minLength applies to string, array and object fields, not geojson"
+        );
+    }
+
     #[test]
     fn the_schema_name_is_kept() {
         let s =
