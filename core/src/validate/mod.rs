@@ -560,14 +560,17 @@ impl Validator {
             self.key_scratch.push(key);
         }
         if empty {
-            let names = self.primary_key_names();
+            let schema = &self.schema;
             self.findings.add(ErrorCode::PrimaryKey, || Finding {
                 code: ErrorCode::PrimaryKey,
                 row_number: Some(rec.number),
                 field_name: None,
                 field_number: None,
                 byte: rec.start,
-                message: format!("primary key ({names}) has no value: every cell of it is empty or not of its type"),
+                message: format!(
+                    "primary key ({}) has no value: every cell of it is empty or not of its type",
+                    primary_key_names(schema)
+                ),
                 cell: None,
             });
             return;
@@ -575,14 +578,6 @@ impl Validator {
         let key = keys::combine(self.key_scratch.iter().copied());
         // Repeats are found at the end (see keys.rs).
         seen.insert(key, rec.number, rec.start, "");
-    }
-
-    /// The names of the primary key's fields, for messages: `prm, timestamp`.
-    fn primary_key_names(&self) -> String {
-        let names: Vec<&str> = (self.schema.primary_key.iter())
-            .map(|&i| self.schema.fields[i].name.as_str())
-            .collect();
-        names.join(", ")
     }
 
     /// The repeats of a key set, or a `source-error` when its spill could not be read back
@@ -649,7 +644,7 @@ impl Validator {
             pk.and_then(|set| Self::key_result(&mut self.findings, set.finish(keep)))
         {
             self.findings.count(ErrorCode::PrimaryKey, dups.total);
-            let names = self.primary_key_names();
+            let names = primary_key_names(&self.schema);
             deferred.extend(dups.first.into_iter().map(|d| Finding {
                 code: ErrorCode::PrimaryKey,
                 row_number: Some(d.row),
@@ -768,6 +763,14 @@ impl Validator {
             lists_values: constraints::lists_values(field),
         }
     }
+}
+
+/// The names of the primary key's fields, for messages: `prm, timestamp`.
+fn primary_key_names(schema: &Schema) -> String {
+    let names: Vec<&str> = (schema.primary_key.iter())
+        .map(|&i| schema.fields[i].name.as_str())
+        .collect();
+    names.join(", ")
 }
 
 /// Whether a cell is one of the schema's missing values.
