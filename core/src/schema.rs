@@ -732,6 +732,12 @@ fn misplaced_or_typo(key: &str, known: &[&'static str], place: Place) -> Option<
             }
         ));
     }
+    if place == Place::Field && key == "missingValues" {
+        // Table Schema v2 allows it on a field; ignoring it would change the verdict.
+        return Some(
+            "watt reads \"missingValues\" on the schema only: write it beside \"fields\"".into(),
+        );
+    }
     if place == Place::Field && SCHEMA_ONLY_KEYS.contains(&key) {
         return Some(format!(
             "{key:?} is a property of the schema, not of a field: write it beside \"fields\""
@@ -1354,7 +1360,7 @@ mod tests {
         );
         assert_eq!(
             field(r#""missingValues": ["NA"]"#),
-            "field \"a\" (#1): \"missingValues\" is a property of the schema, not of a field: write it beside \"fields\""
+            "field \"a\" (#1): watt reads \"missingValues\" on the schema only: write it beside \"fields\""
         );
         assert_eq!(
             err(r#"{"fields": [{"name": "a"}], "feilds": []}"#),
