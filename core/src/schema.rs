@@ -1,9 +1,18 @@
 //! Frictionless Table Schema v1, loaded from JSON into a checked model.
 //!
-//! Loading is strict on purpose: a typo such as `"minimun"` or `"contraints"` would otherwise
-//! switch a check off without anyone noticing, so unknown keys, unknown types and values of
-//! the wrong kind are errors that name the field and the problem. Properties that Table
-//! Schema allows but watt cannot check (`foreignKeys`) are accepted and reported as notes.
+//! Table Schema lets a schema and its fields carry properties of their own (`x-unit`,
+//! `description@en`, `rdfType`, a portal's `tablename`...): watt accepts them, checks
+//! nothing in them, and keeps them in [`Schema::extra`] and [`Field::extra`] so that what
+//! writes a schema back out loses none of them.
+//!
+//! Loading is otherwise strict on purpose: a typo such as `"minimun"` or `"contraints"`
+//! would switch a check off without anyone noticing. So a property that is a likely typo
+//! of a known one (`requried`, `constraint`, `primarykey`), a known one in the wrong place
+//! (`required` on the field instead of inside `constraints`, `primaryKey` on a field), an
+//! unknown constraint, an unknown type and a value of the wrong kind are errors that name
+//! the field and the problem, with a "did you mean" hint; the `gdpr` objects accept no
+//! property of their own at all (see [`crate::gdpr`]). Properties that Table Schema
+//! allows but watt cannot check (`foreignKeys`) are accepted and reported as notes.
 //!
 //! Each field may also carry a `gdpr` object (see [`crate::gdpr`]); the schema itself may
 //! carry dataset-level `gdpr` facts.
@@ -23,7 +32,9 @@ use sha2::{Digest, Sha256};
 
 use crate::gdpr::{DatasetPolicy, FieldPolicy};
 use crate::json;
-use crate::value::{NumberStyle, TemporalFormat, Value, ValueParser};
+use crate::value::{
+    GeoJsonFormat, GeoPointFormat, NumberStyle, TemporalFormat, Value, ValueParser,
+};
 
 /// Longest schema text: hand-written schemas are a few KiB, and a generous enum (the 35 000
 /// French commune codes) a few hundred.
@@ -105,6 +116,9 @@ pub struct Schema {
     pub sha256: String,
     /// The schema's `name`, when it gives one as a string.
     pub name: Option<String>,
+    /// The schema's own properties, which watt does not read (`x-...`, `tablename`...), as
+    /// written: kept for whatever writes the schema back out.
+    pub extra: Map<String, Json>,
 }
 
 /// The type of a field and its format.
@@ -121,6 +135,12 @@ pub enum FieldType {
     YearMonth,
     Object,
     Array,
+    /// An ISO 8601 duration (see [`crate::value::duration`]).
+    Duration,
+    /// A longitude and a latitude (see [`crate::value::geo`]).
+    GeoPoint(GeoPointFormat),
+    /// A GeoJSON or TopoJSON object, its structure checked (see [`crate::value::geo`]).
+    GeoJson(GeoJsonFormat),
     Any,
 }
 
@@ -139,6 +159,9 @@ impl FieldType {
             FieldType::YearMonth => "yearmonth",
             FieldType::Object => "object",
             FieldType::Array => "array",
+            FieldType::Duration => "duration",
+            FieldType::GeoPoint(_) => "geopoint",
+            FieldType::GeoJson(_) => "geojson",
             FieldType::Any => "any",
         }
     }
@@ -153,6 +176,9 @@ impl FieldType {
                 TemporalFormat::Any => Some("any".to_owned()),
                 TemporalFormat::Pattern(p) => Some(p.clone()),
             },
+            FieldType::GeoPoint(GeoPointFormat::Array) => Some("array".to_owned()),
+            FieldType::GeoPoint(GeoPointFormat::Object) => Some("object".to_owned()),
+            FieldType::GeoJson(GeoJsonFormat::TopoJson) => Some("topojson".to_owned()),
             _ => None,
         }
     }
@@ -195,6 +221,9 @@ pub struct Field {
     pub constraints: Constraints,
     /// The field's GDPR policy, when declared.
     pub gdpr: Option<FieldPolicy>,
+    /// The field's own properties, which watt does not read (`x-unit`, `description@en`,
+    /// `rdfType`...), as written: kept for whatever writes the schema back out.
+    pub extra: Map<String, Json>,
 }
 
 impl Field {
@@ -277,6 +306,31 @@ const FIELD_KEYS: &[&str] = &[
     "gdpr",
 ];
 
+/// The properties of [`Schema`] and [`Field`] read into their members; all the others,
+/// known or custom, are kept in `extra` as written.
+const SCHEMA_READ: &[&str] = &["fields", "missingValues", "primaryKey", "gdpr", "name"];
+const FIELD_READ: &[&str] = &[
+    "name",
+    "title",
+    "description",
+    "type",
+    "format",
+    "constraints",
+    "trueValues",
+    "falseValues",
+    "decimalChar",
+    "groupChar",
+    "bareNumber",
+    "gdpr",
+];
+
+/// Properties that belong to the schema: on a field they are misplaced.
+const SCHEMA_ONLY_KEYS: &[&str] = &["fields", "primaryKey", "foreignKeys", "missingValues"];
+
+/// Properties close to a known one that other specifications use with a meaning of their
+/// own: kept as custom properties, not taken for typos.
+const NOT_TYPOS: &[&str] = &["examples"];
+
 const CONSTRAINT_KEYS: &[&str] = &[
     "required",
     "unique",
@@ -298,7 +352,7 @@ impl Schema {
     ///     r#"{"fields": [{"name": "kwh", "type": "numbr"}]}"#).unwrap_err();
     /// assert_eq!(err.to_string(), "field \"kwh\" (#1): unknown type \"numbr\" \
     ///     (expected one of string, integer, number, boolean, date, time, datetime, \
-    ///     year, yearmonth, object, array, any)");
+    ///     year, yearmonth, object, array, duration, geopoint, geojson, any)");
     /// ```
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
         if text.len() > MAX_SCHEMA_BYTES {
@@ -341,12 +395,8 @@ impl Schema {
     }
 
     fn from_object(obj: &Map<String, Json>) -> Result<Schema, SchemaError> {
-        if let Some(key) = obj.keys().find(|k| !SCHEMA_KEYS.contains(&k.as_str())) {
-            return Err(SchemaError::schema(format!(
-                "unknown property {key:?} (expected one of {})",
-                SCHEMA_KEYS.join(", ")
-            )));
-        }
+        let extra = custom_properties(obj, SCHEMA_KEYS, SCHEMA_READ, Place::Schema)
+            .map_err(SchemaError::schema)?;
         let missing_values = match obj.get("missingValues") {
             None => vec![String::new()],
             Some(v) => string_list(v)
@@ -419,6 +469,7 @@ impl Schema {
             notes,
             sha256: String::new(),
             name,
+            extra,
         })
     }
 
@@ -533,12 +584,7 @@ fn load_field(raw: &Json, number: usize, budget: &mut Budget) -> Result<Field, S
         number,
         problem,
     };
-    if let Some(key) = obj.keys().find(|k| !FIELD_KEYS.contains(&k.as_str())) {
-        return Err(err(format!(
-            "unknown property {key:?} (expected one of {})",
-            FIELD_KEYS.join(", ")
-        )));
-    }
+    let extra = custom_properties(obj, FIELD_KEYS, FIELD_READ, Place::Field).map_err(&err)?;
     let opt_str = |key: &str| -> Result<Option<String>, SchemaError> {
         match obj.get(key) {
             None => Ok(None),
@@ -581,7 +627,8 @@ fn load_field(raw: &Json, number: usize, budget: &mut Budget) -> Result<Field, S
     };
     let declared_decimal = decimal_char.is_some();
     let decimal = single_char("decimalChar", decimal_char)?.unwrap_or('.');
-    let group = single_char("groupChar", group_char)?;
+    // `"groupChar": ""` is frictionless-py's default: no group character.
+    let group = single_char("groupChar", group_char.filter(|g| !g.is_empty()))?;
     if group == Some(decimal) {
         return Err(err("decimalChar and groupChar must differ".into()));
     }
@@ -637,11 +684,142 @@ fn load_field(raw: &Json, number: usize, budget: &mut Budget) -> Result<Field, S
         false_values,
         constraints,
         gdpr,
+        extra,
     })
 }
 
-const TYPES: &str =
-    "string, integer, number, boolean, date, time, datetime, year, yearmonth, object, array, any";
+/// Where a property is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Schema,
+    Field,
+}
+
+/// The properties of `obj` that watt does not `read`, returned to be kept: the known ones
+/// it does not use and the custom ones. A property that is not `known` and is a known one
+/// in the wrong place or a likely typo of one is an error saying what was probably meant.
+fn custom_properties(
+    obj: &Map<String, Json>,
+    known: &[&'static str],
+    read: &[&str],
+    place: Place,
+) -> Result<Map<String, Json>, String> {
+    let mut extra = Map::new();
+    for (key, value) in obj {
+        if read.contains(&key.as_str()) {
+            continue;
+        }
+        if !known.contains(&key.as_str()) {
+            if let Some(problem) = misplaced_or_typo(key, known, place) {
+                return Err(problem);
+            }
+        }
+        extra.insert(key.clone(), value.clone());
+    }
+    Ok(extra)
+}
+
+/// Why `key` (not in `known`) is not taken for a custom property, if it is not.
+fn misplaced_or_typo(key: &str, known: &[&'static str], place: Place) -> Option<String> {
+    let key_shown = shortened(key);
+    if CONSTRAINT_KEYS.contains(&key) {
+        return Some(format!(
+            "{key:?} is a constraint: write it inside \"constraints\" (\"constraints\": {{{key:?}: ...}}){}",
+            if place == Place::Schema {
+                " of a field"
+            } else {
+                ""
+            }
+        ));
+    }
+    if place == Place::Field && key == "missingValues" {
+        // Table Schema v2 allows it on a field; ignoring it would change the verdict.
+        return Some(
+            "watt reads \"missingValues\" on the schema only: write it beside \"fields\"".into(),
+        );
+    }
+    if place == Place::Field && SCHEMA_ONLY_KEYS.contains(&key) {
+        return Some(format!(
+            "{key:?} is a property of the schema, not of a field: write it beside \"fields\""
+        ));
+    }
+    if place == Place::Schema && key == "constraints" {
+        return Some("\"constraints\" is a property of a field, not of the schema".into());
+    }
+    if NOT_TYPOS.contains(&key) {
+        return None;
+    }
+    let nearest = |list: &[&'static str]| {
+        list.iter()
+            .copied()
+            .filter(|k| is_likely_typo(key, k))
+            .min_by_key(|k| edit_distance(key, k, 2))
+    };
+    let (elsewhere, inside) = match place {
+        Place::Schema => (&[][..], ""),
+        Place::Field => (SCHEMA_ONLY_KEYS, " (a property of the schema)"),
+    };
+    if let Some(k) = nearest(known) {
+        return Some(format!(
+            "unknown property {key_shown:?}: did you mean {k:?}?"
+        ));
+    }
+    if let Some(k) = nearest(CONSTRAINT_KEYS) {
+        return Some(format!(
+            "unknown property {key_shown:?}: did you mean {k:?} (inside \"constraints\")?"
+        ));
+    }
+    if let Some(k) = nearest(elsewhere) {
+        return Some(format!(
+            "unknown property {key_shown:?}: did you mean {k:?}{inside}?"
+        ));
+    }
+    None
+}
+
+/// Whether `key` is close enough to the known property `known` to be a typo of it: the
+/// same but for letter case, or one edit away (two for names longer than five letters), an
+/// edit being a letter added, removed, changed or two neighbours swapped.
+fn is_likely_typo(key: &str, known: &str) -> bool {
+    let allowed = if known.len() > 5 { 2 } else { 1 };
+    edit_distance(key, known, allowed) <= allowed
+}
+
+/// Edit distance between `a` and `b` ignoring letter case (optimal string alignment:
+/// insertions, deletions, substitutions and swaps of neighbours), or `limit + 1` when it
+/// is more than `limit`. Keys are short; longer texts are cut off early by their lengths.
+fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    if a.chars().count().abs_diff(b.chars().count()) > limit {
+        return limit + 1;
+    }
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let mut before: Vec<usize> = Vec::new();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            current[j] = d;
+        }
+        before = std::mem::replace(&mut previous, std::mem::take(&mut current));
+        current = vec![0; b.len() + 1];
+    }
+    previous[b.len()].min(limit + 1)
+}
+
+const TYPES: &str = "string, integer, number, boolean, date, time, datetime, year, yearmonth, \
+                     object, array, duration, geopoint, geojson, any";
 
 fn parse_type(name: &str, format: Option<&str>) -> Result<FieldType, String> {
     let format = format.filter(|f| *f != "default");
@@ -686,9 +864,26 @@ fn parse_type(name: &str, format: Option<&str>) -> Result<FieldType, String> {
         "object" => no_format(FieldType::Object),
         "array" => no_format(FieldType::Array),
         "any" => no_format(FieldType::Any),
-        "duration" | "geopoint" | "geojson" => Err(format!(
-            "type {name:?} is not supported by watt (declare it as string or any)"
-        )),
+        "duration" => no_format(FieldType::Duration),
+        "geopoint" => Ok(FieldType::GeoPoint(match format {
+            None => GeoPointFormat::Default,
+            Some("array") => GeoPointFormat::Array,
+            Some("object") => GeoPointFormat::Object,
+            Some(f) => {
+                return Err(format!(
+                    "geopoint format {f:?} is not one of default, array, object"
+                ));
+            }
+        })),
+        "geojson" => Ok(FieldType::GeoJson(match format {
+            None => GeoJsonFormat::Default,
+            Some("topojson") => GeoJsonFormat::TopoJson,
+            Some(f) => {
+                return Err(format!(
+                    "geojson format {f:?} is not one of default, topojson"
+                ));
+            }
+        })),
         other => Err(format!("unknown type {other:?} (expected one of {TYPES})")),
     }
 }
@@ -700,8 +895,15 @@ fn load_constraints(
     budget: &mut Budget,
 ) -> Result<Constraints, String> {
     if let Some(key) = c.keys().find(|k| !CONSTRAINT_KEYS.contains(&k.as_str())) {
+        let hint = CONSTRAINT_KEYS
+            .iter()
+            .filter(|k| is_likely_typo(key, k))
+            .min_by_key(|k| edit_distance(key, k, 2))
+            .map(|k| format!("did you mean {k:?}? "))
+            .unwrap_or_default();
         return Err(format!(
-            "unknown constraint {key:?} (expected one of {})",
+            "unknown constraint {:?} ({hint}expected one of {})",
+            shortened(key),
             CONSTRAINT_KEYS.join(", ")
         ));
     }
@@ -907,8 +1109,9 @@ mod tests {
             err(
                 r#"{"fields": [{"name": "kwh", "type": "number", "constraints": {"minimun": 0}}]}"#
             ),
-            "field \"kwh\" (#1): unknown constraint \"minimun\" (expected one of required, unique, \
-             minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, pattern, enum)"
+            "field \"kwh\" (#1): unknown constraint \"minimun\" (did you mean \"minimum\"? expected one of \
+             required, unique, minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, \
+             pattern, enum)"
         );
         assert_eq!(
             err(
@@ -918,9 +1121,7 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"fields": [{"name": "a", "contraints": {}}]}"#),
-            "field \"a\" (#1): unknown property \"contraints\" (expected one of name, title, \
-             description, example, type, format, constraints, trueValues, falseValues, decimalChar, \
-             groupChar, bareNumber, rdfType, gdpr)"
+            "field \"a\" (#1): unknown property \"contraints\": did you mean \"constraints\"?"
         );
         assert_eq!(
             err(r#"{"fields": [{"name": "a", "type": "string", "constraints": {"minimum": 1}}]}"#),
@@ -947,8 +1148,14 @@ mod tests {
             "field \"a\" (#2): the name is used by another field"
         );
         assert_eq!(
-            err(r#"{"fields": [{"name": "a", "type": "geopoint"}]}"#),
-            "field \"a\" (#1): type \"geopoint\" is not supported by watt (declare it as string or any)"
+            err(r#"{"fields": [{"name": "a", "type": "geopoint", "format": "wkt"}]}"#),
+            "field \"a\" (#1): geopoint format \"wkt\" is not one of default, array, object"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "a", "type": "duration", "constraints": {"minimum": "P1D"}}]}"#
+            ),
+            "field \"a\" (#1): constraint minimum applies to numbers, dates and times, not duration"
         );
         assert_eq!(
             err(
@@ -973,8 +1180,7 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"fields": [{"name": "a"}], "primarykey": ["a"]}"#),
-            "schema: unknown property \"primarykey\" (expected one of fields, missingValues, \
-             primaryKey, foreignKeys, gdpr, $schema, name, title, description, profile, version)"
+            "schema: unknown property \"primarykey\": did you mean \"primaryKey\"?"
         );
     }
 
@@ -1075,6 +1281,174 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "field \"f3\" (#3): constraint pattern: the schema's patterns take more than 64 MiB once compiled, all fields together (the limit)"
+        );
+    }
+
+    /// Table Schema allows properties of one's own on the schema and on its fields: they
+    /// were refused ("unknown property"); they are kept as written.
+    #[test]
+    fn custom_properties_are_accepted_and_kept() {
+        let s = Schema::from_json(
+            r#"{"fields": [{"name": "kwh", "type": "number", "x-unit": "kWh",
+                            "description@en": "energy", "rdfType": "http://schema.org/Energy",
+                            "example": "1.5", "examples": ["1.5"], "unit": {"symbol": "kWh"}}],
+                "tablename": "readings", "csv": {"delimiter": ";"}, "$schema": "x",
+                "foreignKeys": [], "profile": "tabular-data-resource"}"#,
+        )
+        .expect("custom properties are allowed");
+        let keys = |m: &Map<String, Json>| m.keys().cloned().collect::<Vec<_>>();
+        assert_eq!(
+            keys(&s.fields[0].extra),
+            [
+                "description@en",
+                "example",
+                "examples",
+                "rdfType",
+                "unit",
+                "x-unit"
+            ]
+        );
+        assert_eq!(
+            s.fields[0].extra["unit"],
+            serde_json::json!({"symbol": "kWh"})
+        );
+        assert_eq!(
+            keys(&s.extra),
+            ["$schema", "csv", "foreignKeys", "profile", "tablename"]
+        );
+        assert_eq!(s.extra["csv"], serde_json::json!({"delimiter": ";"}));
+    }
+
+    /// A property that is probably a typo of a known one, or a known one in the wrong
+    /// place, would switch a check off silently: it stays an error, with a hint.
+    #[test]
+    fn typos_and_misplaced_properties_say_what_was_meant() {
+        let field = |p: &str| err(&format!(r#"{{"fields": [{{"name": "a", {p}}}]}}"#));
+        assert_eq!(
+            field(r#""requried": true"#),
+            "field \"a\" (#1): unknown property \"requried\": did you mean \"required\" (inside \"constraints\")?"
+        );
+        assert_eq!(
+            field(r#""constraint": {"required": true}"#),
+            "field \"a\" (#1): unknown property \"constraint\": did you mean \"constraints\"?"
+        );
+        assert_eq!(
+            field(r#""Type": "integer""#),
+            "field \"a\" (#1): unknown property \"Type\": did you mean \"type\"?"
+        );
+        assert_eq!(
+            field(r#""gpdr": {}"#),
+            "field \"a\" (#1): unknown property \"gpdr\": did you mean \"gdpr\"?"
+        );
+        assert_eq!(
+            field(r#""required": true"#),
+            "field \"a\" (#1): \"required\" is a constraint: write it inside \"constraints\" (\"constraints\": {\"required\": ...})"
+        );
+        for key in ["unique", "enum", "minimum", "maxLength", "pattern"] {
+            assert!(
+                field(&format!(r#""{key}": 1"#)).contains("is a constraint: write it inside"),
+                "{key}"
+            );
+        }
+        assert_eq!(
+            field(r#""primaryKey": true"#),
+            "field \"a\" (#1): \"primaryKey\" is a property of the schema, not of a field: write it beside \"fields\""
+        );
+        assert_eq!(
+            field(r#""primarykey": true"#),
+            "field \"a\" (#1): unknown property \"primarykey\": did you mean \"primaryKey\" (a property of the schema)?"
+        );
+        assert_eq!(
+            field(r#""missingValues": ["NA"]"#),
+            "field \"a\" (#1): watt reads \"missingValues\" on the schema only: write it beside \"fields\""
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}], "feilds": []}"#),
+            "schema: unknown property \"feilds\": did you mean \"fields\"?"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}], "missingValue": ["NA"]}"#),
+            "schema: unknown property \"missingValue\": did you mean \"missingValues\"?"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a"}], "required": true}"#),
+            "schema: \"required\" is a constraint: write it inside \"constraints\" (\"constraints\": {\"required\": ...}) of a field"
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "a", "constraints": {"requred": true}}]}"#)
+                .split(" expected")
+                .next(),
+            Some("field \"a\" (#1): unknown constraint \"requred\" (did you mean \"required\"?")
+        );
+        // The gdpr object keeps watt's strictness: no property of one's own there.
+        assert!(
+            field(r#""gdpr": {"category": "personal", "action": "drop", "x-note": "y"}"#)
+                .contains("x-note")
+        );
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_and_case() {
+        assert_eq!(edit_distance("requried", "required", 2), 1);
+        assert_eq!(edit_distance("PRIMARYKEY", "primaryKey", 2), 0);
+        assert_eq!(edit_distance("x-unit", "unique", 2), 3);
+        assert_eq!(edit_distance(&"y".repeat(1000), "unique", 2), 3);
+        assert!(!is_likely_typo("unit", "unique"));
+        assert!(!is_likely_typo("note", "name"));
+        assert!(!is_likely_typo("time", "title"));
+    }
+
+    /// `"groupChar": ""` is frictionless-py's default, no group character: it was refused
+    /// ("must be one character").
+    #[test]
+    fn an_empty_group_char_is_no_group_char() {
+        let s = Schema::from_json(
+            r#"{"fields": [{"name": "n", "type": "number", "groupChar": ""},
+                           {"name": "i", "type": "integer", "groupChar": ""}]}"#,
+        )
+        .expect("valid");
+        assert_eq!(s.fields[0].number_style.group, None);
+        assert_eq!(s.fields[1].number_style.group, None);
+    }
+
+    /// The three types watt refused (`duration`, `geopoint`, `geojson`) load with their
+    /// formats, and their constraints are those frictionless-py allows.
+    #[test]
+    fn duration_geopoint_and_geojson_load_with_their_formats() {
+        let s = Schema::from_json(
+            r#"{"fields": [{"name": "d", "type": "duration", "constraints": {"enum": ["P1D"]}},
+                           {"name": "g", "type": "geopoint", "format": "array"},
+                           {"name": "o", "type": "geopoint", "format": "object"},
+                           {"name": "p", "type": "geopoint", "format": "default"},
+                           {"name": "j", "type": "geojson"},
+                           {"name": "t", "type": "geojson", "format": "topojson"}]}"#,
+        )
+        .expect("valid");
+        let described: Vec<(&str, Option<String>)> = s
+            .fields
+            .iter()
+            .map(|f| (f.field_type.name(), f.field_type.format()))
+            .collect();
+        assert_eq!(
+            described,
+            [
+                ("duration", None),
+                ("geopoint", Some("array".into())),
+                ("geopoint", Some("object".into())),
+                ("geopoint", None),
+                ("geojson", None),
+                ("geojson", Some("topojson".into())),
+            ]
+        );
+        assert_eq!(
+            err(r#"{"fields": [{"name": "j", "type": "geojson", "format": "wkt"}]}"#),
+            "field \"j\" (#1): geojson format \"wkt\" is not one of default, topojson"
+        );
+        assert_eq!(
+            err(
+                r#"{"fields": [{"name": "j", "type": "geojson", "constraints": {"minLength": 1}}]}"#
+            ),
+            "field \"j\" (#1): constraint minLength applies to string, array and object fields, not geojson"
         );
     }
 

@@ -72,6 +72,10 @@ pub(crate) fn any(c: &Constraints) -> bool {
 }
 
 /// Calls `report` for each constraint that `value` (written `text`) breaks.
+///
+/// A value that does not compare with a bound (`NaN`, the one value of an orderable type
+/// without an order) breaks it: `NaN` is neither at least a minimum nor at most a maximum,
+/// and frictionless-py reports it as a `constraint-error` too.
 pub(crate) fn check<'s>(
     c: &'s Constraints,
     value: &Value,
@@ -81,22 +85,22 @@ pub(crate) fn check<'s>(
 ) {
     let cmp = |b: &Bound| value.compare(&b.value);
     if let Some(b) = &c.minimum {
-        if cmp(b) == Some(Ordering::Less) {
+        if !matches!(cmp(b), Some(Ordering::Greater | Ordering::Equal)) {
             report(Violation::Minimum(b));
         }
     }
     if let Some(b) = &c.maximum {
-        if cmp(b) == Some(Ordering::Greater) {
+        if !matches!(cmp(b), Some(Ordering::Less | Ordering::Equal)) {
             report(Violation::Maximum(b));
         }
     }
     if let Some(b) = &c.exclusive_minimum {
-        if matches!(cmp(b), Some(Ordering::Less | Ordering::Equal)) {
+        if cmp(b) != Some(Ordering::Greater) {
             report(Violation::ExclusiveMinimum(b));
         }
     }
     if let Some(b) = &c.exclusive_maximum {
-        if matches!(cmp(b), Some(Ordering::Greater | Ordering::Equal)) {
+        if cmp(b) != Some(Ordering::Less) {
             report(Violation::ExclusiveMaximum(b));
         }
     }
@@ -158,6 +162,30 @@ mod tests {
         assert_eq!(violations(f, "100.5"), ["above maximum 100"]);
         assert!(violations(f, "0").is_empty());
         assert!(violations(f, "100").is_empty());
+    }
+
+    /// `NaN` compares with nothing: it passed every bound (its comparison was `None`, not
+    /// "less"); frictionless-py reports it below a minimum and above a maximum.
+    #[test]
+    fn nan_breaks_every_bound_and_infinities_compare() {
+        let f = r#"{"name": "k", "type": "number", "constraints": {"minimum": 0, "maximum": 10}}"#;
+        for nan in ["NaN", "nan", "-NaN", "sNaN"] {
+            assert_eq!(
+                violations(f, nan),
+                ["below minimum 0", "above maximum 10"],
+                "{nan}"
+            );
+        }
+        assert_eq!(violations(f, "INF"), ["above maximum 10"]);
+        assert_eq!(violations(f, "-Infinity"), ["below minimum 0"]);
+        let x = r#"{"name": "k", "type": "number", "constraints": {"exclusiveMinimum": 0, "exclusiveMaximum": 10}}"#;
+        assert_eq!(
+            violations(x, "NaN"),
+            [
+                "not above exclusive minimum 0",
+                "not below exclusive maximum 10"
+            ]
+        );
     }
 
     #[test]

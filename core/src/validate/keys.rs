@@ -258,6 +258,10 @@ fn read_varint(bytes: &[u8], mut at: usize) -> Option<(u64, usize)> {
     }
 }
 
+/// The key of a cell with no value in a primary key (frictionless-py's `None`): equal to
+/// itself, so two rows `(1, none)` repeat each other, as they do for frictionless-py.
+pub(crate) const NONE: u64 = 0x6e6f_6e65_6e6f_6e65;
+
 /// Combines the keys of the cells of a composite key into one.
 pub(crate) fn combine(keys: impl Iterator<Item = u64>) -> u64 {
     // One-shot hashing of a stack buffer: the streaming hasher's state (with its copy of

@@ -529,16 +529,24 @@ impl Validator {
         }
     }
 
+    /// Records the row's primary key, as frictionless-py keys rows: a cell with no value
+    /// (missing, absent, or not of its type) is "none" in the key, a key of none but
+    /// nones is a `primary-key` finding of its own, and a key with some nones is compared
+    /// like any other. A key field without a column (a `missing-label`) checks nothing.
     fn check_primary_key(&mut self, rec: &Record<'_>) {
         let Some(seen) = self.primary_key.as_mut() else {
             return;
         };
         self.key_scratch.clear();
+        let mut empty = true;
         for (&fi, last) in self.schema.primary_key.iter().zip(&mut self.key_last) {
-            let key = match (self.cells[fi].value(), self.field_column[fi]) {
+            let Some(col) = self.field_column[fi] else {
+                return;
+            };
+            let key = match self.cells[fi].value() {
                 // A text's key is its text's: only typed values are remembered.
-                (Some(v @ (Value::Text | Value::Json)), Some(col)) => v.key(rec.field(col)),
-                (Some(v), Some(col)) => match last {
+                Some(v @ (Value::Text | Value::Json)) => v.key(rec.field(col)),
+                Some(v) => match last {
                     Some((seen, key)) if *seen == v => *key,
                     _ => {
                         let key = v.key(rec.field(col));
@@ -546,9 +554,26 @@ impl Validator {
                         key
                     }
                 },
-                _ => return,
+                None => keys::NONE,
             };
+            empty &= key == keys::NONE;
             self.key_scratch.push(key);
+        }
+        if empty {
+            let schema = &self.schema;
+            self.findings.add(ErrorCode::PrimaryKey, || Finding {
+                code: ErrorCode::PrimaryKey,
+                row_number: Some(rec.number),
+                field_name: None,
+                field_number: None,
+                byte: rec.start,
+                message: format!(
+                    "primary key ({}) has no value: every cell of it is empty or not of its type",
+                    primary_key_names(schema)
+                ),
+                cell: None,
+            });
+            return;
         }
         let key = keys::combine(self.key_scratch.iter().copied());
         // Repeats are found at the end (see keys.rs).
@@ -619,10 +644,7 @@ impl Validator {
             pk.and_then(|set| Self::key_result(&mut self.findings, set.finish(keep)))
         {
             self.findings.count(ErrorCode::PrimaryKey, dups.total);
-            let names: Vec<&str> = (self.schema.primary_key.iter())
-                .map(|&i| self.schema.fields[i].name.as_str())
-                .collect();
-            let names = names.join(", ");
+            let names = primary_key_names(&self.schema);
             deferred.extend(dups.first.into_iter().map(|d| Finding {
                 code: ErrorCode::PrimaryKey,
                 row_number: Some(d.row),
@@ -710,7 +732,6 @@ impl Validator {
     fn field_check(
         field: &Field,
         dialect: &Dialect,
-        in_primary_key: bool,
         show_values: bool,
         spill: Option<&SpillConfig>,
     ) -> FieldCheck {
@@ -730,7 +751,9 @@ impl Validator {
                 .as_ref()
                 .map(|p| p.cache())
                 .unwrap_or_default(),
-            required: field.constraints.required || in_primary_key,
+            // A primary key's empty cells are `primary-key` findings, not `required` ones
+            // (see `check_primary_key`), as frictionless-py reports them.
+            required: field.constraints.required,
             has_constraints,
             unique: field
                 .constraints
@@ -740,6 +763,14 @@ impl Validator {
             lists_values: constraints::lists_values(field),
         }
     }
+}
+
+/// The names of the primary key's fields, for messages: `prm, timestamp`.
+fn primary_key_names(schema: &Schema) -> String {
+    let names: Vec<&str> = (schema.primary_key.iter())
+        .map(|&i| schema.fields[i].name.as_str())
+        .collect();
+    names.join(", ")
 }
 
 /// Whether a cell is one of the schema's missing values.
@@ -792,7 +823,7 @@ impl RecordSink for Validator {
             .map(|(i, f)| {
                 let in_key = self.schema.primary_key.contains(&i);
                 let spill = self.spill.as_ref();
-                let mut check = Self::field_check(f, dialect, in_key, self.show_values, spill);
+                let mut check = Self::field_check(f, dialect, self.show_values, spill);
                 check.kept = in_key || self.keep_all;
                 check
             })

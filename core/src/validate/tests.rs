@@ -257,18 +257,20 @@ fn a_wide_header_names_the_first_column_of_each_repeated_label() {
         ..Options::default()
     };
     let report = check_chunked(&schema, options, data.as_bytes(), &[]);
+    // Beyond the schema's one field, every column is an extra-label; the repeats say so.
+    assert_eq!(report.error_counts[&ErrorCode::ExtraLabel], 59_999);
     let duplicates: Vec<&str> = report
         .findings
         .iter()
-        .filter(|f| f.code == ErrorCode::DuplicateLabel)
+        .filter(|f| f.message.contains("repeats"))
         .map(|f| f.message.as_str())
         .collect();
     assert_eq!(
         duplicates,
         [
-            "column 30001 has the same label as column 8",
-            "column 59999 has the same label as column 8",
-            "column 60000 has the same label as column 59998",
+            "column 30001 is not in the schema (it has 1 fields); its label repeats column 8",
+            "column 59999 is not in the schema (it has 1 fields); its label repeats column 8",
+            "column 60000 is not in the schema (it has 1 fields); its label repeats column 59998",
         ]
     );
 }
@@ -433,4 +435,243 @@ fn spilling_the_key_sets_changes_nothing_in_the_report() {
         }
         assert_eq!(checker.finish(), plain, "show_values {show_values}");
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Frictionless conformance (issue 18): each case was run through frictionless-py 5.18.1
+// (`validate(csv, schema=...)`, `flatten(["rowNumber", "fieldNumber", "type"])`); the
+// expected codes, rows and columns below are its answers. Where watt numbers a header
+// finding row 1, frictionless-py gives no row.
+// ---------------------------------------------------------------------------------------
+
+/// (code, row, column) of every finding of `csv` checked against `schema`.
+fn codes(schema: &str, csv: &str) -> Vec<(String, Option<u64>, Option<usize>)> {
+    let schema = Schema::from_json(schema).expect("schema loads");
+    let report = check(&schema, csv.as_bytes());
+    assert_eq!(report.findings_total, report.findings.len() as u64);
+    report
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str().to_owned(), f.row_number, f.field_number))
+        .collect()
+}
+
+fn at(code: &str, row: u64, col: Option<usize>) -> (String, Option<u64>, Option<usize>) {
+    (code.to_owned(), Some(row), col)
+}
+
+/// An empty primary-key cell was a `constraint-error` ("a required value is missing");
+/// frictionless-py reports a key with no value as `primary-key`, on the row.
+#[test]
+fn an_empty_primary_key_is_a_primary_key_finding() {
+    let schema = r#"{"fields": [{"name": "id", "type": "integer"}, {"name": "b"}],
+                     "primaryKey": ["id"]}"#;
+    assert_eq!(
+        codes(schema, "id,b\n1,x\n,y\n1,z\n,w\n"),
+        [
+            at("primary-key", 3, None),
+            at("primary-key", 4, None),
+            at("primary-key", 5, None),
+        ]
+    );
+    let report = check(
+        &Schema::from_json(schema).unwrap(),
+        b"id,b\n1,x\n,y\n1,z\n,w\n",
+    );
+    assert_eq!(
+        report.findings[0].message,
+        "primary key (id) has no value: every cell of it is empty or not of its type"
+    );
+    assert_eq!(report.findings[1].message, "primary key (id) same as row 2");
+    assert_eq!(report.findings[0].byte, 9, "the row's start");
+    // Declared `required` as well: both findings, as frictionless-py gives them.
+    let required = r#"{"fields": [{"name": "id", "type": "integer", "constraints": {"required": true}},
+                       {"name": "b"}], "primaryKey": ["id"]}"#;
+    assert_eq!(
+        codes(required, "id,b\n1,x\n,y\n"),
+        [
+            at("constraint-error", 3, Some(1)),
+            at("primary-key", 3, None)
+        ]
+    );
+}
+
+/// In a composite key, a cell with no value (missing, absent, or not of its type) is
+/// "none" and compares equal to another none: `(2, none)` twice is a repeat.
+#[test]
+fn a_composite_key_with_some_empty_cells_is_compared_with_its_nones() {
+    let schema = r#"{"fields": [{"name": "id", "type": "integer"}, {"name": "b"}],
+                     "primaryKey": ["id", "b"]}"#;
+    assert_eq!(
+        codes(schema, "id,b\n1,x\nz,x\ny,x\n2,\n2,\n3\n3\n"),
+        [
+            at("type-error", 3, Some(1)),
+            at("type-error", 4, Some(1)),
+            at("primary-key", 4, None),
+            at("primary-key", 6, None),
+            at("missing-cell", 7, Some(2)),
+            at("missing-cell", 8, Some(2)),
+            at("primary-key", 8, None),
+        ]
+    );
+    // A key field without a column checks no key (its missing-label says why).
+    assert_eq!(
+        codes(schema, "id\n1\n1\n"),
+        [("missing-label".to_owned(), Some(1), Some(2))]
+    );
+}
+
+/// duration, geopoint (three formats), geojson, topojson, time with an offset compared to
+/// a bound with an offset, NaN and INF against bounds, and `groupChar: ""`: the codes,
+/// rows and columns frictionless-py gives on the same file (made with Python's csv).
+#[test]
+fn new_types_and_values_give_frictionless_verdicts() {
+    let schema = r#"{"fields": [
+        {"name": "d", "type": "duration"},
+        {"name": "g", "type": "geopoint"},
+        {"name": "ga", "type": "geopoint", "format": "array"},
+        {"name": "go", "type": "geopoint", "format": "object"},
+        {"name": "j", "type": "geojson"},
+        {"name": "tj", "type": "geojson", "format": "topojson"},
+        {"name": "t", "type": "time", "constraints": {"maximum": "13:00:00Z"}},
+        {"name": "n", "type": "number", "constraints": {"minimum": 0, "maximum": 10}},
+        {"name": "gc", "type": "integer", "groupChar": ""}]}"#;
+    let csv = r#"d,g,ga,go,j,tj,t,n,gc
+P1Y2M3DT4H5M6S,"2.35, 48.85","[2.35, 48.85]","{""lon"": 2.35, ""lat"": 48.85}","{""type"": ""Point"", ""coordinates"": [2.35, 48.85]}","{""type"": ""Topology"", ""objects"": {}, ""arcs"": []}",12:00:00Z,5,1000
+PT0.5S,"-180,-90","[180, 90]","{""lat"": 0, ""lon"": 0}","{""type"": ""Feature"", ""geometry"": null, ""properties"": null}","{""type"": ""Point"", ""coordinates"": [1, 2, 3]}",15:00:00+03:00,INF,7
+P,"181, 0","[1, 2, 3]","{""lon"": 1}","{""type"": ""Point""}","{""type"": ""Point"", ""coordinates"": [1]}",16:00:00Z,NaN,"1,000"
+P3W,"0, 91","1, 2","[1, 2]","{""type"": ""LineString"", ""coordinates"": [[1, 2]]}","{""type"": ""Topology"", ""objects"": [], ""arcs"": []}",15:00:00+05:00,-1,-5
+"#;
+    let mut expected = vec![at("constraint-error", 3, Some(8))];
+    expected.extend((1..=6).map(|c| at("type-error", 4, Some(c))));
+    expected.extend([
+        at("constraint-error", 4, Some(7)),
+        at("constraint-error", 4, Some(8)),
+        at("constraint-error", 4, Some(8)),
+        at("type-error", 4, Some(9)),
+    ]);
+    expected.extend((2..=6).map(|c| at("type-error", 5, Some(c))));
+    expected.push(at("constraint-error", 5, Some(8)));
+    assert_eq!(codes(schema, csv), expected);
+}
+
+/// Durations and geopoints as keys: the same value written two ways repeats.
+#[test]
+fn durations_and_geopoints_repeat_by_value() {
+    let schema =
+        r#"{"fields": [{"name": "d", "type": "duration", "constraints": {"unique": true}}]}"#;
+    assert_eq!(
+        codes(schema, "d\nP1D\nPT24H\n"),
+        [at("unique-error", 3, Some(1))]
+    );
+    let schema =
+        r#"{"fields": [{"name": "g", "type": "geopoint", "constraints": {"unique": true}}]}"#;
+    assert_eq!(
+        codes(schema, "g\n\"1, 2\"\n\"1.0,2\"\n"),
+        [at("unique-error", 3, Some(1))]
+    );
+    let schema = r#"{"fields": [{"name": "d", "type": "duration",
+                     "constraints": {"enum": ["PT24H", "P1Y"]}}]}"#;
+    assert_eq!(
+        codes(schema, "d\nP1D\nPT24H\nP12M\nP2D\n"),
+        [at("constraint-error", 5, Some(1))]
+    );
+}
+
+/// A column beyond the schema is an `extra-label`, blank or repeating another label (it
+/// was a `duplicate-label` or a `blank-label`), as frictionless-py reports it.
+#[test]
+fn a_column_beyond_the_schema_is_an_extra_label_whatever_its_label() {
+    // frictionless-py also gives an `extra-cell` per row for each cell beyond the schema;
+    // watt counts a row's cells against the header (a difference left to the rows' side).
+    let labels = |schema: &str, csv: &str| {
+        let mut c = codes(schema, csv);
+        c.retain(|(code, ..)| code.ends_with("-label"));
+        c
+    };
+    let schema = r#"{"fields": [{"name": "a"}, {"name": "b"}]}"#;
+    assert_eq!(
+        labels(schema, "a,b,a\n1,2,3\n"),
+        [at("extra-label", 1, Some(3))]
+    );
+    assert_eq!(
+        labels(schema, "a,b,b,c,c\n1,2,3,4,5\n"),
+        [
+            at("extra-label", 1, Some(3)),
+            at("extra-label", 1, Some(4)),
+            at("extra-label", 1, Some(5)),
+        ]
+    );
+    assert_eq!(
+        labels(schema, "a,b,,\n1,2,3,4\n"),
+        [at("extra-label", 1, Some(3)), at("extra-label", 1, Some(4))]
+    );
+    let report = check(&Schema::from_json(schema).unwrap(), b"a,b,a\n1,2,3\n");
+    assert_eq!(
+        report.findings[0].message,
+        "column 3 is not in the schema (it has 2 fields); its label repeats column 1"
+    );
+    // Within the schema, a repeat is a duplicate-label.
+    let four = r#"{"fields": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}]}"#;
+    assert_eq!(
+        codes(four, "a,b,a,a\n1,2,3,4\n"),
+        [
+            at("duplicate-label", 1, Some(3)),
+            at("duplicate-label", 1, Some(4))
+        ]
+    );
+}
+
+/// Labels are read trimmed, as frictionless-py reads them: `" a"` is the label of `a`,
+/// `"a "` repeats `a`, `" "` is blank; a case difference is an `incorrect-label` whose
+/// message says so.
+#[test]
+fn labels_are_trimmed_and_a_case_difference_is_named() {
+    let schema = r#"{"fields": [{"name": "a"}, {"name": "b"}]}"#;
+    assert_eq!(
+        codes(schema, " a,B\n1,2\n"),
+        [at("incorrect-label", 1, Some(2))]
+    );
+    assert_eq!(
+        codes(schema, "A ,b\n1,2\n"),
+        [at("incorrect-label", 1, Some(1))]
+    );
+    assert_eq!(codes(schema, "a, \n1,2\n"), [at("blank-label", 1, Some(2))]);
+    assert_eq!(
+        codes(schema, "a,a \n1,2\n"),
+        [at("duplicate-label", 1, Some(2))]
+    );
+    assert_eq!(
+        codes(
+            r#"{"fields": [{"name": "a"}, {"name": "b c"}]}"#,
+            "a,\"b\nc\"\n1,2\n"
+        ),
+        []
+    );
+    let messages = |schema: &str, csv: &str| -> Vec<String> {
+        let s = Schema::from_json(schema).unwrap();
+        check(&s, csv.as_bytes())
+            .findings
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
+    };
+    assert_eq!(
+        messages(schema, "A ,B\n1,2\n"),
+        [
+            "column 1 label \"A\" differs from the field name \"a\" only by letter case and surrounding spaces",
+            "column 2 label \"B\" differs from the field name \"b\" only by letter case",
+        ]
+    );
+    assert_eq!(
+        messages(schema, "a,x\n1,2\n"),
+        ["column 2 label differs from the field name \"b\""]
+    );
+    // A field declared personal: its label is not quoted, even in other case.
+    let personal = r#"{"fields": [{"name": "holder",
+        "gdpr": {"category": "direct-identifier", "action": "drop"}}]}"#;
+    assert_eq!(
+        messages(personal, "HOLDER\nx\n"),
+        ["column 1 label differs from the field name \"holder\" only by letter case"]
+    );
 }

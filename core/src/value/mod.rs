@@ -4,6 +4,9 @@
 //! numbers) have byte-level fast paths; calendar validity and custom `strptime`-style
 //! patterns go through `chrono`. Values are `Copy` and never borrow the cell: text values
 //! are [`Value::Text`] and the caller still holds the cell's text.
+//!
+//! The types that need more than a few lines have a module of their own: [`duration`]
+//! (ISO 8601 durations) and [`geo`] (`geopoint`, `geojson`).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -13,6 +16,11 @@ use chrono::{DateTime as ChronoDateTime, Datelike, NaiveDate, NaiveDateTime, Nai
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 use crate::schema::{FieldType, StringFormat};
+
+pub mod duration;
+pub mod geo;
+
+pub use geo::{GeoJsonFormat, GeoPointFormat};
 
 /// How numbers are written: Table Schema `decimalChar`, `groupChar` and `bareNumber`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +82,34 @@ pub enum Value {
     Number(f64),
     Boolean(bool),
     Date(NaiveDate),
-    Time(NaiveTime),
+    /// A time of day and, when written, its UTC offset in seconds.
+    Time(NaiveTime, Option<i32>),
     /// A local datetime and, when written, its UTC offset in seconds.
     DateTime(NaiveDateTime, Option<i32>),
     Year(i32),
     YearMonth(i32, u32),
-    /// A JSON object or array; compared as text.
+    /// A JSON object or array (or a geojson value); compared as text.
     Json,
+    /// An ISO 8601 duration (see [`duration::Duration`]): months (billionths of), and the
+    /// rest in seconds and microseconds. Written out here rather than as the struct so that
+    /// a value stays 24 bytes.
+    Duration {
+        nanomonths: i64,
+        seconds: i64,
+        micros: u32,
+    },
+    /// A geopoint: longitude, latitude.
+    GeoPoint(f64, f64),
+}
+
+impl From<duration::Duration> for Value {
+    fn from(d: duration::Duration) -> Value {
+        Value::Duration {
+            nanomonths: d.nanomonths,
+            seconds: d.seconds,
+            micros: d.micros,
+        }
+    }
 }
 
 impl Value {
@@ -90,7 +119,19 @@ impl Value {
             (Value::Integer(a), Value::Integer(b)) => Some(a.cmp(b)),
             (Value::Number(a), Value::Number(b)) => a.partial_cmp(b),
             (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
-            (Value::Time(a), Value::Time(b)) => Some(a.cmp(b)),
+            (Value::Time(a, Some(oa)), Value::Time(b, Some(ob))) => {
+                // As Python compares aware times: each brought to UTC, not modulo a day.
+                let ua = (
+                    i64::from(a.num_seconds_from_midnight()) - i64::from(*oa),
+                    a.nanosecond(),
+                );
+                let ub = (
+                    i64::from(b.num_seconds_from_midnight()) - i64::from(*ob),
+                    b.nanosecond(),
+                );
+                Some(ua.cmp(&ub))
+            }
+            (Value::Time(a, _), Value::Time(b, _)) => Some(a.cmp(b)),
             (Value::DateTime(a, Some(oa)), Value::DateTime(b, Some(ob))) => {
                 // Integer seconds since the epoch: no calendar arithmetic on the hot path.
                 let ua = (a.and_utc().timestamp() - i64::from(*oa), a.nanosecond());
@@ -109,6 +150,9 @@ impl Value {
     pub fn same(&self, text: &str, other: &Value, other_text: &str) -> bool {
         match (self, other) {
             (Value::Text, Value::Text) | (Value::Json, Value::Json) => text == other_text,
+            // Durations and geopoints are equal or not; they have no order.
+            (Value::Duration { .. }, Value::Duration { .. })
+            | (Value::GeoPoint(..), Value::GeoPoint(..)) => self == other,
             _ => self.compare(other) == Some(Ordering::Equal),
         }
     }
@@ -144,11 +188,34 @@ impl Value {
                 b[8..].copy_from_slice(&t.timestamp_subsec_nanos().to_le_bytes());
                 xxh3_64_with_seed(&b, seed)
             }
-            Value::Time(t) => {
-                let mut b = [0u8; 8];
-                b[..4].copy_from_slice(&t.num_seconds_from_midnight().to_le_bytes());
-                b[4..].copy_from_slice(&t.nanosecond().to_le_bytes());
-                xxh3_64_with_seed(&b, 7)
+            Value::Time(t, offset) => {
+                let secs = i64::from(t.num_seconds_from_midnight());
+                let (secs, seed) = match offset {
+                    Some(o) => (secs - i64::from(o), 10),
+                    None => (secs, 7),
+                };
+                let mut b = [0u8; 12];
+                b[..8].copy_from_slice(&secs.to_le_bytes());
+                b[8..].copy_from_slice(&t.nanosecond().to_le_bytes());
+                xxh3_64_with_seed(&b, seed)
+            }
+            Value::Duration {
+                nanomonths,
+                seconds,
+                micros,
+            } => {
+                let mut b = [0u8; 20];
+                b[..8].copy_from_slice(&nanomonths.to_le_bytes());
+                b[8..16].copy_from_slice(&seconds.to_le_bytes());
+                b[16..].copy_from_slice(&micros.to_le_bytes());
+                xxh3_64_with_seed(&b, 11)
+            }
+            Value::GeoPoint(lon, lat) => {
+                // +0.0 for -0.0: the same point.
+                let mut b = [0u8; 16];
+                b[..8].copy_from_slice(&(lon + 0.0).to_bits().to_le_bytes());
+                b[8..].copy_from_slice(&(lat + 0.0).to_bits().to_le_bytes());
+                xxh3_64_with_seed(&b, 12)
             }
             Value::Year(y) => xxh3_64_with_seed(&y.to_le_bytes(), 8),
             Value::YearMonth(y, m) => {
@@ -181,6 +248,10 @@ pub enum TypeProblem {
     Binary,
     Object,
     Array,
+    Duration,
+    GeoPoint,
+    GeoJson,
+    TopoJson,
 }
 
 impl fmt::Display for TypeProblem {
@@ -203,6 +274,10 @@ impl fmt::Display for TypeProblem {
             TypeProblem::Binary => "not base64 binary",
             TypeProblem::Object => "not a JSON object",
             TypeProblem::Array => "not a JSON array",
+            TypeProblem::Duration => "not an ISO 8601 duration",
+            TypeProblem::GeoPoint => "not a geopoint",
+            TypeProblem::GeoJson => "not a GeoJSON object",
+            TypeProblem::TopoJson => "not a TopoJSON object",
         })
     }
 }
@@ -276,7 +351,9 @@ impl ValueParser {
                 }
             }
             FieldType::Date(f) => parse_date(f, s).map(Value::Date).ok_or(TypeProblem::Date),
-            FieldType::Time(f) => parse_time(f, s).map(Value::Time).ok_or(TypeProblem::Time),
+            FieldType::Time(f) => parse_time(f, s)
+                .map(|(t, o)| Value::Time(t, o))
+                .ok_or(TypeProblem::Time),
             FieldType::DateTime(f) => self
                 .parse_datetime(f, s)
                 .map(|(dt, o)| Value::DateTime(dt, o))
@@ -292,6 +369,17 @@ impl ValueParser {
             FieldType::Array => match serde_json::from_str::<serde_json::Value>(s) {
                 Ok(serde_json::Value::Array(_)) => Ok(Value::Json),
                 _ => Err(TypeProblem::Array),
+            },
+            FieldType::Duration => duration::parse(s)
+                .map(Value::from)
+                .ok_or(TypeProblem::Duration),
+            FieldType::GeoPoint(f) => geo::parse_geopoint(*f, s)
+                .map(|(lon, lat)| Value::GeoPoint(lon, lat))
+                .ok_or(TypeProblem::GeoPoint),
+            FieldType::GeoJson(f) => match (geo::is_geojson(*f, s), f) {
+                (true, _) => Ok(Value::Json),
+                (false, GeoJsonFormat::Default) => Err(TypeProblem::GeoJson),
+                (false, GeoJsonFormat::TopoJson) => Err(TypeProblem::TopoJson),
             },
         }
     }
@@ -319,6 +407,16 @@ impl ValueParser {
             }
             (FieldType::Number, _) if self.style.decimal != '.' => {
                 format!("decimal \"{}\"", self.style.decimal)
+            }
+            (FieldType::Duration, _) => "expected e.g. P1Y2M3DT4H5M6S, PT0.5S, P3W".into(),
+            (FieldType::GeoPoint(GeoPointFormat::Default), _) => {
+                "expected \"lon, lat\", lon within ±180 and lat within ±90".into()
+            }
+            (FieldType::GeoPoint(GeoPointFormat::Array), _) => {
+                "expected [lon, lat], lon within ±180 and lat within ±90".into()
+            }
+            (FieldType::GeoPoint(GeoPointFormat::Object), _) => {
+                "expected {\"lon\": .., \"lat\": ..}, lon within ±180 and lat within ±90".into()
             }
             _ => String::new(),
         };
@@ -366,12 +464,11 @@ impl ValueParser {
 
     fn parse_number(&self, s: &str) -> Result<f64, TypeProblem> {
         let s = self.strip_decoration(s);
-        match s {
-            "NaN" => return Ok(f64::NAN),
-            "INF" | "+INF" => return Ok(f64::INFINITY),
-            "-INF" => return Ok(f64::NEG_INFINITY),
-            _ => {}
-        }
+        self.parse_finite(s)
+            .or_else(|problem| non_finite(s).ok_or(problem))
+    }
+
+    fn parse_finite(&self, s: &str) -> Result<f64, TypeProblem> {
         let b = s.as_bytes();
         if b.is_empty() {
             return Err(TypeProblem::Number);
@@ -423,6 +520,28 @@ impl ValueParser {
     }
 }
 
+/// The non-finite numbers, spelt as Python's `Decimal` (which frictionless-py reads numbers
+/// with) spells them: `NaN`, `sNaN`, `Inf`, `Infinity`, in any case, with a sign.
+fn non_finite(s: &str) -> Option<f64> {
+    let (negative, word) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let is = |w: &str| word.eq_ignore_ascii_case(w);
+    if is("nan") || is("snan") {
+        Some(f64::NAN)
+    } else if is("inf") || is("infinity") {
+        Some(if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        })
+    } else {
+        None
+    }
+}
+
 fn temporal_hint(f: &TemporalFormat, default: &str) -> String {
     match f {
         TemporalFormat::Default => format!("expected {default}"),
@@ -459,7 +578,7 @@ fn parse_plain_integer(b: &[u8]) -> Result<i64, TypeProblem> {
 }
 
 /// A decimal number in the usual notation, with optional exponent. Unlike `str::parse`,
-/// refuses `inf`, `nan`, `infinity` and the like (Table Schema spells those `INF`, `NaN`).
+/// refuses `inf`, `nan`, `infinity` and the like: those are read by [`non_finite`].
 fn parse_plain_float(b: &[u8]) -> Result<f64, TypeProblem> {
     if let Some(x) = fast_decimal(b) {
         return Ok(x);
@@ -577,8 +696,14 @@ pub(crate) fn parse_iso_datetime(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>
     }
     let date = parse_iso_date(&b[..10])?;
     let (time, used) = parse_iso_time_prefix(&b[11..], false)?;
-    let rest = &b[11 + used..];
-    let offset = match rest {
+    let offset = parse_offset(&b[11 + used..])?;
+    Some((date.and_time(time), offset))
+}
+
+/// What follows an ISO time: nothing (`Some(None)`), or an offset `Z`, `±HH:MM`, `±HHMM`
+/// or `±HH` in seconds; `None` for anything else.
+fn parse_offset(rest: &[u8]) -> Option<Option<i32>> {
+    Some(match rest {
         [] => None,
         [b'Z'] | [b'z'] => Some(0),
         [sign @ (b'+' | b'-'), tail @ ..] => {
@@ -595,8 +720,7 @@ pub(crate) fn parse_iso_datetime(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>
             Some(if *sign == b'-' { -secs } else { secs })
         }
         _ => return None,
-    };
-    Some((date.and_time(time), offset))
+    })
 }
 
 fn parse_date(f: &TemporalFormat, s: &str) -> Option<NaiveDate> {
@@ -611,10 +735,18 @@ fn parse_date(f: &TemporalFormat, s: &str) -> Option<NaiveDate> {
     }
 }
 
-fn parse_time(f: &TemporalFormat, s: &str) -> Option<NaiveTime> {
-    let iso = |s: &str| match parse_iso_time_prefix(s.as_bytes(), true) {
-        Some((t, used)) if used == s.len() => Some(t),
-        _ => None,
+/// A time and its UTC offset, if written. The ISO form is `HH:MM:SS[.fraction][offset]`
+/// (offset as in [`parse_iso_datetime`]), and `24:00:00` is midnight, as frictionless-py
+/// reads times.
+fn parse_time(f: &TemporalFormat, s: &str) -> Option<(NaiveTime, Option<i32>)> {
+    let iso = |s: &str| {
+        let b = s.as_bytes();
+        let (t, used) = match parse_iso_time_prefix(b, true) {
+            Some(parsed) => parsed,
+            None if b.starts_with(b"24:00:00") => (NaiveTime::MIN, 8),
+            None => return None,
+        };
+        Some((t, parse_offset(&b[used..])?))
     };
     match f {
         TemporalFormat::Default => iso(s),
@@ -622,8 +754,9 @@ fn parse_time(f: &TemporalFormat, s: &str) -> Option<NaiveTime> {
             ANY_TIMES
                 .iter()
                 .find_map(|p| NaiveTime::parse_from_str(s, p).ok())
+                .map(|t| (t, None))
         }),
-        TemporalFormat::Pattern(p) => NaiveTime::parse_from_str(s, p).ok(),
+        TemporalFormat::Pattern(p) => NaiveTime::parse_from_str(s, p).ok().map(|t| (t, None)),
     }
 }
 
@@ -783,8 +916,23 @@ mod tests {
         assert_eq!(p.parse("1e3"), Ok(Value::Number(1000.0)));
         assert_eq!(p.parse("INF"), Ok(Value::Number(f64::INFINITY)));
         assert!(matches!(p.parse("NaN"), Ok(Value::Number(f)) if f.is_nan()));
+        // Non-finite numbers as frictionless-py (Python's Decimal) reads them.
+        for (text, x) in [
+            ("inf", f64::INFINITY),
+            ("+Infinity", f64::INFINITY),
+            ("-INF", f64::NEG_INFINITY),
+            ("-infinity", f64::NEG_INFINITY),
+        ] {
+            assert_eq!(p.parse(text), Ok(Value::Number(x)), "{text:?}");
+        }
+        for text in ["nan", "-NaN", "+NaN", "sNaN"] {
+            assert!(
+                matches!(p.parse(text), Ok(Value::Number(f)) if f.is_nan()),
+                "{text:?}"
+            );
+        }
         for bad in [
-            "", "12,5", "inf", "infinity", "nan", "1.2.3", "abc", "--1", ".",
+            "", "12,5", "infinit", "nana", "1.2.3", "abc", "--1", ".", "--inf", "in f",
         ] {
             assert_eq!(p.parse(bad), Err(TypeProblem::Number), "{bad:?}");
         }
@@ -957,7 +1105,52 @@ mod tests {
         let t = parser(FieldType::Time(TemporalFormat::Default));
         assert!(t.parse("23:59:59").is_ok());
         assert!(t.parse("23:59").is_err());
-        assert!(t.parse("24:00:00").is_err());
+        // As frictionless-py reads times: midnight may be 24:00:00, and a UTC offset may
+        // follow (it was refused).
+        let time = |h, m, s| NaiveTime::from_hms_opt(h, m, s).unwrap();
+        assert_eq!(t.parse("24:00:00"), Ok(Value::Time(time(0, 0, 0), None)));
+        assert_eq!(
+            t.parse("15:00:00Z"),
+            Ok(Value::Time(time(15, 0, 0), Some(0)))
+        );
+        assert_eq!(
+            t.parse("15:00:00+03:00"),
+            Ok(Value::Time(time(15, 0, 0), Some(10800)))
+        );
+        for ok in [
+            "15:00:00+0300",
+            "15:00:00+03",
+            "15:00:00.5Z",
+            "15:00:00-00:00",
+            "15:00:00z",
+            "15:00:00,5",
+            "15:00:00+23:59",
+            "15:00:00.1234567",
+            "24:00:00Z",
+        ] {
+            assert!(t.parse(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "15:00:00 Z",
+            "15:00Z",
+            "24:00:01",
+            "24:00:00.5",
+            "15:00:00+24:00",
+            "15:00:00+03:60",
+            "23:59:60",
+            "15:00:00.Z",
+            "150000",
+        ] {
+            assert_eq!(t.parse(bad), Err(TypeProblem::Time), "{bad:?}");
+        }
+        // Times with offsets compare as instants, as Python compares aware times.
+        let (a, b) = (
+            t.parse("15:00:00+03:00").unwrap(),
+            t.parse("12:00:00Z").unwrap(),
+        );
+        assert_eq!(a.compare(&b), Some(Ordering::Equal));
+        assert_eq!(a.key(""), b.key(""));
+        assert_ne!(a.key(""), t.parse("12:00:00").unwrap().key(""));
         let any = parser(FieldType::Time(TemporalFormat::Any));
         assert!(any.parse("08h30").is_ok());
         let y = parser(FieldType::Year);
@@ -1016,6 +1209,58 @@ mod tests {
             Err(TypeProblem::Object)
         );
         assert_eq!(parser(FieldType::Array).parse("[1]"), Ok(Value::Json));
+    }
+
+    #[test]
+    fn new_types_parse_and_compare() {
+        let d = parser(FieldType::Duration);
+        assert_eq!(
+            d.parse("P1D").unwrap().key(""),
+            d.parse("PT24H").unwrap().key("")
+        );
+        assert!(
+            d.parse("P1D")
+                .unwrap()
+                .same("", &d.parse("PT24H").unwrap(), "")
+        );
+        assert!(
+            !d.parse("P1M")
+                .unwrap()
+                .same("", &d.parse("P30D").unwrap(), "")
+        );
+        assert_eq!(d.parse("P"), Err(TypeProblem::Duration));
+        assert_eq!(
+            d.describe(TypeProblem::Duration),
+            "not an ISO 8601 duration (expected e.g. P1Y2M3DT4H5M6S, PT0.5S, P3W)"
+        );
+        let g = parser(FieldType::GeoPoint(GeoPointFormat::Default));
+        assert_eq!(g.parse("2.35, 48.85"), Ok(Value::GeoPoint(2.35, 48.85)));
+        assert_eq!(
+            g.parse("-0,0").unwrap().key(""),
+            g.parse("0,0").unwrap().key("")
+        );
+        assert_eq!(g.parse("200,0"), Err(TypeProblem::GeoPoint));
+        assert_eq!(
+            g.describe(TypeProblem::GeoPoint),
+            "not a geopoint (expected \"lon, lat\", lon within ±180 and lat within ±90)"
+        );
+        let j = parser(FieldType::GeoJson(GeoJsonFormat::Default));
+        assert_eq!(
+            j.parse(r#"{"type":"Point","coordinates":[1,2]}"#),
+            Ok(Value::Json)
+        );
+        assert_eq!(j.parse(r#"{"type":"Point"}"#), Err(TypeProblem::GeoJson));
+        let topo = parser(FieldType::GeoJson(GeoJsonFormat::TopoJson));
+        assert_eq!(
+            topo.parse(r#"{"type":"Point"}"#),
+            Err(TypeProblem::TopoJson)
+        );
+    }
+
+    /// A value is copied per cell and kept per field: the new types did not make it larger.
+    #[test]
+    fn a_value_stays_24_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 24);
     }
 
     #[test]
