@@ -12,6 +12,13 @@
 //!
 //! The reader also owns what must happen before the first record: removing a UTF-8 BOM,
 //! refusing UTF-16, and detecting the dialect from the first [`SNIFF_BYTES`] bytes.
+//!
+//! Records are numbered as Frictionless numbers rows (its reader is Python's `csv`): every
+//! record is one number, however many lines its quoted cells span; a blank line is a record
+//! of its own (with no field, so that the validator reports it as a `blank-row`), and so
+//! is each line break beyond the one that ends the last record; a comment row
+//! (`commentChar`) takes its number but is not delivered. CRLF, LF and a lone CR each end
+//! a line.
 
 use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
 use crate::encoding::Encoding;
@@ -44,7 +51,8 @@ pub struct BadBytes {
 /// One record, valid until the next one is read.
 #[derive(Debug)]
 pub struct Record<'a> {
-    /// 1-based record number (the header, when there is one, is record 1).
+    /// 1-based record number, counting blank and comment rows (the header, when it is the
+    /// first line, is record 1).
     pub number: u64,
     /// Byte offset of the record's first byte in the source.
     pub start: u64,
@@ -69,6 +77,7 @@ impl<'a> Record<'a> {
         self.ends.len()
     }
 
+    /// Whether the record has no field: it is a blank line (`""` is one empty field).
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
@@ -84,6 +93,36 @@ impl<'a> Record<'a> {
             (None, _) => self.ends[i - 1],
         };
         self.text.get(start..end).unwrap_or("")
+    }
+
+    /// A record of `text`'s fields (ending at `ends`), for a header joined from several
+    /// rows: `raw` is the bytes of one of them, where findings point.
+    pub(crate) fn joined(
+        number: u64,
+        start: u64,
+        raw: &'a [u8],
+        text: &'a str,
+        ends: &'a [usize],
+        delimiter: u8,
+        quote: u8,
+    ) -> Record<'a> {
+        Record {
+            number,
+            start,
+            raw,
+            text,
+            ends,
+            bad_bytes: &[],
+            delimiter,
+            quote,
+            as_read: false,
+            starts: &[],
+        }
+    }
+
+    /// Whether the record is a comment row: its first cell starts with `comment`.
+    fn is_comment(&self, comment: Option<&str>) -> bool {
+        comment.is_some_and(|c| !self.is_empty() && self.field(0).starts_with(c))
     }
 
     /// The fields, in order.
@@ -204,6 +243,8 @@ pub struct Reader {
     /// Field bounds of the record read by the fast path (`Reader::plain_lines`).
     line_starts: Vec<usize>,
     line_ends: Vec<usize>,
+    /// Whether the last line break read was a CR: an LF right after it is the same break.
+    after_cr: bool,
 }
 
 impl std::fmt::Debug for Reader {
@@ -238,6 +279,7 @@ impl Reader {
             fast_path: true,
             line_starts: Vec::new(),
             line_ends: Vec::new(),
+            after_cr: false,
         }
     }
 
@@ -332,6 +374,9 @@ impl Reader {
             &self.options.dialect,
         );
         self.parser = self.dialect.parser();
+        // The fast path reads cells as they are written: an escape character or spaces to
+        // skip need the state machine.
+        self.fast_path &= self.dialect.escape_char.is_none() && !self.dialect.skip_initial_space;
         sink.start(&self.dialect, &encoding);
         if utf16 {
             self.stop(
@@ -433,20 +478,18 @@ impl Reader {
             self.ends_len += nend;
             match res {
                 csv_core::ReadRecordResult::InputEmpty => {
-                    self.carry.extend_from_slice(&input[begin..pos]);
                     // Blank lines before a record (and the LF of the previous one's CRLF)
-                    // are skipped, not part of it: they must not count towards its length
-                    // (20 MB of them between two rows are not a runaway quote). A record
-                    // never starts with a line break, so every leading one is skipped.
-                    let lead = self
-                        .carry
-                        .iter()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .count();
-                    if lead > 0 {
-                        self.carry.drain(..lead);
+                    // are records of their own, not part of it: they must not count
+                    // towards its length (20 MB of them between two rows are not a
+                    // runaway quote). A record never starts with a line break, so every
+                    // leading one is a blank line. (Carried bytes start with none.)
+                    if self.carry.is_empty() {
+                        let lead = line_breaks(&input[begin..pos]);
+                        self.blank_lines(&input[begin..begin + lead], self.record_start, sink);
+                        begin += lead;
                         self.record_start += lead as u64;
                     }
+                    self.carry.extend_from_slice(&input[begin..pos]);
                     if self.carry.len() > self.options.max_record_bytes {
                         self.too_large(sink);
                     }
@@ -465,30 +508,35 @@ impl Reader {
                     self.ends.resize(len, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
+                    // Blank lines and the previous record's LF (after a CR) come first:
+                    // the record starts after them. (Carried bytes start with none.)
+                    if self.carry.is_empty() {
+                        let lead = line_breaks(&input[begin..pos]);
+                        self.blank_lines(&input[begin..begin + lead], self.record_start, sink);
+                        begin += lead;
+                        self.record_start += lead as u64;
+                    }
                     let raw: &[u8] = if self.carry.is_empty() {
                         &input[begin..pos]
                     } else {
                         self.carry.extend_from_slice(&input[begin..pos]);
                         &self.carry
                     };
-                    // Skipped blank lines and the previous record's LF (after a CR) come
-                    // first: the record starts after them.
-                    let lead = raw
-                        .iter()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .count();
+                    self.after_cr = raw.last() == Some(&b'\r');
                     self.records += 1;
-                    let start = self.record_start + lead as u64;
+                    let start = self.record_start;
                     deliver(
                         Delivery {
                             number: self.records,
                             start,
-                            raw: &raw[lead..],
+                            raw,
                             out: &self.out[..self.out_len],
                             ends: &self.ends[..self.ends_len],
                             encoding: self.options.encoding,
                             delimiter: self.dialect.delimiter_byte(),
                             quote: self.dialect.quote_byte(),
+                            comment: self.dialect.comment_char.as_deref(),
+                            skip_initial_space: self.dialect.skip_initial_space,
                         },
                         &mut self.decoded,
                         &mut self.decoded_ends,
@@ -521,11 +569,12 @@ impl Reader {
         // After the last record delivered: what the caller hands on to csv-core.
         let mut done = 0;
         loop {
-            let line = done
-                + bytes[done..]
-                    .iter()
-                    .take_while(|b| matches!(b, b'\r' | b'\n'))
-                    .count();
+            let lead = line_breaks(&bytes[done..]);
+            if lead > 0 {
+                self.blank_lines(&bytes[done..done + lead], self.offset + done as u64, sink);
+                done += lead;
+            }
+            let line = done;
             self.line_starts.clear();
             self.line_ends.clear();
             let mut cur = line;
@@ -576,7 +625,8 @@ impl Reader {
                 return done;
             }
             self.records += 1;
-            sink.record(&Record {
+            self.after_cr = bytes[term] == b'\r';
+            let record = Record {
                 number: self.records,
                 start: self.offset + line as u64,
                 raw: &bytes[line..=term],
@@ -587,20 +637,43 @@ impl Reader {
                 quote,
                 as_read: true,
                 starts: &self.line_starts,
-            });
+            };
+            if !record.is_comment(self.dialect.comment_char.as_deref()) {
+                sink.record(&record);
+            }
             done = term + 1;
         }
     }
 
+    /// Delivers a blank record for each line break of `gap` (line breaks only, from byte
+    /// `at` of the source), but for the LF of a CRLF whose CR was read before.
+    fn blank_lines(&mut self, gap: &[u8], at: u64, sink: &mut impl RecordSink) {
+        let (delimiter, quote) = (self.dialect.delimiter_byte(), self.dialect.quote_byte());
+        for (i, &b) in gap.iter().enumerate() {
+            if b == b'\n' && std::mem::take(&mut self.after_cr) {
+                continue;
+            }
+            self.after_cr = b == b'\r';
+            self.records += 1;
+            sink.record(&Record {
+                number: self.records,
+                start: at + i as u64,
+                raw: &gap[i..=i],
+                text: "",
+                ends: &[],
+                bad_bytes: &[],
+                delimiter,
+                quote,
+                as_read: true,
+                starts: &[],
+            });
+        }
+    }
+
     fn too_large(&mut self, sink: &mut impl RecordSink) {
-        let lead = self
-            .carry
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
         let problem = SourceProblem::RecordTooLarge {
             row: self.records + 1,
-            byte: self.record_start + lead as u64,
+            byte: self.record_start,
             limit: self.options.max_record_bytes,
         };
         self.stop(problem, sink);
@@ -616,6 +689,16 @@ struct Delivery<'a> {
     encoding: Encoding,
     delimiter: u8,
     quote: u8,
+    comment: Option<&'a str>,
+    skip_initial_space: bool,
+}
+
+/// How many line breaks `bytes` starts with.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count()
 }
 
 /// Decodes a parsed record and hands it to the sink.
@@ -639,6 +722,8 @@ fn deliver(
             .then(|| std::str::from_utf8(bytes).ok())
             .flatten(),
     };
+    // Spaces to skip change the cells: they are copied.
+    let fast = fast.filter(|_| !d.skip_initial_space);
     let as_read = fast.is_some();
     let (text, ends): (&str, &[usize]) = match fast {
         Some(s) => (s, d.ends),
@@ -648,6 +733,7 @@ fn deliver(
             let mut start = 0;
             for (i, &end) in d.ends.iter().enumerate() {
                 let field = &d.out[start..end];
+                let from = decoded.len();
                 match d.encoding {
                     Encoding::Utf8 => match std::str::from_utf8(field) {
                         Ok(s) => decoded.push_str(s),
@@ -661,13 +747,16 @@ fn deliver(
                     },
                     enc => enc.decode_single_byte(field, decoded),
                 }
+                if d.skip_initial_space {
+                    skip_initial_space(decoded, from, d.quote);
+                }
                 decoded_ends.push(decoded.len());
                 start = end;
             }
             (decoded.as_str(), decoded_ends.as_slice())
         }
     };
-    sink.record(&Record {
+    let record = Record {
         number: d.number,
         start: d.start,
         raw: d.raw,
@@ -678,7 +767,30 @@ fn deliver(
         quote: d.quote,
         as_read,
         starts: &[],
-    });
+    };
+    if !record.is_comment(d.comment) {
+        sink.record(&record);
+    }
+}
+
+/// Removes the spaces that start the cell at `from` in `decoded`, as Python's `csv` does
+/// with `skipinitialspace` (under Frictionless' `skipInitialSpace`): a quote after them
+/// opens a quoted cell, so `a, "b"` is `a` and `b`. (csv-core read that cell unquoted, so
+/// a delimiter inside its quotes has already split it: that case stays as csv-core read
+/// it.)
+fn skip_initial_space(decoded: &mut String, from: usize, quote: u8) {
+    let spaces = decoded[from..].bytes().take_while(|b| *b == b' ').count();
+    if spaces == 0 {
+        return;
+    }
+    decoded.drain(from..from + spaces);
+    let q = char::from(quote);
+    let cell = &decoded[from..];
+    if cell.len() >= 2 && cell.starts_with(q) && cell.ends_with(q) {
+        let inner = cell[1..cell.len() - 1].replace(&format!("{q}{q}"), &q.to_string());
+        decoded.truncate(from);
+        decoded.push_str(&inner);
+    }
 }
 
 /// The head of `input` that is whole lines of valid text: up to the last line break
@@ -845,11 +957,15 @@ mod tests {
                     .collect::<Vec<_>>(),
                 vec![
                     (1, 3, vec!["a".into(), "b".into()]),
-                    (2, 10, vec!["x,\"y".into(), "é".into()]),
-                    (3, 22, vec!["last".into(), "1".into()]),
+                    (2, 8, vec![]),
+                    (3, 10, vec!["x,\"y".into(), "é".into()]),
+                    (4, 22, vec!["last".into(), "1".into()]),
                 ]
             );
-            assert_eq!(c.offsets, vec![vec![3, 5], vec![10, 18], vec![22, 27]]);
+            assert_eq!(
+                c.offsets,
+                vec![vec![3, 5], vec![], vec![10, 18], vec![22, 27]]
+            );
             assert_eq!(c.problem, None);
         }
     }
@@ -973,28 +1089,80 @@ mod tests {
         );
     }
 
-    /// 20 MB of blank lines between two rows are skipped, not read as one record past the
-    /// 16 MiB limit (they were: a false "row longer than 16 MiB" source error).
+    /// 20 MB of blank lines between two rows are blank records, not read as one record
+    /// past the 16 MiB limit (they were: a false "row longer than 16 MiB" source error).
     #[test]
     fn blank_lines_do_not_count_towards_a_record() {
         let mut data = b"a,b\n1,2\n".to_vec();
         // Past the bytes the dialect is detected on, which are read at once.
-        data.extend(std::iter::repeat_n(b'\n', SNIFF_BYTES + 5000));
+        let blank = SNIFF_BYTES + 5000;
+        data.extend(std::iter::repeat_n(b'\n', blank));
         data.extend(b"\r\n\r\n3,4\n");
         for fast in [true, false] {
             let chunks: Vec<&[u8]> = data.chunks(1000).collect();
             let c = read_with(&chunks, Encoding::Utf8, 1000, fast);
             assert_eq!(c.problem, None, "fast path {fast}");
             let rows: Vec<_> = c.records.iter().map(|r| (r.0, r.1, r.2.clone())).collect();
+            assert_eq!(rows.len(), 3 + blank + 2, "fast path {fast}");
+            assert_eq!(rows[2], (3, 8, vec![]), "fast path {fast}");
             assert_eq!(
-                rows,
+                rows[rows.len() - 3..],
                 [
-                    (1, 0, vec!["a".to_owned(), "b".into()]),
-                    (2, 4, vec!["1".to_owned(), "2".into()]),
-                    (3, data.len() as u64 - 4, vec!["3".to_owned(), "4".into()]),
+                    (3 + blank as u64, data.len() as u64 - 8, vec![]),
+                    (4 + blank as u64, data.len() as u64 - 6, vec![]),
+                    (
+                        5 + blank as u64,
+                        data.len() as u64 - 4,
+                        vec!["3".to_owned(), "4".into()]
+                    ),
                 ],
                 "fast path {fast}"
             );
+        }
+    }
+
+    /// Rows are numbered as Frictionless (Python's `csv`) numbers them: each blank line is
+    /// a record with no field, whatever its line break (CRLF, LF, lone CR) and wherever the
+    /// chunks are cut; a line break beyond the last record's is a blank line too; a quoted
+    /// cell over several lines is one record.
+    #[test]
+    fn blank_lines_are_numbered_records() {
+        let numbers = |data: &[u8]| -> Vec<Vec<(u64, usize)>> {
+            (0..=data.len())
+                .flat_map(|i| [true, false].map(|fast| (i, fast)))
+                .map(|(i, fast)| {
+                    let c = read_with(
+                        &[&data[..i], &data[i..]],
+                        Encoding::Utf8,
+                        DEFAULT_MAX_RECORD_BYTES,
+                        fast,
+                    );
+                    c.records.iter().map(|r| (r.0, r.2.len())).collect()
+                })
+                .collect()
+        };
+        for (data, want) in [
+            (
+                &b"a,b\n1,x\n\n2,y\n"[..],
+                &[(1, 2), (2, 2), (3, 0), (4, 2)][..],
+            ),
+            (
+                b"a,b\n1,x\n2,y\n\n\n",
+                &[(1, 2), (2, 2), (3, 2), (4, 0), (5, 0)],
+            ),
+            (b"a,b\n1,x\n2,y", &[(1, 2), (2, 2), (3, 2)]),
+            (b"a,b\r1,x\r\r2,y\r", &[(1, 2), (2, 2), (3, 0), (4, 2)]),
+            (
+                b"a,b\r\n1,x\r\n\n\r\n2,y\r\n",
+                &[(1, 2), (2, 2), (3, 0), (4, 0), (5, 2)],
+            ),
+            (b"a,b\n1,\"x\n\ny\"\nz,y\n", &[(1, 2), (2, 2), (3, 2)]),
+            (b"\n\na,b\n", &[(1, 0), (2, 0), (3, 2)]),
+            (b"a,b\n\"\"\n", &[(1, 2), (2, 1)]),
+        ] {
+            for got in numbers(data) {
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(data));
+            }
         }
     }
 
