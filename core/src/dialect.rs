@@ -12,7 +12,11 @@
 //! wins, which is what makes a French Excel export (`;` between cells, `,` in numbers) read
 //! right without the user writing a dialect.
 
+mod document;
+
 use serde::{Deserialize, Serialize};
+
+pub use document::{DialectError, MAX_DIALECT_BYTES};
 
 use crate::schema::{FieldType, Schema};
 use crate::value::NumberStyle;

@@ -733,7 +733,6 @@ fn deliver(
             let mut start = 0;
             for (i, &end) in d.ends.iter().enumerate() {
                 let field = &d.out[start..end];
-                let from = decoded.len();
                 match d.encoding {
                     Encoding::Utf8 => match std::str::from_utf8(field) {
                         Ok(s) => decoded.push_str(s),
@@ -747,11 +746,11 @@ fn deliver(
                     },
                     enc => enc.decode_single_byte(field, decoded),
                 }
-                if d.skip_initial_space {
-                    skip_initial_space(decoded, from, d.quote);
-                }
                 decoded_ends.push(decoded.len());
                 start = end;
+            }
+            if d.skip_initial_space {
+                skip_initial_spaces(decoded, decoded_ends, d.delimiter, d.quote);
             }
             (decoded.as_str(), decoded_ends.as_slice())
         }
@@ -773,23 +772,43 @@ fn deliver(
     }
 }
 
-/// Removes the spaces that start the cell at `from` in `decoded`, as Python's `csv` does
-/// with `skipinitialspace` (under Frictionless' `skipInitialSpace`): a quote after them
-/// opens a quoted cell, so `a, "b"` is `a` and `b`. (csv-core read that cell unquoted, so
-/// a delimiter inside its quotes has already split it: that case stays as csv-core read
-/// it.)
-fn skip_initial_space(decoded: &mut String, from: usize, quote: u8) {
-    let spaces = decoded[from..].bytes().take_while(|b| *b == b' ').count();
-    if spaces == 0 {
-        return;
-    }
-    decoded.drain(from..from + spaces);
-    let q = char::from(quote);
-    let cell = &decoded[from..];
-    if cell.len() >= 2 && cell.starts_with(q) && cell.ends_with(q) {
-        let inner = cell[1..cell.len() - 1].replace(&format!("{q}{q}"), &q.to_string());
-        decoded.truncate(from);
-        decoded.push_str(&inner);
+/// Removes the spaces that start each cell, as Python's `csv` does with
+/// `skipinitialspace` (under Frictionless' `skipInitialSpace`). A quote after them opens a
+/// quoted cell, so `a, "b,c"` is `a` and `b,c`: csv-core, which has no such option, read
+/// that cell unquoted and split it at the delimiters inside, so the pieces are joined
+/// back. (A line break inside such a cell has ended the record: that case stays as
+/// csv-core read it.)
+fn skip_initial_spaces(text: &mut String, ends: &mut Vec<usize>, delimiter: u8, quote: u8) {
+    let (delimiter, quote) = (char::from(delimiter), char::from(quote));
+    let closes = |rest: &str| rest.ends_with(quote) && rest.matches(quote).count() % 2 == 1;
+    let old = std::mem::take(text);
+    let old_ends = std::mem::take(ends);
+    let mut start = 0;
+    let fields: Vec<&str> = (old_ends.iter())
+        .map(|&end| {
+            let field = old.get(start..end).unwrap_or("");
+            start = end;
+            field
+        })
+        .collect();
+    let mut i = 0;
+    while let Some(field) = fields.get(i) {
+        let cell = field.trim_start_matches(' ');
+        match cell.strip_prefix(quote) {
+            Some(rest) if cell.len() < field.len() => {
+                let mut rest = rest.to_owned();
+                while !closes(&rest) && i + 1 < fields.len() {
+                    i += 1;
+                    rest.push(delimiter);
+                    rest.push_str(fields[i]);
+                }
+                let inner = rest.strip_suffix(quote).unwrap_or(&rest);
+                text.push_str(&inner.replace(&format!("{quote}{quote}"), &quote.to_string()));
+            }
+            _ => text.push_str(cell),
+        }
+        ends.push(text.len());
+        i += 1;
     }
 }
 

@@ -550,3 +550,150 @@ fn blank_lines_are_blank_rows_numbered_as_frictionless() {
         (vec![f("type-error", 5, Some(1))], 2)
     );
 }
+
+/// Each dialect option read as frictionless-py 5.18.1 reads it: the expectations are what
+/// `frictionless validate --dialect` gives for the same text, schema and dialect.
+#[test]
+fn dialect_options_are_read_as_frictionless_reads_them() {
+    let schema = |names: [&str; 2]| {
+        Schema::from_json(&format!(
+            r#"{{"fields": [{{"name": "{}", "type": "integer"}}, {{"name": "{}"}}]}}"#,
+            names[0], names[1]
+        ))
+        .expect("schema")
+    };
+    let ab = schema(["a", "b"]);
+    let dialect = |json: &str| crate::DialectOptions::from_json(json).expect("dialect");
+    let f = |code: &str, row: u64, field: Option<usize>| (code.to_owned(), Some(row), field);
+    let type_error = |row| f("type-error", row, Some(1));
+    let cases: Vec<(Schema, &str, &str, Vec<_>, u64)> = vec![
+        (
+            ab.clone(),
+            r#"{"skipInitialSpace": true}"#,
+            "a, b\n1, \"x,y\"\n2,  z\n3, \n4, \"q\"\"r\"\n",
+            vec![],
+            4,
+        ),
+        (
+            ab.clone(),
+            r#"{"escapeChar": "\\"}"#,
+            "a,b\n1,\"x\\\"y\"\n",
+            vec![],
+            1,
+        ),
+        (
+            ab.clone(),
+            r#"{"escapeChar": "\\", "doubleQuote": false}"#,
+            "a,b\n1,\"x\\\"y\"\n",
+            vec![],
+            1,
+        ),
+        // Without an escape character, quotes are read doubled whatever doubleQuote says.
+        (
+            ab.clone(),
+            r#"{"doubleQuote": false}"#,
+            "a,b\n1,\"x\"\"y\"\n",
+            vec![],
+            1,
+        ),
+        (
+            ab.clone(),
+            r#"{"quoteChar": "'"}"#,
+            "a,b\n1,'x,y'\n",
+            vec![],
+            1,
+        ),
+        (
+            ab.clone(),
+            r#"{"delimiter": ";"}"#,
+            "a;b\n1;x\nz;y\n",
+            vec![type_error(3)],
+            2,
+        ),
+        // A comment row keeps its number; a quoted first cell is read before it is
+        // compared, and a comment may span lines.
+        (
+            ab.clone(),
+            r##"{"commentChar": "#"}"##,
+            "a,b\n1,x\n\"#a\nb\",q\nz,y\n",
+            vec![type_error(4)],
+            2,
+        ),
+        (
+            ab.clone(),
+            r##"{"commentChar": "#"}"##,
+            "a,b\n#c\n\n1,x\nz,y\n",
+            vec![f("blank-row", 3, None), type_error(5)],
+            3,
+        ),
+        (
+            ab.clone(),
+            r##"{"commentChar": "#"}"##,
+            "# exported\na,b\n1,x\nz,q\n",
+            vec![type_error(4)],
+            2,
+        ),
+        (
+            ab.clone(),
+            r##"{"commentChar": "#", "header": false}"##,
+            "#c\n1,x\nz,y\n",
+            vec![type_error(3)],
+            2,
+        ),
+        (
+            schema(["a c", "b d"]),
+            r#"{"headerRows": [1, 2]}"#,
+            "a,b\nc,d\n1,x\nz,y\n",
+            vec![type_error(4)],
+            2,
+        ),
+        (
+            schema(["a-c", "b-d"]),
+            r#"{"headerRows": [1, 2], "headerJoin": "-"}"#,
+            "a,b\nc,d\n1,x\nz,y\n",
+            vec![type_error(4)],
+            2,
+        ),
+        // A label over two columns (merged cells) is not repeated.
+        (
+            schema(["a", "b d"]),
+            r#"{"headerRows": [1, 2]}"#,
+            "a,b\na,d\n1,x\nz,y\n",
+            vec![type_error(4)],
+            2,
+        ),
+        (
+            ab.clone(),
+            r#"{"headerRows": [2]}"#,
+            "x,y\na,b\n1,x\nz,y\n",
+            vec![type_error(4)],
+            2,
+        ),
+        (
+            schema(["a c", "b d"]),
+            r#"{"headerRows": [1, 3]}"#,
+            "a,b\n\nc,d\n1,x\n",
+            vec![],
+            1,
+        ),
+        // Frictionless gives a label finding no row; watt names the last header row.
+        (
+            schema(["a c", "b x"]),
+            r#"{"headerRows": [1, 2]}"#,
+            "a,b\nc,d\n1,x\n",
+            vec![f("incorrect-label", 2, Some(2))],
+            1,
+        ),
+        (
+            schema(["a c", "b d"]),
+            r#"{"header": false, "headerRows": [1, 2]}"#,
+            "a,b\nc,d\n1,x\n",
+            vec![type_error(1), type_error(2)],
+            3,
+        ),
+    ];
+    for (schema, json, data, want, rows) in cases {
+        let got = findings_everywhere(&schema, dialect(json), data.as_bytes());
+        assert_eq!(got, (want, rows), "{json} {data:?}");
+    }
+}
