@@ -15,15 +15,16 @@ use crate::same_file::{Role, refuse_overlaps};
 
 pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
     if let Some(out) = &args.output {
-        refuse_overlaps(
-            &[Role::new("the data file", &args.file)],
-            &[Role::new("the draft schema", out)],
-        )?;
+        let mut inputs = vec![Role::new("the data file", &args.file)];
+        if let Some(dialect) = &args.read.dialect_file {
+            inputs.push(Role::new("the dialect", dialect));
+        }
+        refuse_overlaps(&inputs, &[Role::new("the draft schema", out)])?;
     }
     let mut input = Input::open(&args.file)?;
     let mut inferrer = Inferrer::new(InferOptions {
         rows: args.rows,
-        dialect: args.read.dialect(),
+        dialect: super::load_dialect(&args.read)?,
         encoding: args.read.encoding,
     });
     input.read_chunks(|chunk| {
