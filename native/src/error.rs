@@ -28,6 +28,11 @@ pub enum CliError {
     DialectInvalid { path: String, source: DialectError },
     #[error("the dialect options conflict: {problem}")]
     DialectConflict { problem: String },
+    #[error("{command} does not apply the dialect's {option} yet")]
+    DialectNotApplied {
+        command: &'static str,
+        option: &'static str,
+    },
     #[error("cannot read {path}: {source}")]
     InputUnreadable { path: String, source: io::Error },
     #[error("cannot infer a schema from {path}: {source}")]

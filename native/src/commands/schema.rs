@@ -21,10 +21,25 @@ pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
         }
         refuse_overlaps(&inputs, &[Role::new("the draft schema", out)])?;
     }
+    let dialect = super::load_dialect(&args.read)?;
+    // The inferrer reads rows with a parser of its own, which applies none of these yet:
+    // refused rather than ignored (a comment row would become a column's value).
+    for (given, name) in [
+        (dialect.comment_char.is_some(), "commentChar"),
+        (dialect.header_rows.is_some(), "headerRows"),
+        (dialect.skip_initial_space == Some(true), "skipInitialSpace"),
+    ] {
+        if given {
+            return Err(CliError::DialectNotApplied {
+                command: "watt schema infer",
+                option: name,
+            });
+        }
+    }
     let mut input = Input::open(&args.file)?;
     let mut inferrer = Inferrer::new(InferOptions {
         rows: args.rows,
-        dialect: super::load_dialect(&args.read)?,
+        dialect,
         encoding: args.read.encoding,
     });
     input.read_chunks(|chunk| {
