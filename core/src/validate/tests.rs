@@ -435,13 +435,16 @@ fn spilling_the_key_sets_changes_nothing_in_the_report() {
     }
 }
 
+/// A finding's code, row number and field number.
+type Where = (String, Option<u64>, Option<usize>);
+
 /// `(code, row, field number)` of every finding, and the row count, for `data` checked
 /// whole and cut at every byte (with `dialect`).
 fn findings_everywhere(
     schema: &Schema,
     dialect: crate::DialectOptions,
     data: &[u8],
-) -> (Vec<(String, Option<u64>, Option<usize>)>, u64) {
+) -> (Vec<Where>, u64) {
     let options = Options {
         dialect,
         ..Options::default()
