@@ -537,6 +537,7 @@ impl Reader {
                             quote: self.dialect.quote_byte(),
                             comment: self.dialect.comment_char.as_deref(),
                             skip_initial_space: self.dialect.skip_initial_space,
+                            escape: self.dialect.escape_char,
                         },
                         &mut self.decoded,
                         &mut self.decoded_ends,
@@ -691,6 +692,7 @@ struct Delivery<'a> {
     quote: u8,
     comment: Option<&'a str>,
     skip_initial_space: bool,
+    escape: Option<char>,
 }
 
 /// How many line breaks `bytes` starts with.
@@ -750,7 +752,7 @@ fn deliver(
                 start = end;
             }
             if d.skip_initial_space {
-                skip_initial_spaces(decoded, decoded_ends, d.delimiter, d.quote);
+                skip_initial_spaces(decoded, decoded_ends, d.delimiter, d.quote, d.escape);
             }
             (decoded.as_str(), decoded_ends.as_slice())
         }
@@ -778,9 +780,14 @@ fn deliver(
 /// that cell unquoted and split it at the delimiters inside, so the pieces are joined
 /// back. (A line break inside such a cell has ended the record: that case stays as
 /// csv-core read it.)
-fn skip_initial_spaces(text: &mut String, ends: &mut Vec<usize>, delimiter: u8, quote: u8) {
+fn skip_initial_spaces(
+    text: &mut String,
+    ends: &mut Vec<usize>,
+    delimiter: u8,
+    quote: u8,
+    escape: Option<char>,
+) {
     let (delimiter, quote) = (char::from(delimiter), char::from(quote));
-    let closes = |rest: &str| rest.ends_with(quote) && rest.matches(quote).count() % 2 == 1;
     let old = std::mem::take(text);
     let old_ends = std::mem::take(ends);
     let mut start = 0;
@@ -797,19 +804,53 @@ fn skip_initial_spaces(text: &mut String, ends: &mut Vec<usize>, delimiter: u8, 
         match cell.strip_prefix(quote) {
             Some(rest) if cell.len() < field.len() => {
                 let mut rest = rest.to_owned();
-                while !closes(&rest) && i + 1 < fields.len() {
-                    i += 1;
-                    rest.push(delimiter);
-                    rest.push_str(fields[i]);
+                let mut joined = i;
+                loop {
+                    if let Some(content) = quoted(&rest, quote, escape) {
+                        text.push_str(&content);
+                        i = joined;
+                        break;
+                    }
+                    match fields.get(joined + 1) {
+                        Some(next) => {
+                            joined += 1;
+                            rest.push(delimiter);
+                            rest.push_str(next);
+                        }
+                        // Never closed: the cell as it was read.
+                        None => {
+                            text.push_str(cell);
+                            break;
+                        }
+                    }
                 }
-                let inner = rest.strip_suffix(quote).unwrap_or(&rest);
-                text.push_str(&inner.replace(&format!("{quote}{quote}"), &quote.to_string()));
             }
             _ => text.push_str(cell),
         }
         ends.push(text.len());
         i += 1;
     }
+}
+
+/// The content of a quoted cell from the text after its opening quote, when that text ends
+/// with the closing quote: doubled quotes and escaped characters read as one.
+fn quoted(rest: &str, quote: char, escape: Option<char>) -> Option<String> {
+    let mut out = String::with_capacity(rest.len());
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if Some(c) == escape {
+            out.push(chars.next()?);
+        } else if c == quote {
+            if chars.next_if_eq(&quote).is_some() {
+                out.push(quote);
+            } else {
+                return chars.next().is_none().then_some(out);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
 }
 
 /// The head of `input` that is whole lines of valid text: up to the last line break
@@ -951,6 +992,77 @@ mod tests {
         }
         r.finish(&mut c);
         c
+    }
+
+    /// Reads `data` cut at every byte, with and without the fast path, with `dialect`.
+    fn every_way(data: &[u8], dialect: &DialectOptions) -> Vec<Collect> {
+        (0..=data.len())
+            .flat_map(|i| [true, false].map(|fast| (i, fast)))
+            .map(|(i, fast)| {
+                let mut r = Reader::new(
+                    &schema(),
+                    ReaderOptions {
+                        dialect: dialect.clone(),
+                        encoding: Encoding::Utf8,
+                        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+                    },
+                );
+                r.fast_path = fast;
+                let mut c = Collect::default();
+                r.push(&data[..i], &mut c);
+                r.push(&data[i..], &mut c);
+                r.finish(&mut c);
+                c
+            })
+            .collect()
+    }
+
+    /// A comment row (its first cell, read, starts with the comment text) is not
+    /// delivered but keeps its number, on both paths, wherever the input is cut; so does a
+    /// comment spanning lines in a quoted cell.
+    #[test]
+    fn comment_rows_keep_their_numbers() {
+        let dialect = DialectOptions {
+            comment_char: Some("#".into()),
+            header: Some(true),
+            ..DialectOptions::default()
+        };
+        let data = b"# head\r\na,b\r\n1,x\r\n\"#q\nr\",s\r\n\r\n#,t\n2,y";
+        for c in every_way(data, &dialect) {
+            let got: Vec<_> = c.records.iter().map(|r| (r.0, r.2.clone())).collect();
+            assert_eq!(
+                got,
+                [
+                    (2, vec!["a".to_owned(), "b".into()]),
+                    (3, vec!["1".to_owned(), "x".into()]),
+                    (5, vec![]),
+                    (7, vec!["2".to_owned(), "y".into()]),
+                ]
+            );
+        }
+    }
+
+    /// With skipInitialSpace, spaces after a delimiter go, and a quote after them opens a
+    /// quoted cell (whose delimiters csv-core had split it at); escapeChar escapes a quote.
+    #[test]
+    fn skip_initial_space_and_escape_char() {
+        let dialect = DialectOptions {
+            skip_initial_space: Some(true),
+            escape_char: Some('\\'),
+            ..DialectOptions::default()
+        };
+        let data = b"a, b\n1,  \"x, y\"\n \"q\\\"r\", \"s\"\"t\"\n";
+        for c in every_way(data, &dialect) {
+            let got: Vec<_> = c.records.iter().map(|r| r.2.clone()).collect();
+            assert_eq!(
+                got,
+                [
+                    vec!["a".to_owned(), "b".into()],
+                    vec!["1".to_owned(), "x, y".into()],
+                    vec!["q\"r".to_owned(), "s\"t".into()],
+                ]
+            );
+        }
     }
 
     fn all_splits(data: &[u8]) -> Vec<Collect> {
