@@ -1,13 +1,22 @@
 //! CSV dialect: delimiter, quote, header, line terminator and decimal character, detected
 //! from the start of the file when the user does not give them.
 //!
+//! What the user gives is a [`DialectOptions`], from command-line flags, from the browser's
+//! options, or from a Frictionless dialect document read by [`DialectOptions::from_json`]
+//! (see the `document` module): `skipInitialSpace`, `commentChar`, `headerRows`, `escapeChar`... are
+//! only ever given, never detected.
+//!
 //! Detection reads the first [`SNIFF_BYTES`] bytes (or the whole file when shorter), never a
 //! count of chunks, so the dialect found does not depend on how the input was cut. The
 //! schema helps: the delimiter that splits rows into as many cells as the schema has fields
 //! wins, which is what makes a French Excel export (`;` between cells, `,` in numbers) read
 //! right without the user writing a dialect.
 
+mod document;
+
 use serde::{Deserialize, Serialize};
+
+pub use document::{DialectError, MAX_DIALECT_BYTES};
 
 use crate::schema::{FieldType, Schema};
 use crate::value::NumberStyle;
@@ -36,6 +45,23 @@ pub struct Dialect {
     pub decimal_char: char,
     /// Which of the above were detected rather than given.
     pub detected: Vec<String>,
+    /// The character that escapes the next one inside a quoted field (`\\"`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escape_char: Option<char>,
+    /// Spaces after a delimiter (and at the start of a line) are not part of the cell.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub skip_initial_space: bool,
+    /// A row whose first cell starts with this text is a comment: not read, but counted
+    /// in the row numbers (as Frictionless counts it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_char: Option<String>,
+    /// The row numbers of a header given over several rows (`headerRows`); empty when the
+    /// header is one row, the first that is neither blank nor a comment.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub header_rows: Vec<u64>,
+    /// What joins the labels of a header over several rows (a space by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_join: Option<String>,
 }
 
 impl Default for Dialect {
@@ -48,11 +74,21 @@ impl Default for Dialect {
             line_terminator: "\n".into(),
             decimal_char: '.',
             detected: Vec::new(),
+            escape_char: None,
+            skip_initial_space: false,
+            comment_char: None,
+            header_rows: Vec::new(),
+            header_join: None,
         }
     }
 }
 
-/// What the user says about the dialect; `None` means "detect it".
+/// What the user says about the dialect; `None` means "detect it" for the first five and
+/// "the default" for the others, which are never detected.
+///
+/// Its serde shape is that of a Frictionless dialect (camelCase names), so that the
+/// browser's options and a dialect file say the same things the same way; a dialect
+/// document written by other tools is read by [`DialectOptions::from_json`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DialectOptions {
@@ -60,6 +96,26 @@ pub struct DialectOptions {
     pub quote_char: Option<char>,
     pub header: Option<bool>,
     pub decimal_char: Option<char>,
+    /// `\n`, `\r\n` or `\r`. Records end at any of the three whatever it says (as in
+    /// Frictionless, whose reader ignores it): it is what the report names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_terminator: Option<String>,
+    /// `false`: a quote inside a quoted field is not written twice (it is escaped with
+    /// `escape_char`). Without an escape character, quotes are read doubled whatever this
+    /// says, as Frictionless reads them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub double_quote: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub escape_char: Option<char>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_initial_space: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_char: Option<String>,
+    /// Row numbers (1-based, comment and blank rows counted) of the header's rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_rows: Option<Vec<u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_join: Option<String>,
 }
 
 impl Dialect {
@@ -79,6 +135,7 @@ impl Dialect {
             .delimiter(self.delimiter_byte())
             .quote(self.quote_byte())
             .double_quote(self.double_quote)
+            .escape(self.escape_char.map(ascii_byte))
             .build()
     }
 
@@ -132,8 +189,11 @@ impl Dialect {
                 sniff_delimiter(sample, quote, schema.fields.len())
             }
         };
-        let rows = parse_rows(sample, delimiter, quote, SNIFF_ROWS);
-        let header = match given.header {
+        let mut rows = parse_rows(sample, delimiter, quote, SNIFF_ROWS);
+        if let Some(comment) = given.comment_char.as_deref().filter(|c| !c.is_empty()) {
+            rows.retain(|row| !row.first().is_some_and(|c| c.starts_with(comment)));
+        }
+        let header = match given.header_fixed() {
             Some(h) => h,
             None => {
                 detected.push("header".to_owned());
@@ -159,12 +219,31 @@ impl Dialect {
         Dialect {
             delimiter: char::from(delimiter),
             quote_char: char::from(quote),
-            double_quote: true,
             header,
             line_terminator: line_terminator.to_owned(),
             decimal_char,
             detected,
+            ..Dialect::default()
         }
+        .with_given(given)
+    }
+
+    /// Sets what is never detected from what the user gave.
+    fn with_given(mut self, given: &DialectOptions) -> Dialect {
+        self.escape_char = given.escape_char.filter(char::is_ascii);
+        // Python's csv module, under Frictionless, reads doubled quotes unless an escape
+        // character replaces them.
+        self.double_quote = self.escape_char.is_none() || given.double_quote.unwrap_or(true);
+        self.skip_initial_space = given.skip_initial_space.unwrap_or(false);
+        self.comment_char = given.comment_char.clone().filter(|c| !c.is_empty());
+        if self.header {
+            self.header_rows = given.header_rows.clone().unwrap_or_default();
+            self.header_join = given.header_join.clone();
+        }
+        if let Some(t) = &given.line_terminator {
+            self.line_terminator = t.clone();
+        }
+        self
     }
 }
 
@@ -218,12 +297,13 @@ impl Dialect {
         Dialect {
             delimiter: char::from(delimiter),
             quote_char: char::from(quote),
-            double_quote: true,
-            header: given.header.unwrap_or(true),
+            header: given.header_fixed().unwrap_or(true),
             line_terminator: line_terminator(sample).to_owned(),
             decimal_char: given.decimal_char.unwrap_or('.'),
             detected,
+            ..Dialect::default()
         }
+        .with_given(given)
     }
 }
 
@@ -232,11 +312,22 @@ fn ascii_byte(c: char) -> u8 {
 }
 
 impl DialectOptions {
+    /// Whether there is a header, when the user said: `header`, or `headerRows` (which
+    /// means one unless `header` is `false`).
+    fn header_fixed(&self) -> Option<bool> {
+        self.header
+            .or_else(|| self.header_rows.as_ref().map(|rows| !rows.is_empty()))
+    }
+
     /// Checks what the user gave: delimiter and quote must be single ASCII characters
     /// other than a line break, and differ. Shells call this before building a checker;
     /// a dialect that fails it is never used silently.
     pub fn check(&self) -> Result<(), String> {
-        for (name, c) in [("delimiter", self.delimiter), ("quote", self.quote_char)] {
+        for (name, c) in [
+            ("delimiter", self.delimiter),
+            ("quote", self.quote_char),
+            ("escape character", self.escape_char),
+        ] {
             if let Some(c) = c {
                 if !c.is_ascii() || c == '\n' || c == '\r' {
                     return Err(format!(
@@ -247,6 +338,33 @@ impl DialectOptions {
         }
         if self.delimiter.is_some() && self.delimiter == self.quote_char {
             return Err("the delimiter and the quote must differ".into());
+        }
+        if let Some(e) = self.escape_char {
+            if Some(e) == self.delimiter || Some(e) == self.quote_char {
+                return Err(
+                    "the escape character must differ from the delimiter and the quote".into(),
+                );
+            }
+        }
+        if let Some(t) = &self.line_terminator {
+            if !matches!(t.as_str(), "\n" | "\r\n" | "\r") {
+                return Err(format!(
+                    "the line terminator must be \"\\n\", \"\\r\\n\" or \"\\r\", not {t:?}"
+                ));
+            }
+        }
+        if let Some(c) = &self.comment_char {
+            if c.is_empty() || c.contains(['\n', '\r']) {
+                return Err("the comment character must be text without a line break".into());
+            }
+        }
+        if let Some(rows) = &self.header_rows {
+            if rows.is_empty() || rows[0] == 0 || rows.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(
+                    "headerRows must be row numbers from 1, in increasing order (for no header, say header: false)"
+                        .into(),
+                );
+            }
         }
         if let Some(d) = self.decimal_char {
             if d.is_ascii_digit() || self.delimiter == Some(d) {
@@ -532,6 +650,7 @@ mod tests {
             quote_char: Some('"'),
             header: Some(false),
             decimal_char: Some('.'),
+            ..DialectOptions::default()
         };
         let d = Dialect::sniff(b"a,b,c,d\n", true, &schema(), &given);
         assert_eq!((d.delimiter, d.header, d.decimal_char), (';', false, '.'));

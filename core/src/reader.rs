@@ -12,6 +12,13 @@
 //!
 //! The reader also owns what must happen before the first record: removing a UTF-8 BOM,
 //! refusing UTF-16, and detecting the dialect from the first [`SNIFF_BYTES`] bytes.
+//!
+//! Records are numbered as Frictionless numbers rows (its reader is Python's `csv`): every
+//! record is one number, however many lines its quoted cells span; a blank line is a record
+//! of its own (with no field, so that the validator reports it as a `blank-row`), and so
+//! is each line break beyond the one that ends the last record; a comment row
+//! (`commentChar`) takes its number but is not delivered. CRLF, LF and a lone CR each end
+//! a line.
 
 use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
 use crate::encoding::Encoding;
@@ -44,7 +51,8 @@ pub struct BadBytes {
 /// One record, valid until the next one is read.
 #[derive(Debug)]
 pub struct Record<'a> {
-    /// 1-based record number (the header, when there is one, is record 1).
+    /// 1-based record number, counting blank and comment rows (the header, when it is the
+    /// first line, is record 1).
     pub number: u64,
     /// Byte offset of the record's first byte in the source.
     pub start: u64,
@@ -69,6 +77,7 @@ impl<'a> Record<'a> {
         self.ends.len()
     }
 
+    /// Whether the record has no field: it is a blank line (`""` is one empty field).
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
@@ -84,6 +93,36 @@ impl<'a> Record<'a> {
             (None, _) => self.ends[i - 1],
         };
         self.text.get(start..end).unwrap_or("")
+    }
+
+    /// A record of `text`'s fields (ending at `ends`), for a header joined from several
+    /// rows: `raw` is the bytes of one of them, where findings point.
+    pub(crate) fn joined(
+        number: u64,
+        start: u64,
+        raw: &'a [u8],
+        text: &'a str,
+        ends: &'a [usize],
+        delimiter: u8,
+        quote: u8,
+    ) -> Record<'a> {
+        Record {
+            number,
+            start,
+            raw,
+            text,
+            ends,
+            bad_bytes: &[],
+            delimiter,
+            quote,
+            as_read: false,
+            starts: &[],
+        }
+    }
+
+    /// Whether the record is a comment row: its first cell starts with `comment`.
+    fn is_comment(&self, comment: Option<&str>) -> bool {
+        comment.is_some_and(|c| !self.is_empty() && self.field(0).starts_with(c))
     }
 
     /// The fields, in order.
@@ -204,6 +243,8 @@ pub struct Reader {
     /// Field bounds of the record read by the fast path (`Reader::plain_lines`).
     line_starts: Vec<usize>,
     line_ends: Vec<usize>,
+    /// Whether the last line break read was a CR: an LF right after it is the same break.
+    after_cr: bool,
 }
 
 impl std::fmt::Debug for Reader {
@@ -238,6 +279,7 @@ impl Reader {
             fast_path: true,
             line_starts: Vec::new(),
             line_ends: Vec::new(),
+            after_cr: false,
         }
     }
 
@@ -332,6 +374,9 @@ impl Reader {
             &self.options.dialect,
         );
         self.parser = self.dialect.parser();
+        // The fast path reads cells as they are written: an escape character or spaces to
+        // skip need the state machine.
+        self.fast_path &= self.dialect.escape_char.is_none() && !self.dialect.skip_initial_space;
         sink.start(&self.dialect, &encoding);
         if utf16 {
             self.stop(
@@ -433,20 +478,18 @@ impl Reader {
             self.ends_len += nend;
             match res {
                 csv_core::ReadRecordResult::InputEmpty => {
-                    self.carry.extend_from_slice(&input[begin..pos]);
                     // Blank lines before a record (and the LF of the previous one's CRLF)
-                    // are skipped, not part of it: they must not count towards its length
-                    // (20 MB of them between two rows are not a runaway quote). A record
-                    // never starts with a line break, so every leading one is skipped.
-                    let lead = self
-                        .carry
-                        .iter()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .count();
-                    if lead > 0 {
-                        self.carry.drain(..lead);
+                    // are records of their own, not part of it: they must not count
+                    // towards its length (20 MB of them between two rows are not a
+                    // runaway quote). A record never starts with a line break, so every
+                    // leading one is a blank line. (Carried bytes start with none.)
+                    if self.carry.is_empty() {
+                        let lead = line_breaks(&input[begin..pos]);
+                        self.blank_lines(&input[begin..begin + lead], self.record_start, sink);
+                        begin += lead;
                         self.record_start += lead as u64;
                     }
+                    self.carry.extend_from_slice(&input[begin..pos]);
                     if self.carry.len() > self.options.max_record_bytes {
                         self.too_large(sink);
                     }
@@ -465,30 +508,36 @@ impl Reader {
                     self.ends.resize(len, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
+                    // Blank lines and the previous record's LF (after a CR) come first:
+                    // the record starts after them. (Carried bytes start with none.)
+                    if self.carry.is_empty() {
+                        let lead = line_breaks(&input[begin..pos]);
+                        self.blank_lines(&input[begin..begin + lead], self.record_start, sink);
+                        begin += lead;
+                        self.record_start += lead as u64;
+                    }
                     let raw: &[u8] = if self.carry.is_empty() {
                         &input[begin..pos]
                     } else {
                         self.carry.extend_from_slice(&input[begin..pos]);
                         &self.carry
                     };
-                    // Skipped blank lines and the previous record's LF (after a CR) come
-                    // first: the record starts after them.
-                    let lead = raw
-                        .iter()
-                        .take_while(|b| matches!(b, b'\r' | b'\n'))
-                        .count();
+                    self.after_cr = raw.last() == Some(&b'\r');
                     self.records += 1;
-                    let start = self.record_start + lead as u64;
+                    let start = self.record_start;
                     deliver(
                         Delivery {
                             number: self.records,
                             start,
-                            raw: &raw[lead..],
+                            raw,
                             out: &self.out[..self.out_len],
                             ends: &self.ends[..self.ends_len],
                             encoding: self.options.encoding,
                             delimiter: self.dialect.delimiter_byte(),
                             quote: self.dialect.quote_byte(),
+                            comment: self.dialect.comment_char.as_deref(),
+                            skip_initial_space: self.dialect.skip_initial_space,
+                            escape: self.dialect.escape_char,
                         },
                         &mut self.decoded,
                         &mut self.decoded_ends,
@@ -521,11 +570,12 @@ impl Reader {
         // After the last record delivered: what the caller hands on to csv-core.
         let mut done = 0;
         loop {
-            let line = done
-                + bytes[done..]
-                    .iter()
-                    .take_while(|b| matches!(b, b'\r' | b'\n'))
-                    .count();
+            let lead = line_breaks(&bytes[done..]);
+            if lead > 0 {
+                self.blank_lines(&bytes[done..done + lead], self.offset + done as u64, sink);
+                done += lead;
+            }
+            let line = done;
             self.line_starts.clear();
             self.line_ends.clear();
             let mut cur = line;
@@ -576,7 +626,8 @@ impl Reader {
                 return done;
             }
             self.records += 1;
-            sink.record(&Record {
+            self.after_cr = bytes[term] == b'\r';
+            let record = Record {
                 number: self.records,
                 start: self.offset + line as u64,
                 raw: &bytes[line..=term],
@@ -587,20 +638,43 @@ impl Reader {
                 quote,
                 as_read: true,
                 starts: &self.line_starts,
-            });
+            };
+            if !record.is_comment(self.dialect.comment_char.as_deref()) {
+                sink.record(&record);
+            }
             done = term + 1;
         }
     }
 
+    /// Delivers a blank record for each line break of `gap` (line breaks only, from byte
+    /// `at` of the source), but for the LF of a CRLF whose CR was read before.
+    fn blank_lines(&mut self, gap: &[u8], at: u64, sink: &mut impl RecordSink) {
+        let (delimiter, quote) = (self.dialect.delimiter_byte(), self.dialect.quote_byte());
+        for (i, &b) in gap.iter().enumerate() {
+            if b == b'\n' && std::mem::take(&mut self.after_cr) {
+                continue;
+            }
+            self.after_cr = b == b'\r';
+            self.records += 1;
+            sink.record(&Record {
+                number: self.records,
+                start: at + i as u64,
+                raw: &gap[i..=i],
+                text: "",
+                ends: &[],
+                bad_bytes: &[],
+                delimiter,
+                quote,
+                as_read: true,
+                starts: &[],
+            });
+        }
+    }
+
     fn too_large(&mut self, sink: &mut impl RecordSink) {
-        let lead = self
-            .carry
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
         let problem = SourceProblem::RecordTooLarge {
             row: self.records + 1,
-            byte: self.record_start + lead as u64,
+            byte: self.record_start,
             limit: self.options.max_record_bytes,
         };
         self.stop(problem, sink);
@@ -616,6 +690,17 @@ struct Delivery<'a> {
     encoding: Encoding,
     delimiter: u8,
     quote: u8,
+    comment: Option<&'a str>,
+    skip_initial_space: bool,
+    escape: Option<char>,
+}
+
+/// How many line breaks `bytes` starts with.
+fn line_breaks(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|b| matches!(b, b'\r' | b'\n'))
+        .count()
 }
 
 /// Decodes a parsed record and hands it to the sink.
@@ -639,6 +724,8 @@ fn deliver(
             .then(|| std::str::from_utf8(bytes).ok())
             .flatten(),
     };
+    // Spaces to skip change the cells: they are copied.
+    let fast = fast.filter(|_| !d.skip_initial_space);
     let as_read = fast.is_some();
     let (text, ends): (&str, &[usize]) = match fast {
         Some(s) => (s, d.ends),
@@ -664,10 +751,13 @@ fn deliver(
                 decoded_ends.push(decoded.len());
                 start = end;
             }
+            if d.skip_initial_space {
+                skip_initial_spaces(decoded, decoded_ends, d.delimiter, d.quote, d.escape);
+            }
             (decoded.as_str(), decoded_ends.as_slice())
         }
     };
-    sink.record(&Record {
+    let record = Record {
         number: d.number,
         start: d.start,
         raw: d.raw,
@@ -678,7 +768,89 @@ fn deliver(
         quote: d.quote,
         as_read,
         starts: &[],
-    });
+    };
+    if !record.is_comment(d.comment) {
+        sink.record(&record);
+    }
+}
+
+/// Removes the spaces that start each cell, as Python's `csv` does with
+/// `skipinitialspace` (under Frictionless' `skipInitialSpace`). A quote after them opens a
+/// quoted cell, so `a, "b,c"` is `a` and `b,c`: csv-core, which has no such option, read
+/// that cell unquoted and split it at the delimiters inside, so the pieces are joined
+/// back. (A line break inside such a cell has ended the record: that case stays as
+/// csv-core read it.)
+fn skip_initial_spaces(
+    text: &mut String,
+    ends: &mut Vec<usize>,
+    delimiter: u8,
+    quote: u8,
+    escape: Option<char>,
+) {
+    let (delimiter, quote) = (char::from(delimiter), char::from(quote));
+    let old = std::mem::take(text);
+    let old_ends = std::mem::take(ends);
+    let mut start = 0;
+    let fields: Vec<&str> = (old_ends.iter())
+        .map(|&end| {
+            let field = old.get(start..end).unwrap_or("");
+            start = end;
+            field
+        })
+        .collect();
+    let mut i = 0;
+    while let Some(field) = fields.get(i) {
+        let cell = field.trim_start_matches(' ');
+        match cell.strip_prefix(quote) {
+            Some(rest) if cell.len() < field.len() => {
+                let mut rest = rest.to_owned();
+                let mut joined = i;
+                loop {
+                    if let Some(content) = quoted(&rest, quote, escape) {
+                        text.push_str(&content);
+                        i = joined;
+                        break;
+                    }
+                    match fields.get(joined + 1) {
+                        Some(next) => {
+                            joined += 1;
+                            rest.push(delimiter);
+                            rest.push_str(next);
+                        }
+                        // Never closed: the cell as it was read.
+                        None => {
+                            text.push_str(cell);
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => text.push_str(cell),
+        }
+        ends.push(text.len());
+        i += 1;
+    }
+}
+
+/// The content of a quoted cell from the text after its opening quote, when that text ends
+/// with the closing quote: doubled quotes and escaped characters read as one.
+fn quoted(rest: &str, quote: char, escape: Option<char>) -> Option<String> {
+    let mut out = String::with_capacity(rest.len());
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if Some(c) == escape {
+            out.push(chars.next()?);
+        } else if c == quote {
+            if chars.next_if_eq(&quote).is_some() {
+                out.push(quote);
+            } else {
+                return chars.next().is_none().then_some(out);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    None
 }
 
 /// The head of `input` that is whole lines of valid text: up to the last line break
@@ -822,6 +994,77 @@ mod tests {
         c
     }
 
+    /// Reads `data` cut at every byte, with and without the fast path, with `dialect`.
+    fn every_way(data: &[u8], dialect: &DialectOptions) -> Vec<Collect> {
+        (0..=data.len())
+            .flat_map(|i| [true, false].map(|fast| (i, fast)))
+            .map(|(i, fast)| {
+                let mut r = Reader::new(
+                    &schema(),
+                    ReaderOptions {
+                        dialect: dialect.clone(),
+                        encoding: Encoding::Utf8,
+                        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+                    },
+                );
+                r.fast_path = fast;
+                let mut c = Collect::default();
+                r.push(&data[..i], &mut c);
+                r.push(&data[i..], &mut c);
+                r.finish(&mut c);
+                c
+            })
+            .collect()
+    }
+
+    /// A comment row (its first cell, read, starts with the comment text) is not
+    /// delivered but keeps its number, on both paths, wherever the input is cut; so does a
+    /// comment spanning lines in a quoted cell.
+    #[test]
+    fn comment_rows_keep_their_numbers() {
+        let dialect = DialectOptions {
+            comment_char: Some("#".into()),
+            header: Some(true),
+            ..DialectOptions::default()
+        };
+        let data = b"# head\r\na,b\r\n1,x\r\n\"#q\nr\",s\r\n\r\n#,t\n2,y";
+        for c in every_way(data, &dialect) {
+            let got: Vec<_> = c.records.iter().map(|r| (r.0, r.2.clone())).collect();
+            assert_eq!(
+                got,
+                [
+                    (2, vec!["a".to_owned(), "b".into()]),
+                    (3, vec!["1".to_owned(), "x".into()]),
+                    (5, vec![]),
+                    (7, vec!["2".to_owned(), "y".into()]),
+                ]
+            );
+        }
+    }
+
+    /// With skipInitialSpace, spaces after a delimiter go, and a quote after them opens a
+    /// quoted cell (whose delimiters csv-core had split it at); escapeChar escapes a quote.
+    #[test]
+    fn skip_initial_space_and_escape_char() {
+        let dialect = DialectOptions {
+            skip_initial_space: Some(true),
+            escape_char: Some('\\'),
+            ..DialectOptions::default()
+        };
+        let data = b"a, b\n1,  \"x, y\"\n \"q\\\"r\", \"s\"\"t\"\n";
+        for c in every_way(data, &dialect) {
+            let got: Vec<_> = c.records.iter().map(|r| r.2.clone()).collect();
+            assert_eq!(
+                got,
+                [
+                    vec!["a".to_owned(), "b".into()],
+                    vec!["1".to_owned(), "x, y".into()],
+                    vec!["q\"r".to_owned(), "s\"t".into()],
+                ]
+            );
+        }
+    }
+
     fn all_splits(data: &[u8]) -> Vec<Collect> {
         (0..=data.len())
             .map(|i| {
@@ -845,11 +1088,15 @@ mod tests {
                     .collect::<Vec<_>>(),
                 vec![
                     (1, 3, vec!["a".into(), "b".into()]),
-                    (2, 10, vec!["x,\"y".into(), "é".into()]),
-                    (3, 22, vec!["last".into(), "1".into()]),
+                    (2, 8, vec![]),
+                    (3, 10, vec!["x,\"y".into(), "é".into()]),
+                    (4, 22, vec!["last".into(), "1".into()]),
                 ]
             );
-            assert_eq!(c.offsets, vec![vec![3, 5], vec![10, 18], vec![22, 27]]);
+            assert_eq!(
+                c.offsets,
+                vec![vec![3, 5], vec![], vec![10, 18], vec![22, 27]]
+            );
             assert_eq!(c.problem, None);
         }
     }
@@ -973,28 +1220,80 @@ mod tests {
         );
     }
 
-    /// 20 MB of blank lines between two rows are skipped, not read as one record past the
-    /// 16 MiB limit (they were: a false "row longer than 16 MiB" source error).
+    /// 20 MB of blank lines between two rows are blank records, not read as one record
+    /// past the 16 MiB limit (they were: a false "row longer than 16 MiB" source error).
     #[test]
     fn blank_lines_do_not_count_towards_a_record() {
         let mut data = b"a,b\n1,2\n".to_vec();
         // Past the bytes the dialect is detected on, which are read at once.
-        data.extend(std::iter::repeat_n(b'\n', SNIFF_BYTES + 5000));
+        let blank = SNIFF_BYTES + 5000;
+        data.extend(std::iter::repeat_n(b'\n', blank));
         data.extend(b"\r\n\r\n3,4\n");
         for fast in [true, false] {
             let chunks: Vec<&[u8]> = data.chunks(1000).collect();
             let c = read_with(&chunks, Encoding::Utf8, 1000, fast);
             assert_eq!(c.problem, None, "fast path {fast}");
             let rows: Vec<_> = c.records.iter().map(|r| (r.0, r.1, r.2.clone())).collect();
+            assert_eq!(rows.len(), 3 + blank + 2, "fast path {fast}");
+            assert_eq!(rows[2], (3, 8, vec![]), "fast path {fast}");
             assert_eq!(
-                rows,
+                rows[rows.len() - 3..],
                 [
-                    (1, 0, vec!["a".to_owned(), "b".into()]),
-                    (2, 4, vec!["1".to_owned(), "2".into()]),
-                    (3, data.len() as u64 - 4, vec!["3".to_owned(), "4".into()]),
+                    (3 + blank as u64, data.len() as u64 - 8, vec![]),
+                    (4 + blank as u64, data.len() as u64 - 6, vec![]),
+                    (
+                        5 + blank as u64,
+                        data.len() as u64 - 4,
+                        vec!["3".to_owned(), "4".into()]
+                    ),
                 ],
                 "fast path {fast}"
             );
+        }
+    }
+
+    /// Rows are numbered as Frictionless (Python's `csv`) numbers them: each blank line is
+    /// a record with no field, whatever its line break (CRLF, LF, lone CR) and wherever the
+    /// chunks are cut; a line break beyond the last record's is a blank line too; a quoted
+    /// cell over several lines is one record.
+    #[test]
+    fn blank_lines_are_numbered_records() {
+        let numbers = |data: &[u8]| -> Vec<Vec<(u64, usize)>> {
+            (0..=data.len())
+                .flat_map(|i| [true, false].map(|fast| (i, fast)))
+                .map(|(i, fast)| {
+                    let c = read_with(
+                        &[&data[..i], &data[i..]],
+                        Encoding::Utf8,
+                        DEFAULT_MAX_RECORD_BYTES,
+                        fast,
+                    );
+                    c.records.iter().map(|r| (r.0, r.2.len())).collect()
+                })
+                .collect()
+        };
+        for (data, want) in [
+            (
+                &b"a,b\n1,x\n\n2,y\n"[..],
+                &[(1, 2), (2, 2), (3, 0), (4, 2)][..],
+            ),
+            (
+                b"a,b\n1,x\n2,y\n\n\n",
+                &[(1, 2), (2, 2), (3, 2), (4, 0), (5, 0)],
+            ),
+            (b"a,b\n1,x\n2,y", &[(1, 2), (2, 2), (3, 2)]),
+            (b"a,b\r1,x\r\r2,y\r", &[(1, 2), (2, 2), (3, 0), (4, 2)]),
+            (
+                b"a,b\r\n1,x\r\n\n\r\n2,y\r\n",
+                &[(1, 2), (2, 2), (3, 0), (4, 0), (5, 2)],
+            ),
+            (b"a,b\n1,\"x\n\ny\"\nz,y\n", &[(1, 2), (2, 2), (3, 2)]),
+            (b"\n\na,b\n", &[(1, 0), (2, 0), (3, 2)]),
+            (b"a,b\n\"\"\n", &[(1, 2), (2, 1)]),
+        ] {
+            for got in numbers(data) {
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(data));
+            }
         }
     }
 

@@ -390,6 +390,13 @@ pub struct ReadArgs {
     #[arg(long, overrides_with = "header")]
     pub no_header: bool,
 
+    /// Frictionless dialect file (JSON: CSV Dialect v1 or Table Dialect v2): delimiter,
+    /// quoteChar, doubleQuote, escapeChar, skipInitialSpace, commentChar, header,
+    /// headerRows, headerJoin, lineTerminator. What it does not say is detected; an option
+    /// given here and as a flag must agree.
+    #[arg(long = "dialect", value_name = "FILE")]
+    pub dialect_file: Option<PathBuf>,
+
     /// Decimal character of numbers whose schema field does not declare one (detected when
     /// not given: `,` in files such as French Excel exports).
     #[arg(long, value_name = "C", value_parser = parse_decimal_char)]
@@ -403,7 +410,8 @@ pub struct ReadArgs {
 }
 
 impl ReadArgs {
-    /// The dialect the user gave.
+    /// The dialect the user gave as flags (the dialect file is read by the command:
+    /// `commands::load_dialect`).
     pub fn dialect(&self) -> DialectOptions {
         DialectOptions {
             delimiter: self.delimiter,
@@ -416,6 +424,7 @@ impl ReadArgs {
                 None
             },
             decimal_char: self.decimal_char,
+            ..DialectOptions::default()
         }
     }
 }

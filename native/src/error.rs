@@ -5,6 +5,7 @@
 
 use std::io;
 
+use watt_core::dialect::DialectError;
 use watt_core::infer::InferError;
 use watt_core::{MinimiseError, SchemaError};
 
@@ -18,6 +19,20 @@ pub enum CliError {
     },
     #[error("schema {path} is invalid: {source}")]
     SchemaInvalid { path: String, source: SchemaError },
+    #[error("cannot read dialect {path}: {source}")]
+    DialectUnreadable {
+        path: String,
+        source: crate::small_file::ReadError,
+    },
+    #[error("{path}: {source}")]
+    DialectInvalid { path: String, source: DialectError },
+    #[error("the dialect options conflict: {problem}")]
+    DialectConflict { problem: String },
+    #[error("{command} does not apply the dialect's {option} yet")]
+    DialectNotApplied {
+        command: &'static str,
+        option: &'static str,
+    },
     #[error("cannot read {path}: {source}")]
     InputUnreadable { path: String, source: io::Error },
     #[error("cannot infer a schema from {path}: {source}")]

@@ -24,6 +24,12 @@ pub const SCHEMA: Limit = Limit {
     bytes: watt_core::schema::MAX_SCHEMA_BYTES as u64,
 };
 
+/// A Frictionless dialect (`--dialect`): the core's own bound on dialect text.
+pub const DIALECT: Limit = Limit {
+    what: "a dialect",
+    bytes: watt_core::dialect::MAX_DIALECT_BYTES as u64,
+};
+
 /// A pseudonymisation key file: a key is 64 hex characters (`watt keygen`); a passphrase
 /// of a few hundred characters fits too.
 pub const KEY_FILE: Limit = Limit {

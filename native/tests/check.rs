@@ -460,10 +460,11 @@ fn an_endless_stream_of_nul_bytes_stops_at_the_first() {
     assert!(report["stats"]["bytes"].as_u64() < Some(64 << 20));
 }
 
-/// 20 MB of blank lines between two rows are skipped, as blank lines are: not read as a
-/// record longer than 16 MiB ("an unterminated quote", it said).
+/// 20 MB of blank lines between two rows are 20 M blank rows, as frictionless numbers
+/// them: not read as a record longer than 16 MiB ("an unterminated quote", it said), and
+/// the rows after them keep their numbers.
 #[test]
-fn twenty_megabytes_of_blank_lines_are_skipped() {
+fn twenty_megabytes_of_blank_lines_are_blank_rows() {
     let w = Workdir::new();
     w.write("schema.json", SCHEMA);
     let (header, rest) = VALID_CSV.split_once('\n').expect("a header");
@@ -473,10 +474,115 @@ fn twenty_megabytes_of_blank_lines_are_skipped() {
     data.extend(b"\r\n\r\n");
     data.extend(others.as_bytes());
     w.write("blank.csv", &data);
-    let (code, report) = w.check_json("blank.csv", "schema.json", &[]);
-    assert_eq!(code, 0, "{report}");
+    let (code, report) = w.check_json("blank.csv", "schema.json", &["--max-findings", "2"]);
+    assert_eq!(code, 1, "{report}");
+    let blank = (20u64 << 20) + 2;
+    // SCHEMA has a primary key: frictionless reports each blank row's as well.
+    assert_eq!(
+        counts(&report),
+        [
+            ("blank-row".to_owned(), blank),
+            ("primary-key".to_owned(), blank)
+        ]
+    );
     assert_eq!(
         report["stats"],
-        json!({"rows": 3, "bytes": data.len(), "columns": 5})
+        json!({"rows": 3 + blank, "bytes": data.len(), "columns": 5})
     );
+    assert_eq!(report["findings"][0]["rowNumber"], 3);
+    assert_eq!(report["findings"][1]["code"], "primary-key");
+    assert_eq!(report["findings"][1]["rowNumber"], 3);
+}
+
+/// `--dialect FILE` reads a Frictionless dialect: here a comment row, a semicolon and a
+/// blank row, numbered as `frictionless validate --dialect` numbers them (blank-row 4,
+/// type-error row 5 field 1, 3 rows).
+#[test]
+fn a_dialect_file_is_read_as_frictionless_reads_it() {
+    let w = Workdir::new();
+    w.write(
+        "schema.json",
+        r#"{"fields": [{"name": "a", "type": "integer"}, {"name": "b"}]}"#,
+    );
+    w.write("data.csv", "# export du 3 d\u{e9}cembre\na;b\n1;x\n\nz;y\n");
+    w.write(
+        "dialect.json",
+        r##"{"$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+            "delimiter": ";", "commentChar": "#", "x-exported-by": "ERP"}"##,
+    );
+    let (code, report) = w.check_json("data.csv", "schema.json", &["--dialect", "dialect.json"]);
+    assert_eq!(code, 1, "{report}");
+    let found: Vec<(String, u64, Value)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let code = f["code"].as_str().expect("code").to_owned();
+            let row = f["rowNumber"].as_u64().expect("row");
+            (code, row, f["fieldNumber"].clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("blank-row".to_owned(), 4, Value::Null),
+            ("type-error".to_owned(), 5, json!(1)),
+        ]
+    );
+    assert_eq!(report["stats"]["rows"], 3);
+    assert_eq!(report["dialect"]["delimiter"], ";");
+    assert_eq!(report["dialect"]["commentChar"], "#");
+    // The same options as flags and in the file, when they agree, are no conflict.
+    let (code, _) = w.check_json(
+        "data.csv",
+        "schema.json",
+        &["--dialect", "dialect.json", "--delimiter", ";"],
+    );
+    assert_eq!(code, 1);
+}
+
+/// A dialect that cannot be used is a usage error (exit 2) naming the file and the
+/// problem: a typo of a known property, an option the flags give otherwise, a file past
+/// the small-file limit, invalid JSON.
+#[test]
+fn an_unusable_dialect_file_exits_2() {
+    let w = Workdir::new();
+    w.write("schema.json", SCHEMA);
+    w.write("data.csv", VALID_CSV);
+    w.write("typo.json", r#"{"delimeter": ";"}"#);
+    w.write("semicolon.json", r#"{"delimiter": ";"}"#);
+    w.write("broken.json", r#"{"delimiter": ";""#);
+    w.write(
+        "huge.json",
+        format!(r#"{{"x": "{}"}}"#, "a".repeat(100 << 10)),
+    );
+    for (args, says) in [
+        (
+            &["--dialect", "typo.json"][..],
+            "typo.json: dialect: unknown property \"delimeter\"; did you mean \"delimiter\"?",
+        ),
+        (
+            &["--dialect", "semicolon.json", "--delimiter", ","],
+            "the delimiter is given twice, as ',' and as ';'",
+        ),
+        (
+            &["--dialect", "broken.json"],
+            "broken.json: dialect: invalid JSON at line 1",
+        ),
+        (
+            &["--dialect", "huge.json"],
+            "larger than 64 KiB, the most watt reads for a dialect",
+        ),
+        (
+            &["--dialect", "missing.json"],
+            "cannot read dialect missing.json",
+        ),
+    ] {
+        let mut all = vec!["check", "data.csv", "-s", "schema.json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = w.run(&all);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
 }

@@ -28,6 +28,13 @@ pub(crate) fn options_from_js(value: Option<JsOptions>) -> JsResult<Options> {
     Ok(options)
 }
 
+/// Any core value as a plain JS object, as reports are converted.
+pub(crate) fn to_js(value: &impl Serialize) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| coded("report-error", &format!("report: {e}")))
+}
+
 pub(crate) fn report_to_js(report: &Report) -> JsResult<JsValue> {
     report
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())

@@ -36,6 +36,16 @@ pub fn version() -> String {
     watt_core::VERSION.to_owned()
 }
 
+/// The dialect options of a Frictionless dialect document (JSON text), read by the core
+/// as `watt --dialect FILE` reads it: put the result in `options.dialect`. Throws an
+/// `Error` with code `options-error` when the document cannot be used.
+#[wasm_bindgen(js_name = dialectFromJson, unchecked_return_type = "DialectOptions")]
+pub fn dialect_from_json(#[wasm_bindgen(js_name = dialectJson)] text: &str) -> JsResult<JsValue> {
+    let dialect = watt_core::DialectOptions::from_json(text)
+        .map_err(|e| error::coded("options-error", &e.to_string()))?;
+    convert::to_js(&dialect)
+}
+
 fn load_schema(schema_json: &str) -> JsResult<Schema> {
     Schema::from_json(schema_json).map_err(from_schema_error)
 }

@@ -26,12 +26,24 @@ export type PiiKind =
 /** Encodings watt reads. */
 export type EncodingName = "utf-8" | "windows-1252" | "iso-8859-15";
 
-/** What the user says about the dialect; absent or null means "detect it". */
+/**
+ * What the user says about the dialect; absent or null means "detect it" (the first four)
+ * or "the default" (the others, never detected). The names are those of a Frictionless
+ * dialect: the object of a dialect file can be given as it is (a document written by other
+ * tools goes through `DialectOptions::from_json` in the core, as `watt --dialect` does).
+ */
 export interface DialectOptions {
   delimiter?: string | null;
   quoteChar?: string | null;
   header?: boolean | null;
   decimalChar?: string | null;
+  lineTerminator?: string | null;
+  doubleQuote?: boolean | null;
+  escapeChar?: string | null;
+  skipInitialSpace?: boolean | null;
+  commentChar?: string | null;
+  headerRows?: number[] | null;
+  headerJoin?: string | null;
 }
 
 /** Settings of a run; every key is optional (defaults: utf-8, 1000 findings, no values). */
@@ -52,6 +64,12 @@ export interface Dialect {
   decimalChar: string;
   /** Which of the above were detected rather than given. */
   detected: string[];
+  /** Only when given: */
+  escapeChar?: string;
+  skipInitialSpace?: boolean;
+  commentChar?: string;
+  headerRows?: number[];
+  headerJoin?: string;
 }
 
 export interface EncodingInfo {

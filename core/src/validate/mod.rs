@@ -225,6 +225,18 @@ pub(crate) struct Validator {
     kind: RowKind,
     /// Where reading was stopped early (see [`Validator::stopped_at`]).
     stopped_at: Option<u64>,
+    /// A header over several rows (`headerRows`), while its rows are read.
+    header_rows: Option<HeaderRows>,
+}
+
+/// The labels of a header given over several rows, joined as Frictionless joins them: a
+/// cell equal to the one above it (a label spanning columns, merged) is not repeated.
+#[derive(Debug, Default)]
+struct HeaderRows {
+    labels: Vec<String>,
+    above: Vec<Option<String>>,
+    /// Number, offset and bytes of the last header row read: label findings point there.
+    last: Option<(u64, u64, Vec<u8>)>,
 }
 
 impl Validator {
@@ -265,6 +277,7 @@ impl Validator {
             keep_all: false,
             kind: RowKind::Header,
             stopped_at: None,
+            header_rows: None,
         }
     }
 
@@ -381,6 +394,18 @@ impl Validator {
                 message: "every cell of the row is empty".into(),
                 cell: None,
             });
+            if !self.schema.primary_key.is_empty() {
+                // Frictionless reports the blank row's primary key as well: it is empty.
+                self.findings.add(ErrorCode::PrimaryKey, || Finding {
+                    code: ErrorCode::PrimaryKey,
+                    row_number: Some(row),
+                    field_name: None,
+                    field_number: None,
+                    byte: rec.start,
+                    message: "the primary key is empty (blank row)".into(),
+                    cell: None,
+                });
+            }
             return;
         }
         self.kind = RowKind::Data;
@@ -834,13 +859,61 @@ impl RecordSink for Validator {
     }
 
     fn record(&mut self, rec: &Record<'_>) {
-        self.records += 1;
         if self.header_done {
+            self.records += 1;
             self.data_row(rec);
-        } else {
+            return;
+        }
+        // The header, or a row before it: never a data row.
+        self.kind = RowKind::Header;
+        if self.dialect.header_rows.is_empty() {
+            // The header is the first row that is not blank: blank lines before it keep
+            // their numbers but are not rows of the table (Frictionless takes the first
+            // row about as wide as the others for the header).
+            if rec.is_empty() {
+                return;
+            }
+            self.records += 1;
             self.header_done = true;
-            self.kind = RowKind::Header;
             self.header(rec);
+            return;
+        }
+        let last = self.dialect.header_rows.last().copied().unwrap_or(1);
+        if rec.number > last {
+            // The last header rows were comments: this row is the first data row.
+            self.end_header();
+            self.records += 1;
+            self.data_row(rec);
+            return;
+        }
+        if self.dialect.header_rows.contains(&rec.number) && !rec.is_empty() {
+            self.records += 1;
+            let rows = self.header_rows.get_or_insert_with(HeaderRows::default);
+            let join = self.dialect.header_join.as_deref().unwrap_or(" ");
+            for (i, cell) in rec.fields().enumerate() {
+                if rows
+                    .above
+                    .get(i)
+                    .is_some_and(|a| a.as_deref() == Some(cell))
+                {
+                    continue;
+                }
+                match rows.above.get_mut(i) {
+                    Some(above) => *above = Some(cell.to_owned()),
+                    None => rows.above.push(Some(cell.to_owned())),
+                }
+                match rows.labels.get_mut(i) {
+                    Some(label) => {
+                        label.push_str(join);
+                        label.push_str(cell);
+                    }
+                    None => rows.labels.push(cell.to_owned()),
+                }
+            }
+            rows.last = Some((rec.number, rec.start, rec.raw().to_vec()));
+        }
+        if rec.number == last {
+            self.end_header();
         }
     }
 
@@ -850,8 +923,33 @@ impl RecordSink for Validator {
 }
 
 impl Validator {
+    /// Checks the labels of a header read over several rows, once its last row is read.
+    fn end_header(&mut self) {
+        self.header_done = true;
+        let Some(rows) = self.header_rows.take() else {
+            return;
+        };
+        let Some((number, start, raw)) = &rows.last else {
+            return;
+        };
+        let text = rows.labels.concat();
+        let ends: Vec<usize> = (rows.labels.iter())
+            .scan(0, |end, label| {
+                *end += label.len();
+                Some(*end)
+            })
+            .collect();
+        let (delimiter, quote) = (self.dialect.delimiter_byte(), self.dialect.quote_byte());
+        let rec = Record::joined(*number, *start, raw, &text, &ends, delimiter, quote);
+        self.header(&rec);
+    }
+
     /// Called by [`Checker::finish`] and the minimiser when nothing at all was read.
     pub(crate) fn check_empty(&mut self, bytes: u64) {
+        if !self.header_done {
+            // The file ended within a header over several rows.
+            self.end_header();
+        }
         if self.records == 0 && self.findings.total() == 0 {
             let message = if bytes == 0 {
                 "the file is empty".to_owned()

@@ -18,7 +18,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     let schema = load_schema(&args.schema)?;
     let mut input = Input::open(&args.file)?;
     let options = Options {
-        dialect: args.read.dialect(),
+        dialect: super::load_dialect(&args.read)?,
         encoding: args.read.encoding,
         max_findings: args.max_findings,
         show_values: args.show_values,

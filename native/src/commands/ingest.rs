@@ -44,7 +44,7 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
     let (schema, schema_info) = schema(args.schema.as_deref())?;
     let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
     let options = Options {
-        dialect: args.read.dialect(),
+        dialect: super::load_dialect(&args.read)?,
         encoding: args.read.encoding,
         max_findings: args.max_findings,
         ..Options::default()

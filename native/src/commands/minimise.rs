@@ -31,6 +31,9 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
     if let Some(key) = &args.key_file {
         inputs.push(Role::new("the key file", key));
     }
+    if let Some(dialect) = &args.read.dialect_file {
+        inputs.push(Role::new("the dialect", dialect));
+    }
     let mut outputs = vec![Role::new("the minimised CSV", &args.output)];
     if let Some(report) = &args.report {
         outputs.push(Role::new("the report", report));
@@ -41,7 +44,7 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
     let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
     let mut input = Input::open(&args.file)?;
     let options = Options {
-        dialect: args.read.dialect(),
+        dialect: super::load_dialect(&args.read)?,
         encoding: args.read.encoding,
         max_findings: args.max_findings,
         size_hint: input.size(),

@@ -11,8 +11,9 @@ pub mod schema;
 
 use std::path::Path;
 
-use watt_core::Schema;
+use watt_core::{DialectOptions, Schema};
 
+use crate::cli::ReadArgs;
 use crate::error::CliError;
 use crate::small_file;
 
@@ -38,4 +39,31 @@ pub fn load_schema(path: &Path) -> Result<Schema, CliError> {
         }
     })?;
     Schema::from_json(&text).map_err(|source| CliError::SchemaInvalid { path: name, source })
+}
+
+/// The dialect the user gave: the flags, and the Frictionless dialect file of `--dialect`
+/// (a small JSON file, read whole up to [`small_file::DIALECT`]'s limit, parsed by the
+/// core as the browser's options are). An option given both ways with two values is
+/// refused: which one was meant is unknown.
+pub fn load_dialect(read: &ReadArgs) -> Result<DialectOptions, CliError> {
+    let mut dialect = read.dialect();
+    let Some(path) = &read.dialect_file else {
+        return Ok(dialect);
+    };
+    let name = path.display().to_string();
+    let text = small_file::read_to_string(path, small_file::DIALECT).map_err(|source| {
+        CliError::DialectUnreadable {
+            path: name.clone(),
+            source,
+        }
+    })?;
+    let file = DialectOptions::from_json(&text).map_err(|source| CliError::DialectInvalid {
+        path: name.clone(),
+        source,
+    })?;
+    dialect
+        .merge(file)
+        .and_then(|()| dialect.check())
+        .map_err(|problem| CliError::DialectConflict { problem })?;
+    Ok(dialect)
 }

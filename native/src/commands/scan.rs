@@ -19,7 +19,7 @@ pub fn run(args: &ScanArgs) -> Result<Outcome, CliError> {
     let schema = load_schema(&args.schema)?;
     let mut input = Input::open(&args.file)?;
     let options = Options {
-        dialect: args.read.dialect(),
+        dialect: super::load_dialect(&args.read)?,
         encoding: args.read.encoding,
         max_findings: args.max_findings,
         size_hint: input.size(),

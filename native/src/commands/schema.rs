@@ -15,15 +15,31 @@ use crate::same_file::{Role, refuse_overlaps};
 
 pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
     if let Some(out) = &args.output {
-        refuse_overlaps(
-            &[Role::new("the data file", &args.file)],
-            &[Role::new("the draft schema", out)],
-        )?;
+        let mut inputs = vec![Role::new("the data file", &args.file)];
+        if let Some(dialect) = &args.read.dialect_file {
+            inputs.push(Role::new("the dialect", dialect));
+        }
+        refuse_overlaps(&inputs, &[Role::new("the draft schema", out)])?;
+    }
+    let dialect = super::load_dialect(&args.read)?;
+    // The inferrer reads rows with a parser of its own, which applies none of these yet:
+    // refused rather than ignored (a comment row would become a column's value).
+    for (given, name) in [
+        (dialect.comment_char.is_some(), "commentChar"),
+        (dialect.header_rows.is_some(), "headerRows"),
+        (dialect.skip_initial_space == Some(true), "skipInitialSpace"),
+    ] {
+        if given {
+            return Err(CliError::DialectNotApplied {
+                command: "watt schema infer",
+                option: name,
+            });
+        }
     }
     let mut input = Input::open(&args.file)?;
     let mut inferrer = Inferrer::new(InferOptions {
         rows: args.rows,
-        dialect: args.read.dialect(),
+        dialect,
         encoding: args.read.encoding,
     });
     input.read_chunks(|chunk| {
