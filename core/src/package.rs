@@ -22,11 +22,13 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use crate::dialect::DialectOptions;
 use crate::encoding::Encoding;
 use crate::json;
+use crate::report::Report;
 use crate::schema::{MAX_JSON_OBJECTS, MAX_JSON_VALUES, MAX_SCHEMA_BYTES, Schema};
 
 /// Longest descriptor text: the same bound as a schema's (a descriptor holds its schemas).
@@ -81,6 +83,48 @@ pub struct Resource {
 pub enum Part {
     Inline(String),
     Path(String),
+}
+
+/// The report of a package: one [`Report`] per resource, in the descriptor's order. The
+/// package is valid when every resource is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageReport {
+    /// Version of the watt engine.
+    pub watt: String,
+    pub valid: bool,
+    /// The package's `name`, when it gives one.
+    pub package: Option<String>,
+    pub resources: Vec<ResourceReport>,
+}
+
+/// The report of one resource of a package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceReport {
+    pub name: String,
+    /// The table's file, as the descriptor writes it.
+    pub path: String,
+    pub report: Report,
+}
+
+impl PackageReport {
+    pub fn new(package: &Package, reports: Vec<Report>) -> PackageReport {
+        let resources: Vec<ResourceReport> = (package.resources.iter())
+            .zip(reports)
+            .map(|(r, report)| ResourceReport {
+                name: r.name.clone(),
+                path: r.path.clone(),
+                report,
+            })
+            .collect();
+        PackageReport {
+            watt: crate::VERSION.to_owned(),
+            valid: resources.iter().all(|r| r.report.valid),
+            package: package.name.clone(),
+            resources,
+        }
+    }
 }
 
 /// The tables a package's foreign keys need, read before the tables that reference them.

@@ -24,6 +24,18 @@ pub const SCHEMA: Limit = Limit {
     bytes: watt_core::schema::MAX_SCHEMA_BYTES as u64,
 };
 
+/// A Data Package descriptor: the core's own bound on descriptor text.
+pub const PACKAGE: Limit = Limit {
+    what: "a Data Package descriptor",
+    bytes: watt_core::package::MAX_PACKAGE_BYTES as u64,
+};
+
+/// A resource's dialect file (a few options).
+pub const DIALECT: Limit = Limit {
+    what: "a dialect",
+    bytes: 1 << 20,
+};
+
 /// A pseudonymisation key file: a key is 64 hex characters (`watt keygen`); a passphrase
 /// of a few hundred characters fits too.
 pub const KEY_FILE: Limit = Limit {
