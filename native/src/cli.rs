@@ -167,7 +167,7 @@ impl CheckArgs {
             );
         }
         if self.schema.is_none() && !self.is_package() {
-            return Err("--schema is required to check a CSV file (a Data Package descriptor, datapackage.json, names its own schemas)".into());
+            return Err("the argument '--schema <SCHEMA>' is required to check a CSV file (a Data Package descriptor, datapackage.json, names its own schemas)".into());
         }
         let d = &self.read;
         let dialect_given = d.delimiter.is_some()

@@ -231,7 +231,7 @@ fn bad_packages_and_usage_exit_2() {
             ][..],
             "drop --schema",
         ),
-        (&["check", "sites.csv"], "--schema is required"),
+        (&["check", "sites.csv"], "'--schema <SCHEMA>' is required"),
         (
             &["check", "datapackage.json", "--delimiter", ";"],
             "dialect",
