@@ -26,7 +26,7 @@ const READINGS_SCHEMA: &str = r#"{"fields": [{"name": "meter", "type": "string"}
 
 fn package(readings: &str) -> Workdir {
     let w = Workdir::new();
-    std::fs::create_dir(w.path("data")).unwrap();
+    std::fs::create_dir(w.path("data")).expect("a data folder");
     w.write("datapackage.json", PACKAGE);
     w.write("sites.csv", SITES_CSV);
     w.write("readings.schema.json", READINGS_SCHEMA);
@@ -52,11 +52,11 @@ fn a_package_whose_keys_all_match_is_valid() {
     assert_eq!(code, 0);
     assert_eq!(report["valid"], true);
     assert_eq!(report["package"], "energy");
-    let names: Vec<_> = (report["resources"].as_array().unwrap().iter())
+    let names: Vec<_> = (report["resources"].as_array().expect("resources").iter())
         .map(|r| {
             (
-                r["name"].as_str().unwrap(),
-                r["path"].as_str().unwrap(),
+                r["name"].as_str().expect("a name"),
+                r["path"].as_str().expect("a path"),
                 r["report"]["valid"].clone(),
             )
         })
@@ -89,7 +89,7 @@ fn a_missing_reference_is_a_foreign_key_finding_on_frictionless_row() {
     assert_eq!(report["resources"][0]["report"]["valid"], true);
     let readings = &report["resources"][1]["report"];
     assert_eq!(counts(readings), [("foreign-key".to_owned(), 2)]);
-    let found: Vec<_> = (readings["findings"].as_array().unwrap().iter())
+    let found: Vec<_> = (readings["findings"].as_array().expect("findings").iter())
         .map(|f| {
             (
                 f["code"].clone(),
@@ -109,7 +109,7 @@ fn a_missing_reference_is_a_foreign_key_finding_on_frictionless_row() {
     );
     assert_eq!(
         readings["findings"][0]["byte"],
-        READINGS_CSV.find("M2").unwrap()
+        READINGS_CSV.find("M2").expect("row 3")
     );
     assert!(
         readings["findings"][0].get("cell").is_none(),
@@ -202,7 +202,7 @@ fn files_outside_the_package_are_refused() {
         let outside = Workdir::new();
         outside.write("sites.csv", SITES_CSV);
         let w = Workdir::new();
-        std::os::unix::fs::symlink(outside.path(""), w.path("link")).unwrap();
+        std::os::unix::fs::symlink(outside.path(""), w.path("link")).expect("a link");
         w.write(
             "datapackage.json",
             format!(r#"{{"resources": [{{"name": "sites", "path": "{path}", "schema": {{"fields": [{{"name": "site_id"}}]}}}}]}}"#),
