@@ -141,6 +141,8 @@ fn the_text_report_has_a_section_per_resource() {
 
 /// A self-referencing key on a table whose keys (two pairs of 16 bytes per row) are several
 /// times the 1 MiB spill budget: the report is the one made with the keys in memory.
+/// frictionless-py 5.18.1 on the same file and key: 25 `foreign-key` errors, rows 5, 5004,
+/// 10003...
 #[test]
 fn a_self_referencing_key_past_the_spill_budget_gives_the_in_memory_report() {
     let w = Workdir::new();
