@@ -35,6 +35,7 @@ pub mod gdpr;
 pub mod infer;
 mod json;
 pub mod minimise;
+pub mod package;
 pub mod pairs;
 pub mod pattern;
 pub mod pii;

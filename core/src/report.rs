@@ -31,12 +31,13 @@ pub enum ErrorCode {
     ConstraintError,
     UniqueError,
     PrimaryKey,
+    ForeignKey,
     EncodingError,
     SourceError,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::BlankLabel,
         ErrorCode::DuplicateLabel,
         ErrorCode::MissingLabel,
@@ -49,6 +50,7 @@ impl ErrorCode {
         ErrorCode::ConstraintError,
         ErrorCode::UniqueError,
         ErrorCode::PrimaryKey,
+        ErrorCode::ForeignKey,
         ErrorCode::EncodingError,
         ErrorCode::SourceError,
     ];
@@ -68,6 +70,7 @@ impl ErrorCode {
             ErrorCode::ConstraintError => "constraint-error",
             ErrorCode::UniqueError => "unique-error",
             ErrorCode::PrimaryKey => "primary-key",
+            ErrorCode::ForeignKey => "foreign-key",
             ErrorCode::EncodingError => "encoding-error",
             ErrorCode::SourceError => "source-error",
         }
@@ -90,6 +93,9 @@ impl ErrorCode {
             ErrorCode::ConstraintError => "Constraint error: a value breaks a field constraint",
             ErrorCode::UniqueError => "Unique error: a value that must be unique repeats",
             ErrorCode::PrimaryKey => "Primary key error: a primary key repeats",
+            ErrorCode::ForeignKey => {
+                "Foreign key error: a key has no match in the table it references"
+            }
             ErrorCode::EncodingError => {
                 "Encoding error: bytes are not valid in the file's encoding"
             }

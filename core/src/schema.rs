@@ -11,8 +11,9 @@
 //! (`required` on the field instead of inside `constraints`, `primaryKey` on a field), an
 //! unknown constraint, an unknown type and a value of the wrong kind are errors that name
 //! the field and the problem, with a "did you mean" hint; the `gdpr` objects accept no
-//! property of their own at all (see [`crate::gdpr`]). Properties that Table Schema
-//! allows but watt cannot check (`foreignKeys`) are accepted and reported as notes.
+//! property of their own at all (see [`crate::gdpr`]). `foreignKeys` are loaded into
+//! [`ForeignKey`]s: a key to this same table is checked with the file, a key to another
+//! resource when the file is checked within its Data Package.
 //!
 //! Each field may also carry a `gdpr` object (see [`crate::gdpr`]); the schema itself may
 //! carry dataset-level `gdpr` facts.
@@ -119,6 +120,21 @@ pub struct Schema {
     /// The schema's own properties, which watt does not read (`x-...`, `tablename`...), as
     /// written: kept for whatever writes the schema back out.
     pub extra: Map<String, Json>,
+    /// The `foreignKeys`, in declaration order.
+    pub foreign_keys: Vec<ForeignKey>,
+}
+
+/// A `foreignKeys` entry: the values of `fields` in a row must be the values of
+/// `reference_fields` in some row of the referenced resource (rows whose key cells are all
+/// empty are not checked, as in Frictionless).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// Indices into the schema's `fields`, in key order.
+    pub fields: Vec<usize>,
+    /// The referenced resource's name; empty for this same table.
+    pub resource: String,
+    /// Names of the referenced fields, in key order (as many as `fields`).
+    pub reference_fields: Vec<String>,
 }
 
 /// The type of a field and its format.
@@ -450,12 +466,10 @@ impl Schema {
                 idx
             }
         };
-        let mut notes = Vec::new();
-        if obj.contains_key("foreignKeys") {
-            notes.push(
-                "foreignKeys are declared but not checked: they need the other tables".into(),
-            );
-        }
+        let foreign_keys = match obj.get("foreignKeys") {
+            None => Vec::new(),
+            Some(v) => foreign_keys(v, &index)?,
+        };
         let gdpr = match obj.get("gdpr") {
             None => None,
             Some(v) => Some(DatasetPolicy::from_json(v, &fields)?),
@@ -466,10 +480,11 @@ impl Schema {
             missing_values,
             primary_key,
             gdpr,
-            notes,
+            notes: Vec::new(),
             sha256: String::new(),
             name,
             extra,
+            foreign_keys,
         })
     }
 
@@ -538,6 +553,68 @@ fn strip_position(message: &str) -> String {
         Some(i) => message[..i].to_owned(),
         None => message.to_owned(),
     }
+}
+
+/// `foreignKeys`: field names (one, or an array) and a reference to a resource's fields.
+/// A key to this same table (`"resource": ""`, or none) must name fields of this schema.
+fn foreign_keys(v: &Json, index: &HashMap<String, usize>) -> Result<Vec<ForeignKey>, SchemaError> {
+    let names = |v: Option<&Json>, what: &str| {
+        match v {
+            Some(Json::String(s)) => Some(vec![s.clone()]),
+            Some(other) => string_list(other).filter(|l| !l.is_empty()),
+            None => None,
+        }
+        .ok_or_else(|| {
+            SchemaError::schema(format!(
+                "foreignKeys: {what} must be a field name or a non-empty array of names"
+            ))
+        })
+    };
+    let keys = v
+        .as_array()
+        .ok_or_else(|| SchemaError::schema("foreignKeys must be an array"))?;
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let Some(Json::Object(reference)) = key.get("reference") else {
+            return Err(SchemaError::schema(
+                "foreignKeys: each key needs a reference object (resource and fields)",
+            ));
+        };
+        let fields = names(key.get("fields"), "fields")?;
+        let reference_fields = names(reference.get("fields"), "reference fields")?;
+        let resource = match reference.get("resource") {
+            None => String::new(),
+            Some(Json::String(s)) => s.clone(),
+            Some(_) => {
+                return Err(SchemaError::schema(
+                    "foreignKeys: reference resource must be a string",
+                ));
+            }
+        };
+        if fields.len() != reference_fields.len() {
+            return Err(SchemaError::schema(format!(
+                "foreignKeys: {} field(s) reference {} field(s); they must be as many",
+                fields.len(),
+                reference_fields.len()
+            )));
+        }
+        let local = |n: &String| {
+            index.get(n).copied().ok_or_else(|| {
+                SchemaError::schema(format!("foreignKeys names {n:?}, which is not a field"))
+            })
+        };
+        if resource.is_empty() {
+            reference_fields
+                .iter()
+                .try_for_each(|n| local(n).map(drop))?;
+        }
+        out.push(ForeignKey {
+            fields: fields.iter().map(local).collect::<Result<_, _>>()?,
+            resource,
+            reference_fields,
+        });
+    }
+    Ok(out)
 }
 
 fn string_list(v: &Json) -> Option<Vec<String>> {
@@ -1460,11 +1537,56 @@ mod tests {
     }
 
     #[test]
-    fn foreign_keys_are_noted_not_checked() {
+    fn foreign_keys_are_loaded() {
         let s = Schema::from_json(
-            r#"{"fields": [{"name": "a"}], "foreignKeys": [{"fields": "a", "reference": {"resource": "x", "fields": "id"}}]}"#,
+            r#"{"fields": [{"name": "a"}, {"name": "b"}], "foreignKeys": [
+                {"fields": "a", "reference": {"resource": "x", "fields": "id"}},
+                {"fields": ["b", "a"], "reference": {"resource": "", "fields": ["a", "b"]}}]}"#,
         )
         .expect("valid");
-        assert_eq!(s.notes.len(), 1);
+        assert!(s.notes.is_empty());
+        assert_eq!(
+            s.foreign_keys,
+            [
+                ForeignKey {
+                    fields: vec![0],
+                    resource: "x".into(),
+                    reference_fields: vec!["id".into()]
+                },
+                ForeignKey {
+                    fields: vec![1, 0],
+                    resource: String::new(),
+                    reference_fields: vec!["a".into(), "b".into()]
+                }
+            ]
+        );
+        for (keys, problem) in [
+            (
+                r#"[{"fields": "c", "reference": {"resource": "x", "fields": "id"}}]"#,
+                "foreignKeys names \"c\", which is not a field",
+            ),
+            (
+                r#"[{"fields": "a", "reference": {"resource": "", "fields": "id"}}]"#,
+                "foreignKeys names \"id\", which is not a field",
+            ),
+            (
+                r#"[{"fields": ["a", "b"], "reference": {"resource": "x", "fields": "id"}}]"#,
+                "foreignKeys: 2 field(s) reference 1 field(s); they must be as many",
+            ),
+            (
+                r#"[{"fields": "a"}]"#,
+                "foreignKeys: each key needs a reference object (resource and fields)",
+            ),
+            (
+                r#"[{"fields": [], "reference": {"fields": "a"}}]"#,
+                "foreignKeys: fields must be a field name or a non-empty array of names",
+            ),
+            (r#"{}"#, "foreignKeys must be an array"),
+        ] {
+            let text = format!(
+                r#"{{"fields": [{{"name": "a"}}, {{"name": "b"}}], "foreignKeys": {keys}}}"#
+            );
+            assert_eq!(err(&text), format!("schema: {problem}"), "{keys}");
+        }
     }
 }

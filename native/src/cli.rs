@@ -35,6 +35,11 @@ impl Cli {
         T: Into<OsString> + Clone,
     {
         let cli = Cli::try_parse_from(args)?;
+        if let Command::Check(check) = &cli.command {
+            check
+                .usage()
+                .map_err(|problem| Cli::command().error(ErrorKind::ArgumentConflict, problem))?;
+        }
         if let Some(read) = cli.command.read_args() {
             read.dialect()
                 .check()
@@ -46,10 +51,13 @@ impl Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a CSV file against a Table Schema.
+    /// Check a CSV file against a Table Schema, or every table of a Data Package.
     ///
-    /// Exit code 0 when the file is valid, 1 when it is not, 2 when it could not be
-    /// checked (unreadable file, invalid schema, bad option).
+    /// `watt check FILE --schema SCHEMA` checks one CSV file; `watt check datapackage.json`
+    /// (a JSON file, no --schema) checks every resource of the package against its own
+    /// schema, and the foreign keys between them. Exit code 0 when the data is valid, 1 when
+    /// it is not, 2 when it could not be checked (unreadable file, invalid schema or
+    /// package, bad option).
     Check(CheckArgs),
     /// Work with Table Schemas.
     #[command(subcommand)]
@@ -115,13 +123,14 @@ pub enum SchemaCommand {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// CSV file to check (`-` reads standard input).
+    /// CSV file to check (`-` reads standard input), or a Data Package descriptor (a
+    /// `.json` file such as `datapackage.json`, given without --schema).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 
-    /// Table Schema (JSON) to check the file against.
+    /// Table Schema (JSON) to check the CSV file against (a Data Package names its own).
     #[arg(long, short = 's', value_name = "SCHEMA")]
-    pub schema: PathBuf,
+    pub schema: Option<PathBuf>,
 
     /// Report format: `text` for people, `json` for programs (the report structure is
     /// documented in docs/report-format.md).
@@ -139,6 +148,38 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+impl CheckArgs {
+    /// Whether FILE is a Data Package descriptor: a `.json` file given without --schema
+    /// (as `frictionless validate datapackage.json` takes it).
+    pub fn is_package(&self) -> bool {
+        self.schema.is_none()
+            && (self.file.extension()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    }
+
+    /// The arguments that cannot go together.
+    fn usage(&self) -> Result<(), String> {
+        let name = self.file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if self.schema.is_some() && name.eq_ignore_ascii_case("datapackage.json") {
+            return Err(
+                "a Data Package names the schema of each of its resources: drop --schema".into(),
+            );
+        }
+        if self.schema.is_none() && !self.is_package() {
+            return Err("the argument '--schema <SCHEMA>' is required to check a CSV file (a Data Package descriptor, datapackage.json, names its own schemas)".into());
+        }
+        let d = &self.read;
+        let dialect_given = d.delimiter.is_some()
+            || d.quote.is_some()
+            || d.header
+            || d.no_header
+            || d.decimal_char.is_some();
+        if self.is_package() && dialect_given {
+            return Err("a Data Package's tables are read as each resource's dialect says (or detected): drop --delimiter, --quote, --header, --no-header and --decimal-char".into());
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]

@@ -35,6 +35,13 @@ pub enum CliError {
     },
     #[error("cannot read {path}: {source}")]
     InputUnreadable { path: String, source: io::Error },
+    #[error("cannot read data package {path}: {source}")]
+    PackageUnreadable {
+        path: String,
+        source: crate::small_file::ReadError,
+    },
+    #[error("data package {path}: {problem}")]
+    PackageInvalid { path: String, problem: String },
     #[error("cannot infer a schema from {path}: {source}")]
     Infer { path: String, source: InferError },
     #[error("cannot write {path}: {source}")]

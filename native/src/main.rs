@@ -13,6 +13,7 @@ mod ingest;
 mod input;
 mod key;
 mod output;
+mod package;
 mod same_file;
 mod small_file;
 mod spill;

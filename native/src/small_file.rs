@@ -24,6 +24,12 @@ pub const SCHEMA: Limit = Limit {
     bytes: watt_core::schema::MAX_SCHEMA_BYTES as u64,
 };
 
+/// A Data Package descriptor: the core's own bound on descriptor text.
+pub const PACKAGE: Limit = Limit {
+    what: "a Data Package descriptor",
+    bytes: watt_core::package::MAX_PACKAGE_BYTES as u64,
+};
+
 /// A Frictionless dialect (`--dialect`): the core's own bound on dialect text.
 pub const DIALECT: Limit = Limit {
     what: "a dialect",

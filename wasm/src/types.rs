@@ -12,7 +12,7 @@ const TYPES: &'static str = r#"
 export type ErrorCode =
   | "blank-label" | "duplicate-label" | "missing-label" | "extra-label" | "incorrect-label"
   | "blank-row" | "extra-cell" | "missing-cell" | "type-error" | "constraint-error"
-  | "unique-error" | "primary-key" | "encoding-error" | "source-error";
+  | "unique-error" | "primary-key" | "foreign-key" | "encoding-error" | "source-error";
 
 /** GDPR category of a field. */
 export type Category =

@@ -134,27 +134,63 @@ impl KeySet {
     /// Every row whose key was seen on an earlier row: counted all, the first `keep` (in
     /// row order) returned with the row of the key's first occurrence. An error means the
     /// spill could not be read back.
-    pub(crate) fn finish(self, keep: usize) -> Result<Duplicates, String> {
-        let mut total = 0u64;
-        // The `keep` smallest rows, in a max-heap.
-        let mut firsts = std::collections::BinaryHeap::<(u64, u64)>::new();
+    pub(crate) fn finish(mut self, keep: usize) -> Result<Duplicates, String> {
+        let mut firsts = Firsts::new(keep);
         let mut group: Option<(u64, u64)> = None;
-        self.keys.for_each_sorted(|key, row| match group {
-            Some((k, first)) if k == key => {
-                total += 1;
-                if firsts.len() < keep {
-                    firsts.push((row, first));
-                } else if firsts.peek().is_some_and(|top| row < top.0) {
-                    firsts.pop();
-                    firsts.push((row, first));
-                }
-            }
+        self.take_keys().for_each_sorted(|key, row| match group {
+            Some((k, first)) if k == key => firsts.add(row, first),
             _ => group = Some((key, row)),
         })?;
-        let firsts = firsts.into_sorted_vec();
-        // Read the marks back to find where each of those rows starts.
-        let mut first = Vec::with_capacity(firsts.len());
-        let mut wanted = firsts.into_iter().peekable();
+        let total = firsts.total;
+        let first = self.locate(firsts.into_sorted())?;
+        Ok(Duplicates { total, first })
+    }
+
+    /// Records a key of the referenced side of a foreign key (see [`super::foreign`]): it
+    /// has no row of its own (row 0, which sorts before every row of the same key) and no
+    /// mark.
+    pub(crate) fn insert_referenced(&mut self, key: u64) {
+        self.keys.push(key, 0);
+    }
+
+    /// Takes in referenced keys collected from another table's rows.
+    pub(crate) fn absorb_referenced(&mut self, keys: PairLog) -> Result<(), String> {
+        self.keys.absorb(keys)
+    }
+
+    /// Every row whose key is not among the referenced keys: counted all, the first `keep`
+    /// (in row order) returned (`first` is 0: there is no earlier row to name).
+    pub(crate) fn finish_unmatched(mut self, keep: usize) -> Result<Duplicates, String> {
+        let mut firsts = Firsts::new(keep);
+        // The current key, and whether it is referenced (its row-0 pairs come first).
+        let mut group: Option<(u64, bool)> = None;
+        self.take_keys().for_each_sorted(|key, row| {
+            let referenced = match group {
+                Some((k, referenced)) if k == key => referenced,
+                _ => {
+                    group = Some((key, row == 0));
+                    row == 0
+                }
+            };
+            if !referenced {
+                firsts.add(row, 0);
+            }
+        })?;
+        let total = firsts.total;
+        let first = self.locate(firsts.into_sorted())?;
+        Ok(Duplicates { total, first })
+    }
+
+    /// The keys, to be read back once; the marks stay.
+    fn take_keys(&mut self) -> PairLog {
+        std::mem::replace(&mut self.keys, PairLog::new(None))
+    }
+
+    /// Reads the marks back to find where each of `wanted`'s rows (`(row, first)`, in row
+    /// order, each an insert's row) starts, and its text.
+    fn locate(self, wanted: Vec<(u64, u64)>) -> Result<Vec<Duplicate>, String> {
+        let mut first = Vec::with_capacity(wanted.len());
+        let mut wanted = wanted.into_iter().peekable();
         let mut marks = Marks {
             at: 0,
             row: 0,
@@ -196,7 +232,40 @@ impl KeySet {
                 }
             }
         }
-        Ok(Duplicates { total, first })
+        Ok(first)
+    }
+}
+
+/// The rows a finish reports: all counted, the `keep` smallest kept (with the row each
+/// names).
+struct Firsts {
+    total: u64,
+    keep: usize,
+    /// The `keep` smallest rows, in a max-heap.
+    heap: std::collections::BinaryHeap<(u64, u64)>,
+}
+
+impl Firsts {
+    fn new(keep: usize) -> Firsts {
+        Firsts {
+            total: 0,
+            keep,
+            heap: std::collections::BinaryHeap::new(),
+        }
+    }
+
+    fn add(&mut self, row: u64, first: u64) {
+        self.total += 1;
+        if self.heap.len() < self.keep {
+            self.heap.push((row, first));
+        } else if self.heap.peek().is_some_and(|top| row < top.0) {
+            self.heap.pop();
+            self.heap.push((row, first));
+        }
+    }
+
+    fn into_sorted(self) -> Vec<(u64, u64)> {
+        self.heap.into_sorted_vec()
     }
 }
 

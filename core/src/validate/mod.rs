@@ -5,6 +5,7 @@
 //! so that `watt minimise` and `watt ingest` validate exactly as `watt check` does.
 
 mod constraints;
+mod foreign;
 mod keys;
 mod labels;
 mod repeat;
@@ -21,6 +22,8 @@ use crate::report::{EncodingInfo, ErrorCode, Finding, Findings, Report, Stats};
 use crate::schema::{Field, FieldType, Schema, StringFormat};
 use crate::value::{Value, ValueParser};
 
+use foreign::ForeignChecks;
+pub use foreign::{ReferenceError, ReferenceReader, ReferencedKeys, UnknownField};
 use keys::KeySet;
 use repeat::RepeatCache;
 
@@ -93,12 +96,24 @@ impl Checker {
         }
     }
 
-    /// Keeps the `unique` / `primaryKey` key sets in `spill` past its budget, so memory
-    /// does not grow with the file (see [`crate::pairs`]). Call it before the first chunk;
+    /// Keeps the `unique` / `primaryKey` / `foreignKeys` key sets in `spill` past its
+    /// budget, so memory does not grow with the file (see [`crate::pairs`]). Call it before the first chunk;
     /// the report does not depend on it.
     pub fn with_spill(mut self, spill: SpillConfig) -> Checker {
         self.validator.set_spill(spill);
         self
+    }
+
+    /// Gives foreign key `index` (of the schema's `foreignKeys`, from 0) the keys of the
+    /// table it references, read by a [`ReferenceReader`]. Call it before the first chunk.
+    /// A key to another table that is given none is not checked (the report says so).
+    pub fn with_reference(
+        mut self,
+        index: usize,
+        keys: ReferencedKeys,
+    ) -> Result<Checker, ReferenceError> {
+        self.validator.foreign.give(index, keys)?;
+        Ok(self)
     }
 
     /// Feeds the next chunk, cut anywhere.
@@ -209,6 +224,7 @@ pub(crate) struct Validator {
     rows: u64,
     records: u64,
     primary_key: Option<KeySet>,
+    foreign: ForeignChecks,
     size_hint: Option<u64>,
     /// Bytes of the rows seen so far, to estimate the row count from `size_hint`.
     row_bytes: u64,
@@ -267,6 +283,7 @@ impl Validator {
             rows: 0,
             records: 0,
             primary_key: (!schema.primary_key.is_empty()).then(KeySet::default),
+            foreign: ForeignChecks::new(schema),
             size_hint: options.size_hint,
             row_bytes: 0,
             key_scratch: Vec::with_capacity(schema.primary_key.len()),
@@ -341,8 +358,10 @@ impl Validator {
     }
 
     pub(crate) fn into_report(mut self, bytes: u64) -> Report {
+        let foreign_notes = self.foreign.notes(&self.schema);
         self.resolve_keys();
         let mut notes = self.schema.notes.clone();
+        notes.extend(foreign_notes);
         if self.records > 0 && self.rows == 0 && self.dialect.header {
             notes.push("the file has a header and no data rows".into());
         }
@@ -528,6 +547,7 @@ impl Validator {
             }
         }
         self.check_primary_key(rec);
+        self.check_foreign_keys(rec);
     }
 
     /// After a sample of rows, sizes the key sets for the rows the input probably holds.
@@ -547,6 +567,7 @@ impl Validator {
         if let Some(pk) = self.primary_key.as_mut() {
             pk.reserve(more);
         }
+        self.foreign.reserve(more);
         for check in &mut self.checks {
             if let Some(seen) = check.unique.as_mut() {
                 seen.reserve(more);
@@ -639,8 +660,9 @@ impl Validator {
         self.spill = Some(spill);
     }
 
-    /// Finds the repeated keys of the `unique` columns and of the primary key, and puts
-    /// their findings in row order among the others (after those of the same row).
+    /// Finds the repeated keys of the `unique` columns and of the primary key and the
+    /// unmatched foreign keys, and puts their findings in row order among the others (after
+    /// those of the same row).
     fn resolve_keys(&mut self) {
         let keep = self.findings.max();
         let mut deferred = Vec::new();
@@ -680,7 +702,9 @@ impl Validator {
                 cell: None,
             }));
         }
-        // Stable: within a row, unique columns in field order, then the primary key.
+        self.resolve_foreign_keys(keep, &mut deferred);
+        // Stable: within a row, unique columns in field order, then the primary key, then
+        // the foreign keys.
         deferred.sort_by_key(|f| f.row_number);
         self.findings.merge_deferred(deferred);
     }
@@ -849,10 +873,11 @@ impl RecordSink for Validator {
                 let in_key = self.schema.primary_key.contains(&i);
                 let spill = self.spill.as_ref();
                 let mut check = Self::field_check(f, dialect, self.show_values, spill);
-                check.kept = in_key || self.keep_all;
+                check.kept = in_key || self.keep_all || self.foreign.reads(&self.schema, i);
                 check
             })
             .collect();
+        self.foreign.start(self.show_values, self.spill.as_ref());
         if !dialect.header {
             self.header_done = true;
         }

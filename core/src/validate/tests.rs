@@ -115,7 +115,12 @@ fn every_error_code_has_a_fixture() {
         &std::fs::read_to_string(fixtures().join("expected.json")).expect("expected.json"),
     )
     .expect("json");
-    for code in ErrorCode::ALL {
+    // A foreign key needs a schema that declares one (and a second table): its cases are in
+    // `foreign.rs` and `native/tests/package.rs`.
+    for code in ErrorCode::ALL
+        .into_iter()
+        .filter(|c| *c != ErrorCode::ForeignKey)
+    {
         assert!(
             FIXTURES
                 .iter()

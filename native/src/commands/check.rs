@@ -1,4 +1,5 @@
-//! `watt check FILE --schema SCHEMA`: validates a CSV file and prints the report.
+//! `watt check FILE --schema SCHEMA`: validates a CSV file and prints the report;
+//! `watt check datapackage.json`: every table of a Data Package (see [`crate::package`]).
 //!
 //! The file is streamed through the core's [`Checker`] chunk by chunk; the report is
 //! printed as the core made it (JSON) or rendered for people (text). The JSON is exactly
@@ -6,7 +7,7 @@
 
 use std::ops::ControlFlow;
 
-use watt_core::{Checker, Options};
+use watt_core::{Checker, Options, Report};
 
 use super::{Outcome, load_schema};
 use crate::cli::{CheckArgs, Format};
@@ -15,7 +16,17 @@ use crate::input::Input;
 use crate::output::{self, Palette};
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
-    let schema = load_schema(&args.schema)?;
+    if args.is_package() {
+        return crate::package::check(args);
+    }
+    let Some(schema) = &args.schema else {
+        // The command line refuses this before (`CheckArgs::usage`).
+        return Err(CliError::PackageInvalid {
+            path: args.file.display().to_string(),
+            problem: "--schema is required to check a CSV file".into(),
+        });
+    };
+    let schema = load_schema(schema)?;
     let mut input = Input::open(&args.file)?;
     let options = Options {
         dialect: super::load_dialect(&args.read)?,
@@ -29,16 +40,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     if let Some(spill) = crate::spill::config(args.read.spill_after) {
         checker = checker.with_spill(spill);
     }
-    input.read_chunks(|chunk| {
-        // Past a source error the rest would only be counted: an endless stream of NUL
-        // bytes must end the check, not be read forever.
-        if checker.stopped() {
-            return ControlFlow::Break(());
-        }
-        checker.push(chunk);
-        ControlFlow::Continue(())
-    })?;
-    let report = checker.finish();
+    let report = check_input(checker, &mut input)?;
     match args.format {
         Format::Json => output::to_stdout(|out| output::json::write(&report, out))?,
         Format::Text => {
@@ -51,4 +53,18 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     } else {
         Outcome::Invalid
     })
+}
+
+/// Feeds `input` to `checker` to its end (or to a source error) and returns the report.
+pub fn check_input(mut checker: Checker, input: &mut Input) -> Result<Report, CliError> {
+    input.read_chunks(|chunk| {
+        // Past a source error the rest would only be counted: an endless stream of NUL
+        // bytes must end the check, not be read forever.
+        if checker.stopped() {
+            return ControlFlow::Break(());
+        }
+        checker.push(chunk);
+        ControlFlow::Continue(())
+    })?;
+    Ok(checker.finish())
 }
