@@ -50,6 +50,7 @@ use crate::encoding::{self, Encoding};
 use crate::gdpr::Category;
 use crate::pii::PiiKind;
 use crate::schema::{FieldType, StringFormat};
+use crate::utf16::Utf16Decoder;
 use crate::value::NumberStyle;
 use column::{Candidates, Column, ColumnStats, ENUM_MIN_REPEATS, ENUM_MIN_VALUES, PiiTally};
 use records::{Records, Row};
@@ -214,6 +215,9 @@ enum State {
 struct Reading {
     dialect: Dialect,
     bom: bool,
+    encoding: Encoding,
+    /// A UTF-16 file: the stage that turns each chunk into UTF-8.
+    utf16: Option<Utf16Decoder>,
     records: Records,
     /// Offset in the file of the next byte fed (for the position of a NUL byte).
     offset: u64,
@@ -305,9 +309,8 @@ impl Inferrer {
     /// them.
     fn begin(&mut self, buf: &[u8], complete: bool) {
         match start(buf, complete, &self.options) {
-            Ok(mut reading) => {
-                let body = &buf[usize::from(reading.bom) * 3..];
-                let flow = reading.feed(body, &self.options);
+            Ok((mut reading, body)) => {
+                let flow = reading.feed_text(&body, &self.options);
                 self.state = State::Reading(reading);
                 self.settle(flow);
             }
@@ -316,11 +319,41 @@ impl Inferrer {
     }
 }
 
-/// What the first bytes say: the file is empty, UTF-16 or binary, or its dialect.
-fn start(buf: &[u8], complete: bool, options: &InferOptions) -> Result<Box<Reading>, InferError> {
+/// What the first bytes say: the file is empty, UTF-16 or binary, or its encoding and
+/// dialect, and the text to read from them (past the byte-order mark, transcoded when the
+/// file is UTF-16).
+fn start(
+    buf: &[u8],
+    complete: bool,
+    options: &InferOptions,
+) -> Result<(Box<Reading>, Vec<u8>), InferError> {
     if options.rows == Some(0) {
         return Err(InferError::NoRowsAsked);
     }
+    let utf8_body = buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(buf);
+    let encoding = options
+        .encoding
+        .resolve(&utf8_body[..utf8_body.len().min(SNIFF_BYTES)]);
+    let mut utf16 = None;
+    let mut text = Vec::new();
+    let buf = match encoding.utf16_big_endian() {
+        Some(big_endian) => {
+            // What follows reads the UTF-8 transcoding.
+            let mark: [u8; 2] = if big_endian {
+                [0xFE, 0xFF]
+            } else {
+                [0xFF, 0xFE]
+            };
+            let mut decoder = Utf16Decoder::new(big_endian);
+            decoder.decode(buf.strip_prefix(&mark).unwrap_or(buf), &mut text);
+            if complete {
+                decoder.finish(&mut text);
+            }
+            utf16 = Some(decoder);
+            &text[..]
+        }
+        None => buf,
+    };
     let bom = buf.starts_with(&[0xEF, 0xBB, 0xBF]);
     let body = if bom { &buf[3..] } else { buf };
     if body.is_empty() {
@@ -346,12 +379,19 @@ fn start(buf: &[u8], complete: bool, options: &InferOptions) -> Result<Box<Readi
         complete && body.len() <= SNIFF_BYTES,
         &options.dialect,
     );
-    let mut records = Records::new(&dialect, options.encoding.resolve(sample));
+    let decoding = if utf16.is_some() {
+        Encoding::Utf8
+    } else {
+        encoding
+    };
+    let mut records = Records::new(&dialect, decoding);
     records.set_context(&body[..body.len().min(encoding::GUESS_BYTES)]);
-    Ok(Box::new(Reading {
+    let reading = Box::new(Reading {
         records,
         dialect,
         bom,
+        encoding,
+        utf16,
         offset: 3 * u64::from(bom),
         head: Some(Vec::new()),
         head_bytes: 0,
@@ -363,12 +403,41 @@ fn start(buf: &[u8], complete: bool, options: &InferOptions) -> Result<Box<Readi
             limit: options.rows,
             sampled: false,
         },
-    }))
+    });
+    Ok((reading, body.to_vec()))
 }
 
 impl Reading {
-    /// Reads `input` (empty: the end of the file). `Break` when no more input is wanted.
+    /// Reads `input` (empty: the end of the file), transcoded first when the file is
+    /// UTF-16. `Break` when no more input is wanted.
     fn feed(
+        &mut self,
+        input: &[u8],
+        options: &InferOptions,
+    ) -> Result<ControlFlow<()>, InferError> {
+        let Some(decoder) = &mut self.utf16 else {
+            return self.feed_text(input, options);
+        };
+        let mut text = Vec::new();
+        decoder.decode(input, &mut text);
+        if input.is_empty() {
+            decoder.finish(&mut text);
+            if !text.is_empty() {
+                if let flow @ (Err(_) | Ok(ControlFlow::Break(()))) = self.feed_text(&text, options)
+                {
+                    return flow;
+                }
+            }
+            return self.feed_text(&[], options);
+        }
+        if text.is_empty() {
+            return Ok(ControlFlow::Continue(()));
+        }
+        self.feed_text(&text, options)
+    }
+
+    /// Reads text (empty: the end of the file).
+    fn feed_text(
         &mut self,
         input: &[u8],
         options: &InferOptions,
@@ -423,6 +492,7 @@ impl Reading {
         let Reading {
             mut dialect,
             bom,
+            encoding,
             records,
             table,
             ..
@@ -441,7 +511,7 @@ impl Reading {
         }
         Ok(Inference {
             dialect,
-            encoding: records.encoding(),
+            encoding,
             bom,
             rows: table.rows,
             sampled: table.sampled,
@@ -1384,6 +1454,54 @@ mod tests {
             infer(&csv, &InferOptions::default()),
             Err(InferError::Binary {
                 byte: at as u64 + 2
+            })
+        );
+    }
+
+    /// `auto` reads a UTF-16 file (with its mark or without, in either order, cut
+    /// anywhere) through its UTF-8 transcoding; the draft names the encoding and the file
+    /// checks valid against it read the same way.
+    #[test]
+    fn auto_reads_utf16() {
+        let mut text = String::from("zone;kwh\n");
+        for i in 0..30 {
+            text.push_str(&format!(
+                "{};{i},5\n",
+                ["Orléans", "Αθήνα", "Besançon 𝄞"][i % 3]
+            ));
+        }
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let auto = InferOptions {
+            encoding: Encoding::Auto,
+            ..InferOptions::default()
+        };
+        for (bytes, encoding) in [
+            ([&[0xFF, 0xFE][..], &le].concat(), Encoding::Utf16Le),
+            (be, Encoding::Utf16Be),
+        ] {
+            let d = infer(&bytes, &auto).expect("inference succeeds");
+            assert_eq!((d.encoding, d.rows), (encoding, 30));
+            assert_eq!(types(&d), ["string", "number"]);
+            assert_eq!(d.fields[0].enumeration.as_ref().map(Vec::len), Some(3));
+            assert!(
+                d.to_json()
+                    .contains(&format!("semicolon-separated {} file", encoding.name()))
+            );
+            assert_round_trip(&bytes, &d);
+            for size in [1, 3, 7] {
+                let mut inferrer = Inferrer::new(auto.clone());
+                for chunk in bytes.chunks(size) {
+                    inferrer.push(chunk);
+                }
+                assert_eq!(inferrer.finish().as_ref(), Ok(&d), "chunks of {size}");
+            }
+        }
+        // Strict by default: UTF-16 is an error naming it.
+        assert_eq!(
+            infer(&le, &InferOptions::default()),
+            Err(InferError::Utf16 {
+                probable: "utf-16le"
             })
         );
     }

@@ -561,7 +561,7 @@ mod tests {
         assert_eq!(parse_encoding("latin1"), Ok(Encoding::Windows1252));
         assert_eq!(
             parse_encoding("shift_jis"),
-            Err("unknown encoding \"shift_jis\"; watt reads utf-8, windows-1252 (latin1, iso-8859-1), iso-8859-15 (latin9), iso-8859-7 (greek), auto (detected from the first 64 KiB)".into())
+            Err("unknown encoding \"shift_jis\"; watt reads utf-8, windows-1252 (latin1, iso-8859-1), iso-8859-15 (latin9), iso-8859-7 (greek), utf-16le (utf-16), utf-16be, auto (detected from the first 64 KiB)".into())
         );
     }
 }

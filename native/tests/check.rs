@@ -241,7 +241,7 @@ fn bad_usage_exits_2() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
-            "unknown encoding \"ebcdic\"; watt reads utf-8, windows-1252 (latin1, iso-8859-1), iso-8859-15 (latin9), iso-8859-7 (greek), auto (detected from the first 64 KiB)"
+            "unknown encoding \"ebcdic\"; watt reads utf-8, windows-1252 (latin1, iso-8859-1), iso-8859-15 (latin9), iso-8859-7 (greek), utf-16le (utf-16), utf-16be, auto (detected from the first 64 KiB)"
         ),
         "{stderr}"
     );

@@ -447,3 +447,42 @@ fn encoding_auto_reads_a_greek_file_and_says_so() {
     assert_eq!(code, 1);
     assert_eq!(report["encoding"]["probable"], "iso-8859-7");
 }
+
+/// `--encoding auto` reads UTF-16 (Excel's "Unicode text"), transcoded as it streams; the
+/// default refuses it, naming it and the option that reads it.
+#[test]
+fn encoding_auto_reads_utf16() {
+    let w = Workdir::new();
+    let text = "\u{feff}id\tville\n1\tOrléans\n2\tΑθήνα\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    w.write("unicode.txt", &bytes);
+    let (draft, code, report) = infer_then_check(&w, "unicode.txt", &["--encoding", "auto"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        report["encoding"],
+        json!({"name": "utf-16le", "bom": true, "detected": true})
+    );
+    assert_eq!(report["stats"]["rows"], 2);
+    assert_eq!(report["stats"]["bytes"], bytes.len());
+    assert_eq!(draft["fields"][1]["name"], "ville");
+    let (code, stdout, _) = w.run(&[
+        "check",
+        "unicode.txt",
+        "-s",
+        "draft.json",
+        "--encoding",
+        "auto",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("read as UTF-16LE (detected) with BOM, tab-separated"),
+        "{stdout}"
+    );
+
+    let (code, report) = w.check_json("unicode.txt", "draft.json", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "the file is utf-16le: read it with --encoding utf-16le (or auto), or save it as UTF-8 (Excel: \"CSV UTF-8\")"
+    );
+}

@@ -26,7 +26,8 @@ export type PiiKind =
 /** Encodings watt reads (`iso-8859-1` reads as `windows-1252`), or `auto`: detected from
  * the first 64 KiB, the report's `encoding.name` says which. */
 export type EncodingName =
-  | "utf-8" | "windows-1252" | "iso-8859-1" | "iso-8859-15" | "iso-8859-7" | "auto";
+  | "utf-8" | "windows-1252" | "iso-8859-1" | "iso-8859-15" | "iso-8859-7" | "utf-16le"
+  | "utf-16be" | "auto";
 
 /** What the user says about the dialect; absent or null means "detect it". */
 export interface DialectOptions {

@@ -78,11 +78,6 @@ impl Records {
         self.context = first.to_vec();
     }
 
-    /// The encoding the records are decoded from.
-    pub(super) fn encoding(&self) -> Encoding {
-        self.encoding
-    }
-
     /// Records read so far.
     pub(super) fn count(&self) -> u64 {
         self.records

@@ -157,6 +157,8 @@ fn encoding_name(name: &str) -> String {
         "windows-1252" => "Windows-1252".to_owned(),
         "iso-8859-15" => "ISO-8859-15".to_owned(),
         "iso-8859-7" => "ISO-8859-7".to_owned(),
+        "utf-16le" => "UTF-16LE".to_owned(),
+        "utf-16be" => "UTF-16BE".to_owned(),
         other => other.to_owned(),
     }
 }
