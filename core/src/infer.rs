@@ -184,13 +184,16 @@ pub struct Inference {
     pub fields: Vec<InferredField>,
 }
 
-/// Reads a file from chunks and infers its schema.
+/// Reads a file from chunks and infers its schema. [`Inferrer::push`] says when no more
+/// input is wanted: once a row past the [`InferOptions::rows`] asked for was found (past
+/// the first 64 KiB, which are read before any row), or after an error.
 ///
 /// ```
 /// use watt_core::infer::{InferOptions, Inferrer};
 /// let mut inferrer = Inferrer::new(InferOptions { rows: Some(1), ..InferOptions::default() });
-/// assert!(inferrer.push(b"id,kwh\n1,0.5\n"));
-/// assert!(!inferrer.push(b"2,0.7\n"), "two data rows are more than the one asked for");
+/// for chunk in [&b"id,kwh\n1,0.5\n"[..], b"2,0.7\n"] {
+///     inferrer.push(chunk);
+/// }
 /// let draft = inferrer.finish()?;
 /// assert_eq!((draft.rows, draft.sampled), (1, true));
 /// # Ok::<(), watt_core::infer::InferError>(())
@@ -1376,6 +1379,16 @@ mod tests {
         let d = infer(b"n\n1\n2\n", &opts).expect("inference succeeds");
         assert_eq!((d.rows, d.sampled), (2, false));
         assert!(d.to_json().contains("from all 2 data rows of"));
+        // Reading stops once a row past those asked for is found, past the first bytes.
+        let mut inferrer = Inferrer::new(opts);
+        let row = b"1\n".repeat(1000);
+        let pushed = std::iter::once(&b"n\n"[..])
+            .chain(std::iter::repeat_n(&row[..], 1000))
+            .take_while(|chunk| inferrer.push(chunk))
+            .count();
+        assert!(pushed < 100, "{pushed} chunks of 2000 bytes were read");
+        let d = inferrer.finish().expect("inference succeeds");
+        assert_eq!((d.rows, d.sampled), (2, true));
     }
 
     #[test]
