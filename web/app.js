@@ -443,7 +443,9 @@ function wire() {
   $('schema-file').addEventListener('change', (e) => onSchemaFile(e.target.files[0]));
   for (const id of ['encoding', 'delimiter', 'max-findings']) $(id).addEventListener('change', settingsChanged);
   $('encoding-hint').addEventListener('click', (e) => {
-    const enc = e.target.closest('[data-reread]')?.dataset.reread;
+    // Latin-1 reads as Windows-1252, which decodes its letters the same.
+    const probable = e.target.closest('[data-reread]')?.dataset.reread;
+    const enc = probable === 'iso-8859-1' ? 'windows-1252' : probable;
     if (enc && [...$('encoding').options].some((o) => o.value === enc)) {
       $('encoding').value = enc;
       settingsChanged();

@@ -66,7 +66,7 @@ export function renderCheck(state) {
     ['summary.rows', formatNumber(report.stats.rows)],
     ['summary.columns', formatNumber(report.stats.columns)],
     ['summary.dialect', `${dialect} (${detected})`],
-    ['summary.encoding', enc.name + (enc.bom ? ` · ${t('encoding.bom')}` : '')],
+    ['summary.encoding', enc.name + (enc.detected ? ' · auto' : '') + (enc.bom ? ` · ${t('encoding.bom')}` : '')],
     ['summary.time', formatDuration(ms / 1000)],
   ];
   $('summary').replaceChildren(

@@ -1,19 +1,30 @@
-//! Schema inference: a draft Frictionless Table Schema from the first rows of a file.
+//! Schema inference: a draft Frictionless Table Schema from a whole file, read once.
 //!
 //! Writing a schema by hand for a 40-column export is where people give up on validation;
 //! `watt schema infer` writes the draft instead, and the person reviews it. The draft is
-//! deliberately narrow — the narrowest type every sampled value fits, `required` when no
-//! sampled value was empty, a `pattern` for digit codes, an `enum` for small vocabularies —
-//! so that a later file that drifts from the sample shows up as findings, not silence.
+//! deliberately narrow — the narrowest type every value fits, `required` when no value was
+//! empty, a `pattern` for digit codes, an `enum` for small vocabularies — so that a later
+//! file that drifts shows up as findings, not silence.
 //!
-//! Every type is decided by the same [`ValueParser`] the checker uses, so the file the
-//! draft was inferred from checks as valid against it (when the sample is the whole file).
+//! **The file the draft was inferred from checks as valid against it.** Every row is read
+//! (streaming: each column keeps a bounded summary, see [`column`]), every type is decided
+//! by the same [`ValueParser`](crate::value::ValueParser) the checker uses, and an `enum` lists every value of the
+//! column. A draft from the first rows only (an `enum` of the values in the first thousand
+//! rows) failed the later rows by the thousand. When the caller asks for a sample
+//! ([`InferOptions::rows`]) and the file has more rows, the draft says so in its
+//! description and has no `enum` (a vocabulary cannot be closed from part of a file).
 //!
 //! Digit codes stay strings: a 14-digit meter id (`PRM`) or a postcode is an identifier,
 //! not a quantity, and reading `01234` as the integer 1234 loses the leading zero.
 //!
-//! The input comes in chunks, like everywhere in the core: an [`Inferrer`] keeps the
-//! first rows (bounded by [`MAX_SAMPLE_BYTES`]) and says when it has enough.
+//! No value is copied into the draft from a column that looks personal (by its name or by
+//! what the detectors of [`crate::pii`] find in its first values), nor from a column with
+//! many distinct values, nor one that holds a value with a personal item in it, nor values
+//! that look like people's names.
+//!
+//! The input comes in chunks, like everywhere in the core: an [`Inferrer`] reads the first
+//! bytes to detect the dialect, keeps the first rows until the header is decided (bounded
+//! by [`HEAD_ROWS`] and [`HEAD_BYTES`]), then summarises each row as it comes.
 //!
 //! ```
 //! use watt_core::infer::{InferOptions, infer};
@@ -27,62 +38,40 @@
 //! # Ok::<(), watt_core::infer::InferError>(())
 //! ```
 
+mod column;
+mod records;
+
+use std::ops::ControlFlow;
+
 use serde::Serialize;
 
 use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
 use crate::encoding::{self, Encoding};
 use crate::gdpr::Category;
-use crate::pii::{KindSet, PiiKind};
+use crate::pii::PiiKind;
 use crate::schema::{FieldType, StringFormat};
-use crate::value::{NumberStyle, TemporalFormat, ValueParser};
+use crate::utf16::Utf16Decoder;
+use crate::value::NumberStyle;
+use column::{Candidates, Column, ColumnStats, ENUM_MIN_REPEATS, ENUM_MIN_VALUES, PiiTally};
+use records::{Records, Row};
 
-/// Data rows sampled when the caller does not say.
-pub const DEFAULT_ROWS: usize = 1000;
+/// Rows after the first that decide whether the first is a header.
+pub const HEAD_ROWS: usize = 1000;
 
-/// Most bytes kept for the sample, whatever the row count asked for: a file of very long
-/// rows (or an unterminated quote) must not fill memory.
-pub const MAX_SAMPLE_BYTES: usize = 64 << 20;
-
-/// A string column becomes an `enum` when it has at most this many distinct values...
-const ENUM_MAX_VALUES: usize = 10;
-/// ...over at least this many non-empty sampled values...
-const ENUM_MIN_VALUES: usize = 20;
-/// ...each seen at least this many times: a vocabulary repeats, and a value seen once or
-/// twice (a name typed in the wrong column, a one-off) is not copied into the schema.
-const ENUM_MIN_REPEATS: usize = 3;
-/// Digit strings of one length at least this long are codes (postcode, meter id), not numbers.
-const CODE_MIN_DIGITS: usize = 5;
-/// Codes such as `C0012345` have at least this many digits after their letter prefix.
-const PREFIXED_CODE_MIN_DIGITS: usize = 4;
-/// Four-digit values in this range are years.
-const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
-
-/// Table Schema's default `trueValues` / `falseValues` (what the draft's booleans rely on).
-const TRUE_VALUES: [&str; 4] = ["true", "True", "TRUE", "1"];
-const FALSE_VALUES: [&str; 4] = ["false", "False", "FALSE", "0"];
-
-/// Day-first forms tried after ISO 8601 (French exports), as `strptime` patterns.
-const DAY_FIRST_DATES: [&str; 1] = ["%d/%m/%Y"];
-const DAY_FIRST_DATETIMES: [&str; 2] = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"];
+/// Most bytes of rows kept to decide the header: past them the header is decided on the
+/// rows kept so far, so that a file of very long rows does not fill memory.
+pub const HEAD_BYTES: usize = 1 << 20;
 
 /// What the caller says about the input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct InferOptions {
-    /// Data rows sampled (the header not counted). At least 1.
-    pub rows: usize,
+    /// Data rows read (the header not counted): `None` reads the whole file, which is what
+    /// makes the draft fit it. With `Some(n)` and a longer file, the draft is from a
+    /// sample, says so, and has no `enum`. At least 1.
+    pub rows: Option<usize>,
     /// What the user says about the dialect; the rest is detected.
     pub dialect: DialectOptions,
     pub encoding: Encoding,
-}
-
-impl Default for InferOptions {
-    fn default() -> Self {
-        InferOptions {
-            rows: DEFAULT_ROWS,
-            dialect: DialectOptions::default(),
-            encoding: Encoding::Utf8,
-        }
-    }
 }
 
 /// Why no schema could be inferred. Messages never quote the file's content.
@@ -99,17 +88,22 @@ pub enum InferError {
         "the file holds no CSV row (only line breaks): there is nothing to infer a schema from"
     )]
     NoRows,
-    /// A sampled row is not valid UTF-8.
+    /// A row is not valid UTF-8.
     #[error("row {row} is not valid UTF-8; the file looks like {probable} (read it as {probable})")]
     Encoding { row: u64, probable: &'static str },
     /// The file is UTF-16.
     #[error(
-        "the file is {probable}, which watt does not read: save it as UTF-8 (Excel: \"CSV UTF-8\")"
+        "the file is {probable}: read it with --encoding {probable} (or auto), or save it as UTF-8 (Excel: \"CSV UTF-8\")"
     )]
     Utf16 { probable: &'static str },
     /// The file holds NUL bytes.
     #[error("the file holds a NUL byte at offset {byte}: it is binary, not CSV text")]
     Binary { byte: u64 },
+    /// A record longer than the reader's limit (an unterminated quote, most often).
+    #[error(
+        "row {row} is longer than {limit_mib} MiB: an unterminated quote probably swallowed the rest of the file"
+    )]
+    RecordTooLarge { row: u64, limit_mib: usize },
 }
 
 /// Why a GDPR category is suggested.
@@ -118,7 +112,7 @@ pub enum Evidence {
     /// The column's name says what it holds (`email`, `code_postal`, `commentaire`).
     ColumnName,
     /// The detectors of [`crate::pii`] found personal items of `kind` in `cells` of the
-    /// `of` sampled values (the most frequent kind is named).
+    /// `of` values read (the first values of the column; the most frequent kind is named).
     Values {
         kind: PiiKind,
         cells: usize,
@@ -167,7 +161,7 @@ pub struct InferredField {
     pub field_type: FieldType,
     /// `Some(',')` for numbers written with a decimal comma.
     pub decimal_char: Option<char>,
-    /// No sampled value was empty.
+    /// No value was empty.
     pub required: bool,
     /// For digit codes: `[0-9]{14}`, or `[0-9]{4,6}` when lengths vary.
     pub pattern: Option<String>,
@@ -183,132 +177,194 @@ pub struct Inference {
     pub encoding: Encoding,
     /// Whether the file starts with a UTF-8 byte-order mark.
     pub bom: bool,
-    /// Data rows the types were inferred from.
-    pub rows: usize,
+    /// Data rows the draft was inferred from.
+    pub rows: u64,
+    /// Whether the file has rows past those (the caller asked for a sample).
+    pub sampled: bool,
     pub fields: Vec<InferredField>,
 }
 
-/// Collects the first rows of a file from chunks, then infers their schema.
+/// Reads a file from chunks and infers its schema. [`Inferrer::push`] says when no more
+/// input is wanted: once a row past the [`InferOptions::rows`] asked for was found (past
+/// the first 64 KiB, which are read before any row), or after an error.
 ///
 /// ```
 /// use watt_core::infer::{InferOptions, Inferrer};
-/// let mut inferrer = Inferrer::new(InferOptions { rows: 1, ..InferOptions::default() });
-/// assert!(inferrer.push(b"id,kwh\n1,0.5\n"));
-/// assert!(!inferrer.push(b"2,0.7\n"), "two data rows are more than the one asked for");
+/// let mut inferrer = Inferrer::new(InferOptions { rows: Some(1), ..InferOptions::default() });
+/// for chunk in [&b"id,kwh\n1,0.5\n"[..], b"2,0.7\n"] {
+///     inferrer.push(chunk);
+/// }
 /// let draft = inferrer.finish()?;
-/// assert_eq!(draft.rows, 1);
+/// assert_eq!((draft.rows, draft.sampled), (1, true));
 /// # Ok::<(), watt_core::infer::InferError>(())
 /// ```
 #[derive(Debug)]
 pub struct Inferrer {
     options: InferOptions,
-    sample: Vec<u8>,
-    quote: u8,
-    in_quotes: bool,
-    line_has_content: bool,
-    /// Non-empty lines seen so far.
-    lines: usize,
-    /// Enough lines were seen: the sample ends at a line end.
-    full: bool,
-    /// The byte budget ran out: the sample may end inside a row.
-    capped: bool,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    /// Collecting the first bytes, to detect the dialect on.
+    Head(Vec<u8>),
+    Reading(Box<Reading>),
+    /// No more input is wanted: an error, or the rows asked for were read.
+    Done(Result<Box<Reading>, InferError>),
+}
+
+/// Everything known once the dialect is.
+#[derive(Debug)]
+struct Reading {
+    dialect: Dialect,
+    bom: bool,
+    encoding: Encoding,
+    /// A UTF-16 file: the stage that turns each chunk into UTF-8.
+    utf16: Option<Utf16Decoder>,
+    records: Records,
+    /// Offset in the file of the next byte fed (for the position of a NUL byte).
+    offset: u64,
+    /// The first records, until the header is decided (`None` after).
+    head: Option<Vec<Vec<String>>>,
+    head_bytes: usize,
+    table: Table,
+}
+
+/// The columns' summaries.
+#[derive(Debug)]
+struct Table {
+    candidates: Candidates,
+    /// Field names, once the header is decided.
+    names: Vec<String>,
+    columns: Vec<ColumnStats>,
+    /// Data rows summarised.
+    rows: u64,
+    /// Data rows asked for (`None`: all).
+    limit: Option<usize>,
+    /// A row past the `limit` was found: the rows summarised are a sample.
+    sampled: bool,
 }
 
 impl Inferrer {
     pub fn new(options: InferOptions) -> Inferrer {
-        let quote = options
-            .dialect
-            .quote_char
-            .and_then(|q| u8::try_from(q).ok())
-            .unwrap_or(b'"');
         Inferrer {
             options,
-            sample: Vec::new(),
-            quote,
-            in_quotes: false,
-            line_has_content: false,
-            lines: 0,
-            full: false,
-            capped: false,
+            state: State::Head(Vec::new()),
         }
     }
 
     /// Feeds the next chunk; returns whether more input is wanted.
     pub fn push(&mut self, chunk: &[u8]) -> bool {
-        if !self.wants_more() {
-            return false;
-        }
-        // The header, the rows asked for, and one row more so that a header can be told
-        // from a headerless file's first row without losing a data row.
-        let wanted = self.options.rows.saturating_add(2);
-        for (i, &b) in chunk.iter().enumerate() {
-            if b == self.quote {
-                self.in_quotes = !self.in_quotes;
-            }
-            if (b == b'\n' || b == b'\r') && !self.in_quotes {
-                if self.line_has_content {
-                    self.lines += 1;
-                    if self.lines >= wanted {
-                        self.extend(&chunk[..=i]);
-                        self.full = true;
-                        return false;
-                    }
+        match &mut self.state {
+            State::Done(_) => {}
+            State::Head(buf) => {
+                buf.extend_from_slice(chunk);
+                if buf.len() >= SNIFF_BYTES + 3 {
+                    let buf = std::mem::take(buf);
+                    self.begin(&buf, false);
                 }
-                self.line_has_content = false;
-            } else {
-                self.line_has_content = true;
+            }
+            // An empty chunk is no news (an empty input to `feed` is the end of the file).
+            State::Reading(_) if chunk.is_empty() => {}
+            State::Reading(reading) => {
+                let flow = reading.feed(chunk, &self.options);
+                self.settle(flow);
             }
         }
-        self.extend(chunk);
         self.wants_more()
     }
 
-    /// Whether the sample needs more input.
+    /// Whether more input is wanted.
     pub fn wants_more(&self) -> bool {
-        !self.full && !self.capped
-    }
-
-    fn extend(&mut self, bytes: &[u8]) {
-        let room = MAX_SAMPLE_BYTES - self.sample.len();
-        if bytes.len() > room {
-            self.capped = true;
-        }
-        self.sample
-            .extend_from_slice(&bytes[..bytes.len().min(room)]);
+        !matches!(self.state, State::Done(_))
     }
 
     /// Ends the input and infers the draft.
-    pub fn finish(self) -> Result<Inference, InferError> {
-        infer_sample(&self.sample, !self.capped, &self.options)
+    pub fn finish(mut self) -> Result<Inference, InferError> {
+        if let State::Head(buf) = &mut self.state {
+            let buf = std::mem::take(buf);
+            self.begin(&buf, true);
+        }
+        let reading = match std::mem::replace(&mut self.state, State::Head(Vec::new())) {
+            State::Reading(mut reading) => {
+                // Whether more input is wanted no longer matters at the end of the input.
+                let _ = reading.feed(&[], &self.options)?;
+                reading
+            }
+            State::Done(result) => result?,
+            State::Head(_) => unreachable!("`begin` ends the head"),
+        };
+        reading.inference(&self.options)
+    }
+
+    fn settle(&mut self, flow: Result<ControlFlow<()>, InferError>) {
+        self.state = match (
+            std::mem::replace(&mut self.state, State::Head(Vec::new())),
+            flow,
+        ) {
+            (_, Err(e)) => State::Done(Err(e)),
+            (State::Reading(r), Ok(ControlFlow::Break(()))) => State::Done(Ok(r)),
+            (state, Ok(_)) => state,
+        };
+    }
+
+    /// Detects the dialect from the first bytes (`complete`: all of the file), then reads
+    /// them.
+    fn begin(&mut self, buf: &[u8], complete: bool) {
+        match start(buf, complete, &self.options) {
+            Ok((mut reading, body)) => {
+                let flow = reading.feed_text(&body, &self.options);
+                self.state = State::Reading(reading);
+                self.settle(flow);
+            }
+            Err(e) => self.state = State::Done(Err(e)),
+        }
     }
 }
 
-/// Infers a draft schema from the start of a file (all of it, or at least the rows asked
-/// for). See [`Inferrer`] to feed a file in chunks.
-pub fn infer(sample: &[u8], options: &InferOptions) -> Result<Inference, InferError> {
-    let mut inferrer = Inferrer::new(options.clone());
-    inferrer.push(sample);
-    inferrer.finish()
-}
-
-/// `complete`: the sample ends at the end of a line or of the file.
-fn infer_sample(
-    sample: &[u8],
+/// What the first bytes say: the file is empty, UTF-16 or binary, or its encoding and
+/// dialect, and the text to read from them (past the byte-order mark, transcoded when the
+/// file is UTF-16).
+fn start(
+    buf: &[u8],
     complete: bool,
     options: &InferOptions,
-) -> Result<Inference, InferError> {
-    if options.rows == 0 {
+) -> Result<(Box<Reading>, Vec<u8>), InferError> {
+    if options.rows == Some(0) {
         return Err(InferError::NoRowsAsked);
     }
-    let bom = sample.starts_with(&[0xEF, 0xBB, 0xBF]);
-    let body = if bom { &sample[3..] } else { sample };
+    let utf8_body = buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(buf);
+    let encoding = options
+        .encoding
+        .resolve(&utf8_body[..utf8_body.len().min(SNIFF_BYTES)]);
+    let mut utf16 = None;
+    let mut text = Vec::new();
+    let buf = match encoding.utf16_big_endian() {
+        Some(big_endian) => {
+            // What follows reads the UTF-8 transcoding.
+            let mark: [u8; 2] = if big_endian {
+                [0xFE, 0xFF]
+            } else {
+                [0xFF, 0xFE]
+            };
+            let mut decoder = Utf16Decoder::new(big_endian);
+            decoder.decode(buf.strip_prefix(&mark).unwrap_or(buf), &mut text);
+            if complete {
+                decoder.finish(&mut text);
+            }
+            utf16 = Some(decoder);
+            &text[..]
+        }
+        None => buf,
+    };
+    let bom = buf.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let body = if bom { &buf[3..] } else { buf };
     if body.is_empty() {
         return Err(InferError::Empty);
     }
     if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
-        return Err(InferError::Utf16 {
-            probable: encoding::guess(body),
-        });
+        let probable = encoding::guess(body);
+        return Err(InferError::Utf16 { probable });
     }
     if let Some(i) = body.iter().position(|b| *b == 0) {
         let probable = encoding::guess(body);
@@ -320,125 +376,215 @@ fn infer_sample(
             }
         });
     }
-    let body = if complete {
-        body
-    } else {
-        match body.iter().rposition(|b| *b == b'\n') {
-            Some(i) => &body[..=i],
-            None => body,
-        }
-    };
-    let mut dialect = Dialect::sniff_without_schema(
-        &body[..body.len().min(SNIFF_BYTES)],
-        body.len() <= SNIFF_BYTES,
+    let sample = &body[..body.len().min(SNIFF_BYTES)];
+    let dialect = Dialect::sniff_without_schema(
+        sample,
+        complete && body.len() <= SNIFF_BYTES,
         &options.dialect,
     );
-    let rows = read_rows(
-        body,
-        &dialect,
-        options.rows.saturating_add(1),
-        options.encoding,
-    )?;
-    let Some(first) = rows.first() else {
-        return Err(InferError::NoRows);
+    let decoding = if utf16.is_some() {
+        Encoding::Utf8
+    } else {
+        encoding
     };
-    let columns = first.len();
-
-    let decimal = options.dialect.decimal_char;
-    let header = match options.dialect.header {
-        Some(h) => h,
-        None => {
-            dialect.detected.push("header".to_owned());
-            let types: Vec<Column> = (0..columns)
-                .map(|c| Column::infer(&non_empty(&rows[1..], c), decimal))
-                .collect();
-            rows.len() < 2 || looks_like_header(first, &types)
-        }
-    };
-    dialect.header = header;
-    let data = if header { &rows[1..] } else { &rows[..] };
-    let data = &data[..data.len().min(options.rows)];
-
-    let names = field_names(header.then_some(first.as_slice()), columns);
-    let fields: Vec<InferredField> = names
-        .into_iter()
-        .enumerate()
-        .map(|(c, name)| infer_field(name, data, c, decimal))
-        .collect();
-    if options.dialect.decimal_char.is_none() && fields.iter().any(|f| f.decimal_char.is_some()) {
-        dialect.decimal_char = ',';
-        dialect.detected.push("decimalChar".to_owned());
-    }
-    Ok(Inference {
+    let mut records = Records::new(&dialect, decoding);
+    records.set_context(&body[..body.len().min(encoding::GUESS_BYTES)]);
+    let reading = Box::new(Reading {
+        records,
         dialect,
-        encoding: options.encoding,
         bom,
-        rows: data.len(),
-        fields,
-    })
+        encoding,
+        utf16,
+        offset: 3 * u64::from(bom),
+        head: Some(Vec::new()),
+        head_bytes: 0,
+        table: Table {
+            candidates: Candidates::new(options.dialect.decimal_char),
+            names: Vec::new(),
+            columns: Vec::new(),
+            rows: 0,
+            limit: options.rows,
+            sampled: false,
+        },
+    });
+    Ok((reading, body.to_vec()))
 }
 
-/// Parses up to `max` records, decoded.
-fn read_rows(
-    body: &[u8],
-    dialect: &Dialect,
-    max: usize,
-    encoding: Encoding,
-) -> Result<Vec<Vec<String>>, InferError> {
-    let mut parser = dialect.parser();
-    let mut rows = Vec::new();
-    let mut input = body;
-    let mut out = vec![0u8; 64 * 1024];
-    let mut ends = vec![0usize; 64];
-    let (mut out_len, mut ends_len) = (0, 0);
-    let mut eof = false;
-    while rows.len() < max {
-        let (res, nin, nout, nend) =
-            parser.read_record(input, &mut out[out_len..], &mut ends[ends_len..]);
-        input = &input[nin..];
-        out_len += nout;
-        ends_len += nend;
-        match res {
-            csv_core::ReadRecordResult::InputEmpty => {
-                if eof {
-                    break;
+impl Reading {
+    /// Reads `input` (empty: the end of the file), transcoded first when the file is
+    /// UTF-16. `Break` when no more input is wanted.
+    fn feed(
+        &mut self,
+        input: &[u8],
+        options: &InferOptions,
+    ) -> Result<ControlFlow<()>, InferError> {
+        let Some(decoder) = &mut self.utf16 else {
+            return self.feed_text(input, options);
+        };
+        let mut text = Vec::new();
+        decoder.decode(input, &mut text);
+        if input.is_empty() {
+            decoder.finish(&mut text);
+            if !text.is_empty() {
+                if let flow @ (Err(_) | Ok(ControlFlow::Break(()))) = self.feed_text(&text, options)
+                {
+                    return flow;
                 }
-                eof = true;
             }
-            csv_core::ReadRecordResult::OutputFull => out.resize(out.len() * 2, 0),
-            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-            csv_core::ReadRecordResult::Record => {
-                let row = rows.len() as u64 + 1;
-                let mut start = 0;
-                let mut cells = Vec::with_capacity(ends_len);
-                for &end in &ends[..ends_len] {
-                    cells.push(decode(&out[start..end], encoding).ok_or_else(|| {
-                        InferError::Encoding {
-                            row,
-                            probable: encoding::guess(body),
-                        }
-                    })?);
-                    start = end;
+            return self.feed_text(&[], options);
+        }
+        if text.is_empty() {
+            return Ok(ControlFlow::Continue(()));
+        }
+        self.feed_text(&text, options)
+    }
+
+    /// Reads text (empty: the end of the file).
+    fn feed_text(
+        &mut self,
+        input: &[u8],
+        options: &InferOptions,
+    ) -> Result<ControlFlow<()>, InferError> {
+        let at = self.offset;
+        self.offset += input.len() as u64;
+        // Text files have no NUL byte: the checker refuses the file there, so no draft
+        // could fit it.
+        let (input, nul) = match memchr::memchr(0, input) {
+            Some(i) => (&input[..i], Some(at + i as u64)),
+            None => (input, None),
+        };
+        if let (true, Some(byte)) = (input.is_empty(), nul) {
+            return Err(InferError::Binary { byte });
+        }
+        let Reading {
+            records,
+            dialect,
+            head,
+            head_bytes,
+            table,
+            ..
+        } = self;
+        let mut each = |row: &Row<'_>| {
+            if let Some(kept) = head.as_mut() {
+                *head_bytes += (0..row.len())
+                    .map(|i| row.field(i).map_or(0, str::len) + 1)
+                    .sum::<usize>();
+                kept.push(row.to_strings());
+                if kept.len() <= HEAD_ROWS && *head_bytes < HEAD_BYTES {
+                    return ControlFlow::Continue(());
                 }
-                rows.push(cells);
-                out_len = 0;
-                ends_len = 0;
+                let kept = head.take().unwrap_or_default();
+                return table.decide_header(&kept, dialect, options.dialect.header);
             }
-            csv_core::ReadRecordResult::End => break,
+            table.add((0..row.len()).map(|i| row.field(i).unwrap_or("")))
+        };
+        let mut flow = records.feed(input, &mut each)?;
+        if input.is_empty() && flow.is_continue() {
+            // The end of the file: the header is decided on what there is.
+            if let Some(kept) = head.take() {
+                flow = table.decide_header(&kept, dialect, options.dialect.header);
+            }
+        }
+        match nul {
+            Some(byte) if flow.is_continue() => Err(InferError::Binary { byte }),
+            _ => Ok(flow),
         }
     }
-    Ok(rows)
+
+    fn inference(self: Box<Self>, options: &InferOptions) -> Result<Inference, InferError> {
+        let Reading {
+            mut dialect,
+            bom,
+            encoding,
+            records,
+            table,
+            ..
+        } = *self;
+        if records.count() == 0 {
+            return Err(InferError::NoRows);
+        }
+        let fields: Vec<InferredField> = (table.names.iter())
+            .zip(&table.columns)
+            .map(|(name, stats)| table.field(name.clone(), stats))
+            .collect();
+        if options.dialect.decimal_char.is_none() && fields.iter().any(|f| f.decimal_char.is_some())
+        {
+            dialect.decimal_char = ',';
+            dialect.detected.push("decimalChar".to_owned());
+        }
+        Ok(Inference {
+            dialect,
+            encoding,
+            bom,
+            rows: table.rows,
+            sampled: table.sampled,
+            fields,
+        })
+    }
 }
 
-fn decode(bytes: &[u8], encoding: Encoding) -> Option<String> {
-    match encoding {
-        Encoding::Utf8 => std::str::from_utf8(bytes).ok().map(str::to_owned),
-        single_byte => {
-            let mut s = String::with_capacity(bytes.len());
-            single_byte.decode_single_byte(bytes, &mut s);
-            Some(s)
+impl Table {
+    /// Decides whether the first of the `kept` rows is a header (as `given` says, or from
+    /// the types of the rows after it), names the fields, and summarises the data rows
+    /// among `kept`.
+    fn decide_header(
+        &mut self,
+        kept: &[Vec<String>],
+        dialect: &mut Dialect,
+        given: Option<bool>,
+    ) -> ControlFlow<()> {
+        let Some(first) = kept.first() else {
+            return ControlFlow::Continue(());
+        };
+        let width = first.len();
+        let header = match given {
+            Some(h) => h,
+            None => {
+                dialect.detected.push("header".to_owned());
+                let types: Vec<Column> = (0..width)
+                    .map(|c| Column::infer(&non_empty(&kept[1..], c), &self.candidates))
+                    .collect();
+                kept.len() < 2 || looks_like_header(first, &types)
+            }
+        };
+        dialect.header = header;
+        self.names = field_names(header.then_some(first.as_slice()), width);
+        self.columns = vec![ColumnStats::new(&self.candidates); width];
+        let data = if header { &kept[1..] } else { kept };
+        for cells in data {
+            self.add(cells.iter().map(String::as_str))?;
         }
+        ControlFlow::Continue(())
     }
+
+    /// Adds a data row to the columns' summaries; `Break` once a row past the limit shows
+    /// that the rows read are a sample.
+    fn add<'a>(&mut self, cells: impl Iterator<Item = &'a str>) -> ControlFlow<()> {
+        if self.limit.is_some_and(|n| self.rows >= n as u64) {
+            self.sampled = true;
+            return ControlFlow::Break(());
+        }
+        self.rows += 1;
+        let mut n = 0;
+        // Cells past the header's columns are not read (the check reports them).
+        for (stats, cell) in self.columns.iter_mut().zip(cells) {
+            stats.add(cell, &self.candidates);
+            n += 1;
+        }
+        // A row too short to have a cell misses it.
+        for stats in &mut self.columns[n..] {
+            stats.add_missing();
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Infers a draft schema from a whole file in memory (or its first rows, when
+/// [`InferOptions::rows`] says). See [`Inferrer`] to feed a file in chunks.
+pub fn infer(data: &[u8], options: &InferOptions) -> Result<Inference, InferError> {
+    let mut inferrer = Inferrer::new(options.clone());
+    inferrer.push(data);
+    inferrer.finish()
 }
 
 /// The non-empty cells of column `c` (a row too short to have one counts as empty).
@@ -449,7 +595,6 @@ fn non_empty(rows: &[Vec<String>], c: usize) -> Vec<&str> {
         .filter(|v| !v.is_empty())
         .collect()
 }
-
 /// Field names: the labels, with blank ones named `fieldN` and repeated ones suffixed
 /// (`kwh`, `kwh_2`) so the draft loads; the check then reports the labels themselves.
 fn field_names(labels: Option<&[String]>, columns: usize) -> Vec<String> {
@@ -501,56 +646,52 @@ fn looks_like_header(first: &[String], types: &[Column]) -> bool {
     typed == 0 || parsed * 2 < typed
 }
 
-fn infer_field(
-    name: String,
-    data: &[Vec<String>],
-    c: usize,
-    decimal: Option<char>,
-) -> InferredField {
-    let values = non_empty(data, c);
-    let column = Column::infer(&values, decimal);
-    let gdpr = suggest_gdpr(&name, &values);
-    let enumeration = (column.field_type == FieldType::String(StringFormat::Default)
-        && column.pattern.is_none()
-        // Values of a personal column must not be copied into a schema, which travels.
-        && gdpr.is_none())
-    .then(|| vocabulary(&values))
-    .flatten();
-    InferredField {
-        required: !data.is_empty() && values.len() == data.len(),
-        field_type: column.field_type,
-        decimal_char: column.decimal_char,
-        pattern: column.pattern,
-        enumeration,
-        gdpr,
-        name,
+impl Table {
+    /// The draft of one column from its summary.
+    fn field(&self, name: String, stats: &ColumnStats) -> InferredField {
+        let column = stats.column(&self.candidates);
+        let gdpr = suggest(&name, &stats.pii);
+        let enumeration = (column.field_type == FieldType::String(StringFormat::Default)
+            && column.pattern.is_none()
+            // Values of a personal column must not be copied into a schema, which travels.
+            && gdpr.is_none()
+            // A vocabulary is closed only over the whole file.
+            && !self.sampled)
+            .then(|| vocabulary(stats))
+            .flatten();
+        InferredField {
+            required: self.rows > 0 && stats.missing == 0,
+            field_type: column.field_type,
+            decimal_char: column.decimal_char,
+            pattern: column.pattern,
+            enumeration,
+            gdpr,
+            name,
+        }
     }
 }
 
 /// The sorted distinct values of a column that is a small vocabulary, for its `enum`: at
-/// most [`ENUM_MAX_VALUES`] of them over at least [`ENUM_MIN_VALUES`] values, each seen at
-/// least [`ENUM_MIN_REPEATS`] times, and not people's names (a column of a few holders'
-/// names repeated over their meters' readings is not a vocabulary: its values must not be
-/// copied into a schema, nor quoted by the checks of it).
-fn vocabulary(values: &[&str]) -> Option<Vec<String>> {
-    if values.len() < ENUM_MIN_VALUES {
+/// most [`column::ENUM_MAX_VALUES`] of them (the summary gives up past that) over at least
+/// [`ENUM_MIN_VALUES`] values, each seen at least [`ENUM_MIN_REPEATS`] times, and not
+/// people's names (a column of a few holders' names repeated over their meters' readings
+/// is not a vocabulary: its values must not be copied into a schema, nor quoted by the
+/// checks of it).
+fn vocabulary(stats: &ColumnStats) -> Option<Vec<String>> {
+    let distinct = stats.distinct()?;
+    if stats.values < ENUM_MIN_VALUES || distinct.iter().any(|(_, n)| *n < ENUM_MIN_REPEATS) {
         return None;
     }
-    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-    for v in values {
-        *counts.entry(v).or_default() += 1;
-        if counts.len() > ENUM_MAX_VALUES {
-            return None;
-        }
-    }
-    if counts.values().any(|n| *n < ENUM_MIN_REPEATS) {
+    let names = distinct
+        .iter()
+        .filter(|(v, _)| looks_like_a_name(v))
+        .count();
+    if names * 2 >= distinct.len() {
         return None;
     }
-    let names = counts.keys().filter(|v| looks_like_a_name(v)).count();
-    if names * 2 >= counts.len() {
-        return None;
-    }
-    Some(counts.into_keys().map(str::to_owned).collect())
+    let mut values: Vec<String> = distinct.iter().map(|(v, _)| v.clone()).collect();
+    values.sort_unstable();
+    Some(values)
 }
 
 /// Whether a value looks like a person's name: two to five words, at least two of them
@@ -590,156 +731,6 @@ fn looks_like_a_name(value: &str) -> bool {
     named >= 2 && capitalised >= 1
 }
 
-/// A column's inferred type.
-#[derive(Debug, Clone, PartialEq)]
-struct Column {
-    field_type: FieldType,
-    decimal_char: Option<char>,
-    pattern: Option<String>,
-}
-
-impl Column {
-    fn of(field_type: FieldType) -> Column {
-        Column {
-            field_type,
-            decimal_char: None,
-            pattern: None,
-        }
-    }
-
-    /// The narrowest type that every value reads as, trying: code (string with a pattern,
-    /// `[0-9]{14}` or `C[0-9]{7}`), boolean, year, integer, number (decimal point, then comma), date, time,
-    /// datetime, year-month, then string (uuid, email, uri, plain). Numbers are tried with
-    /// the `decimal` character given, or with `.` then `,` when none is.
-    fn infer(values: &[&str], decimal: Option<char>) -> Column {
-        if values.is_empty() {
-            return Column::of(FieldType::String(StringFormat::Default));
-        }
-        if let Some(pattern) = digit_code_pattern(values).or_else(|| prefixed_code_pattern(values))
-        {
-            return Column {
-                pattern: Some(pattern),
-                ..Column::of(FieldType::String(StringFormat::Default))
-            };
-        }
-        let all = |ty: FieldType, decimal: char| {
-            let parser = parser(
-                ty,
-                NumberStyle {
-                    decimal,
-                    ..NumberStyle::default()
-                },
-            );
-            values.iter().all(|v| parser.parse(v).is_ok())
-        };
-        let is_int = all(FieldType::Integer, '.');
-        // "0" and "1" are booleans too, but a column of them is more often a count.
-        if !is_int && all(FieldType::Boolean, '.') {
-            return Column::of(FieldType::Boolean);
-        }
-        if values
-            .iter()
-            .all(|v| v.len() == 4 && v.parse::<i32>().is_ok_and(|y| YEARS.contains(&y)))
-        {
-            return Column::of(FieldType::Year);
-        }
-        if is_int {
-            return Column::of(FieldType::Integer);
-        }
-        let decimals = match decimal {
-            Some(c) => vec![c],
-            None => vec!['.', ','],
-        };
-        if let Some(c) = decimals.into_iter().find(|c| all(FieldType::Number, *c)) {
-            return Column {
-                decimal_char: (c != '.').then_some(c),
-                ..Column::of(FieldType::Number)
-            };
-        }
-        let temporal = [TemporalFormat::Default]
-            .into_iter()
-            .chain(DAY_FIRST_DATES.iter().filter_map(|p| pattern(p)))
-            .map(FieldType::Date)
-            .chain([FieldType::Time(TemporalFormat::Default)])
-            .chain(
-                [TemporalFormat::Default]
-                    .into_iter()
-                    .chain(DAY_FIRST_DATETIMES.iter().filter_map(|p| pattern(p)))
-                    .map(FieldType::DateTime),
-            )
-            .chain([FieldType::YearMonth]);
-        for ty in temporal {
-            if all(ty.clone(), '.') {
-                return Column::of(ty);
-            }
-        }
-        for format in [StringFormat::Uuid, StringFormat::Email, StringFormat::Uri] {
-            if all(FieldType::String(format), '.') {
-                return Column::of(FieldType::String(format));
-            }
-        }
-        Column::of(FieldType::String(StringFormat::Default))
-    }
-
-    fn parser_with(&self, style: NumberStyle) -> ValueParser {
-        parser(self.field_type.clone(), style)
-    }
-}
-
-fn pattern(p: &str) -> Option<TemporalFormat> {
-    TemporalFormat::pattern(p).ok()
-}
-
-fn parser(ty: FieldType, style: NumberStyle) -> ValueParser {
-    ValueParser::new(
-        ty,
-        style,
-        TRUE_VALUES.map(str::to_owned).to_vec(),
-        FALSE_VALUES.map(str::to_owned).to_vec(),
-    )
-}
-
-/// A `pattern` for a column of unsigned digit strings that are codes rather than numbers:
-/// some value has a leading zero, or every value has the same length of at least
-/// [`CODE_MIN_DIGITS`] digits.
-fn digit_code_pattern(values: &[&str]) -> Option<String> {
-    if !values
-        .iter()
-        .all(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let min = values.iter().map(|v| v.len()).min()?;
-    let max = values.iter().map(|v| v.len()).max()?;
-    let leading_zero = values.iter().any(|v| v.len() > 1 && v.starts_with('0'));
-    if min == max && (leading_zero || min >= CODE_MIN_DIGITS) {
-        Some(format!("[0-9]{{{min}}}"))
-    } else if leading_zero {
-        Some(format!("[0-9]{{{min},{max}}}"))
-    } else {
-        None
-    }
-}
-
-/// A `pattern` for a column of codes made of one letter prefix shared by every value and
-/// a fixed number of digits (at least [`PREFIXED_CODE_MIN_DIGITS`]), such as customer
-/// numbers `C0012345`: `C[0-9]{7}`.
-fn prefixed_code_pattern(values: &[&str]) -> Option<String> {
-    fn split(v: &str) -> Option<(&str, usize)> {
-        let letters = v.bytes().take_while(u8::is_ascii_alphabetic).count();
-        let (prefix, digits) = v.split_at(letters);
-        (!prefix.is_empty()
-            && digits.len() >= PREFIXED_CODE_MIN_DIGITS
-            && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then_some((prefix, digits.len()))
-    }
-    let first = split(values.first()?)?;
-    values
-        .iter()
-        .all(|v| split(v) == Some(first))
-        .then(|| format!("{}[0-9]{{{}}}", first.0, first.1))
-}
-
 // ---------------------------------------------------------------------------------------
 // GDPR category suggestions.
 //
@@ -767,18 +758,26 @@ fn prefixed_code_pattern(values: &[&str]) -> Option<String> {
 /// assert_eq!(category("kwh"), None);
 /// ```
 pub fn suggest_gdpr(name: &str, values: &[&str]) -> Option<GdprSuggestion> {
-    let by_values = detected(values);
+    let mut tally = PiiTally::default();
+    let mut found = Vec::new();
+    for v in values {
+        tally.add(v, &mut found);
+    }
+    suggest(name, &tally)
+}
+
+/// [`suggest_gdpr`] on what the detectors found in a column's values (its first
+/// [`column::GDPR_SAMPLE_VALUES`] when the draft is inferred).
+fn suggest(name: &str, tally: &PiiTally) -> Option<GdprSuggestion> {
+    let by_values = tally.found();
+    let of = tally.of;
     // A column whose values are, almost all, one personal item each: an identifier,
     // whatever its name says.
     if let Some((kind, cells, whole)) = by_values {
-        if whole * 10 >= values.len() * 8 {
+        if whole * 10 >= of * 8 {
             return Some(GdprSuggestion {
                 category: Category::DirectIdentifier,
-                evidence: Evidence::Values {
-                    kind,
-                    cells,
-                    of: values.len(),
-                },
+                evidence: Evidence::Values { kind, cells, of },
             });
         }
     }
@@ -788,39 +787,10 @@ pub fn suggest_gdpr(name: &str, values: &[&str]) -> Option<GdprSuggestion> {
         // Personal items inside some values: text that needs redacting.
         (None, Some((kind, cells, _))) => Some(GdprSuggestion {
             category: Category::FreeText,
-            evidence: Evidence::Values {
-                kind,
-                cells,
-                of: values.len(),
-            },
+            evidence: Evidence::Values { kind, cells, of },
         }),
         (None, None) => None,
     }
-}
-
-/// The most frequent kind of personal item in `values`, the number of values holding any,
-/// and the number that are one item and nothing else.
-fn detected(values: &[&str]) -> Option<(PiiKind, usize, usize)> {
-    let mut found = Vec::new();
-    let mut by_kind = [0usize; PiiKind::ALL.len()];
-    let (mut cells, mut whole) = (0, 0);
-    for v in values {
-        crate::pii::detect(v, KindSet::ALL, &mut found);
-        if found.is_empty() {
-            continue;
-        }
-        cells += 1;
-        if let [m] = found.as_slice() {
-            if m.start == 0 && m.end == v.trim_end().len() {
-                whole += 1;
-            }
-        }
-        for m in &found {
-            by_kind[m.kind as usize] += 1;
-        }
-    }
-    let (i, _) = by_kind.iter().enumerate().max_by_key(|(_, n)| **n)?;
-    (cells > 0).then_some((PiiKind::ALL[i], cells, whole))
 }
 
 /// The name rules alone.
@@ -1001,10 +971,17 @@ impl Inference {
         } else {
             "without a header row: the fields are named field1, field2... in column order, rename them"
         };
-        let sample = match self.rows {
-            0 => "the header (no data rows)".to_owned(),
-            1 => "the first data row".to_owned(),
-            n => format!("the first {n} data rows"),
+        let sample = match (self.rows, self.sampled) {
+            (0, _) => "the header (no data rows)".to_owned(),
+            (1, false) => "the one data row".to_owned(),
+            (n, false) => format!("all {n} data rows"),
+            (1, true) => "the first data row only (a sample: the rest of the file was not \
+                read, so no enum was inferred and later rows may not fit)"
+                .to_owned(),
+            (n, true) => format!(
+                "the first {n} data rows only (a sample: the rest of the file was not read, \
+                 so no enum was inferred and later rows may not fit)"
+            ),
         };
         format!(
             "Draft inferred by watt {} from {sample} of a {delimiter}-separated {} file {header}. \
@@ -1260,7 +1237,7 @@ mod tests {
             "the file is empty: there is no header or row to infer a schema from"
         );
         let zero = InferOptions {
-            rows: 0,
+            rows: Some(0),
             ..InferOptions::default()
         };
         assert_eq!(infer(b"a\n1\n", &zero), Err(InferError::NoRowsAsked));
@@ -1274,12 +1251,12 @@ mod tests {
             err,
             InferError::Encoding {
                 row: 2,
-                probable: "windows-1252"
+                probable: "iso-8859-1"
             }
         );
         assert_eq!(
             err.to_string(),
-            "row 2 is not valid UTF-8; the file looks like windows-1252 (read it as windows-1252)"
+            "row 2 is not valid UTF-8; the file looks like iso-8859-1 (read it as iso-8859-1)"
         );
         let cp1252 = InferOptions {
             encoding: Encoding::Windows1252,
@@ -1387,13 +1364,31 @@ mod tests {
     #[test]
     fn only_the_rows_asked_for_are_sampled() {
         let opts = InferOptions {
-            rows: 2,
+            rows: Some(2),
             ..InferOptions::default()
         };
         // Row 4 would make the column a string; it is not sampled.
         let d = infer(b"n\n1\n2\nx\n", &opts).expect("inference succeeds");
-        assert_eq!(d.rows, 2);
+        assert_eq!((d.rows, d.sampled), (2, true));
         assert_eq!(types(&d), ["integer"]);
+        assert!(
+            d.to_json()
+                .contains("from the first 2 data rows only (a sample")
+        );
+        // As many rows as asked for: the whole file, no sample.
+        let d = infer(b"n\n1\n2\n", &opts).expect("inference succeeds");
+        assert_eq!((d.rows, d.sampled), (2, false));
+        assert!(d.to_json().contains("from all 2 data rows of"));
+        // Reading stops once a row past those asked for is found, past the first bytes.
+        let mut inferrer = Inferrer::new(opts);
+        let row = b"1\n".repeat(1000);
+        let pushed = std::iter::once(&b"n\n"[..])
+            .chain(std::iter::repeat_n(&row[..], 1000))
+            .take_while(|chunk| inferrer.push(chunk))
+            .count();
+        assert!(pushed < 100, "{pushed} chunks of 2000 bytes were read");
+        let d = inferrer.finish().expect("inference succeeds");
+        assert_eq!((d.rows, d.sampled), (2, true));
     }
 
     #[test]
@@ -1408,6 +1403,120 @@ mod tests {
             assert_eq!(inferrer.finish().as_ref(), Ok(&whole), "chunks of {size}");
         }
         assert_eq!(whole.rows, 2, "a quoted line break does not split a row");
+    }
+
+    /// A file whose later rows add a contract type and decimals: the draft used to be
+    /// inferred from the first 1000 rows, with an `enum` those later rows failed. Read
+    /// whole (and cut anywhere, across the end of the first bytes the dialect is detected
+    /// on), the draft covers every row and the file checks valid against it.
+    #[test]
+    fn the_whole_file_is_read_so_later_rows_fit() {
+        let mut csv = String::from("tarif;kwh;ville\n");
+        for i in 0..12_000 {
+            let tarif = if i >= 3000 && i % 4 == 0 {
+                "TEMPO"
+            } else {
+                ["BASE", "HPHC"][i % 2]
+            };
+            let kwh = if i >= 3000 {
+                format!("{i},25")
+            } else {
+                i.to_string()
+            };
+            csv.push_str(&format!("{tarif};{kwh};Lyon\n"));
+        }
+        let d = draft(&csv);
+        assert_eq!((d.rows, d.sampled), (12_000, false));
+        assert_eq!(types(&d), ["string", "number", "string"]);
+        assert_eq!(d.fields[1].decimal_char, Some(','));
+        assert_eq!(
+            d.fields[0].enumeration.as_deref(),
+            Some(&["BASE".to_owned(), "HPHC".to_owned(), "TEMPO".to_owned()][..])
+        );
+        assert!(csv.len() > 2 * SNIFF_BYTES);
+        assert_round_trip(csv.as_bytes(), &d);
+        for size in [1000, 4096, SNIFF_BYTES, SNIFF_BYTES + 3, 100_003] {
+            let mut inferrer = Inferrer::new(InferOptions::default());
+            for chunk in csv.as_bytes().chunks(size) {
+                assert!(inferrer.push(chunk));
+            }
+            assert_eq!(inferrer.finish().as_ref(), Ok(&d), "chunks of {size}");
+        }
+    }
+
+    /// Rows past the first bytes are read too: a NUL byte or a bad byte there is the
+    /// same error as in the first ones (the check would refuse the file there).
+    #[test]
+    fn later_bytes_are_checked_like_the_first() {
+        let mut csv = b"n,ville\n".to_vec();
+        for i in 0..20_000 {
+            csv.extend_from_slice(format!("{i},Lyon\n").as_bytes());
+        }
+        let at = csv.len();
+        let mut latin = csv.clone();
+        latin.extend_from_slice(b"1,Orl\xe9ans\n");
+        assert_eq!(
+            infer(&latin, &InferOptions::default()),
+            Err(InferError::Encoding {
+                row: 20_002,
+                probable: "iso-8859-1"
+            })
+        );
+        csv.extend_from_slice(b"1,\x00\n");
+        assert_eq!(
+            infer(&csv, &InferOptions::default()),
+            Err(InferError::Binary {
+                byte: at as u64 + 2
+            })
+        );
+    }
+
+    /// `auto` reads a UTF-16 file (with its mark or without, in either order, cut
+    /// anywhere) through its UTF-8 transcoding; the draft names the encoding and the file
+    /// checks valid against it read the same way.
+    #[test]
+    fn auto_reads_utf16() {
+        let mut text = String::from("zone;kwh\n");
+        for i in 0..30 {
+            text.push_str(&format!(
+                "{};{i},5\n",
+                ["Orléans", "Αθήνα", "Besançon 𝄞"][i % 3]
+            ));
+        }
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let auto = InferOptions {
+            encoding: Encoding::Auto,
+            ..InferOptions::default()
+        };
+        for (bytes, encoding) in [
+            ([&[0xFF, 0xFE][..], &le].concat(), Encoding::Utf16Le),
+            (be, Encoding::Utf16Be),
+        ] {
+            let d = infer(&bytes, &auto).expect("inference succeeds");
+            assert_eq!((d.encoding, d.rows), (encoding, 30));
+            assert_eq!(types(&d), ["string", "number"]);
+            assert_eq!(d.fields[0].enumeration.as_ref().map(Vec::len), Some(3));
+            assert!(
+                d.to_json()
+                    .contains(&format!("semicolon-separated {} file", encoding.name()))
+            );
+            assert_round_trip(&bytes, &d);
+            for size in [1, 3, 7] {
+                let mut inferrer = Inferrer::new(auto.clone());
+                for chunk in bytes.chunks(size) {
+                    inferrer.push(chunk);
+                }
+                assert_eq!(inferrer.finish().as_ref(), Ok(&d), "chunks of {size}");
+            }
+        }
+        // Strict by default: UTF-16 is an error naming it.
+        assert_eq!(
+            infer(&le, &InferOptions::default()),
+            Err(InferError::Utf16 {
+                probable: "utf-16le"
+            })
+        );
     }
 
     #[test]

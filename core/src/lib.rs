@@ -44,6 +44,7 @@ pub mod register;
 pub mod report;
 pub mod scan;
 pub mod schema;
+pub mod utf16;
 pub mod validate;
 pub mod value;
 

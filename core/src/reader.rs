@@ -25,6 +25,7 @@ use crate::encoding::Encoding;
 use crate::find::Structural;
 use crate::report::EncodingInfo;
 use crate::schema::Schema;
+use crate::utf16::Utf16Decoder;
 
 /// Reader settings.
 #[derive(Debug, Clone)]
@@ -198,7 +199,7 @@ pub enum SourceProblem {
     RecordTooLarge { row: u64, byte: u64, limit: usize },
     /// The file ends inside a quoted field.
     UnterminatedQuote { row: u64, byte: u64 },
-    /// The file is UTF-16, which watt does not read.
+    /// The file is UTF-16, and was not to be read as such (`--encoding utf-16le` or `auto`).
     Utf16 { probable: &'static str },
     /// The file holds NUL bytes: it is binary, not CSV text.
     Binary { byte: u64 },
@@ -245,6 +246,9 @@ pub struct Reader {
     line_ends: Vec<usize>,
     /// Whether the last line break read was a CR: an LF right after it is the same break.
     after_cr: bool,
+    /// A UTF-16 file: the stage that turns each chunk into UTF-8 before it is parsed, and
+    /// the UTF-8 bytes parsed so far (the offsets of the report count those).
+    utf16: Option<(Utf16Decoder, u64)>,
 }
 
 impl std::fmt::Debug for Reader {
@@ -280,6 +284,7 @@ impl Reader {
             line_starts: Vec::new(),
             line_ends: Vec::new(),
             after_cr: false,
+            utf16: None,
         }
     }
 
@@ -316,6 +321,7 @@ impl Reader {
         self.bytes += chunk.len() as u64;
         match &mut self.state {
             State::Stopped => {}
+            State::Reading if self.utf16.is_some() => self.feed_utf16(chunk, false, sink),
             State::Reading => self.feed_text(chunk, at, sink),
             State::Sniffing(buf) => {
                 buf.extend_from_slice(chunk);
@@ -336,6 +342,12 @@ impl Reader {
         if !matches!(self.state, State::Reading) {
             return;
         }
+        if self.utf16.is_some() {
+            self.feed_utf16(&[], true, sink);
+            if !matches!(self.state, State::Reading) {
+                return;
+            }
+        }
         if let Some(quote_at) = open_quote(
             &self.carry,
             self.dialect.delimiter_byte(),
@@ -353,15 +365,75 @@ impl Reader {
         self.feed(&[], sink);
     }
 
-    /// Detects the dialect from the first bytes, then reads them.
+    /// Detects the encoding (`auto`) and the dialect from the first bytes, then reads them.
     fn begin(&mut self, buf: &[u8], complete: bool, sink: &mut impl RecordSink) {
-        let bom = buf.starts_with(&[0xEF, 0xBB, 0xBF]);
-        let body = if bom { &buf[3..] } else { buf };
+        // `--encoding auto`: the encoding is decided on the same first bytes as the dialect.
+        let detected = self.options.encoding == Encoding::Auto;
+        let sample = buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(buf);
+        self.options.encoding = self
+            .options
+            .encoding
+            .resolve(&sample[..sample.len().min(SNIFF_BYTES)]);
+        let Some(big_endian) = self.options.encoding.utf16_big_endian() else {
+            let bom = buf.len() > sample.len();
+            let encoding = EncodingInfo {
+                name: self.options.encoding.name().to_owned(),
+                bom,
+                probable: None,
+                detected,
+            };
+            return self.begin_text(buf, complete, encoding, sink);
+        };
+        // UTF-16: what follows reads its UTF-8 transcoding.
+        let mark: [u8; 2] = if big_endian {
+            [0xFE, 0xFF]
+        } else {
+            [0xFF, 0xFE]
+        };
+        let bom = buf.starts_with(&mark);
         let encoding = EncodingInfo {
             name: self.options.encoding.name().to_owned(),
             bom,
             probable: None,
+            detected,
         };
+        self.options.encoding = Encoding::Utf8;
+        let mut decoder = Utf16Decoder::new(big_endian);
+        let mut text = Vec::new();
+        decoder.decode(&buf[2 * usize::from(bom)..], &mut text);
+        if complete {
+            decoder.finish(&mut text);
+        }
+        self.utf16 = Some((decoder, text.len() as u64));
+        self.begin_text(&text, complete, encoding, sink);
+    }
+
+    /// Transcodes a chunk of a UTF-16 file (`end`: the end of the file), and reads it.
+    fn feed_utf16(&mut self, chunk: &[u8], end: bool, sink: &mut impl RecordSink) {
+        let Some((decoder, parsed)) = &mut self.utf16 else {
+            return;
+        };
+        let mut text = Vec::new();
+        decoder.decode(chunk, &mut text);
+        if end {
+            decoder.finish(&mut text);
+        }
+        let at = *parsed;
+        *parsed += text.len() as u64;
+        self.feed_text(&text, at, sink);
+    }
+
+    /// Detects the dialect from the first bytes of text (with a UTF-8 BOM when `encoding`
+    /// says so), then reads them.
+    fn begin_text(
+        &mut self,
+        buf: &[u8],
+        complete: bool,
+        encoding: EncodingInfo,
+        sink: &mut impl RecordSink,
+    ) {
+        let bom = buf.starts_with(&[0xEF, 0xBB, 0xBF]);
+        let body = if bom { &buf[3..] } else { buf };
         let sample = &body[..body.len().min(SNIFF_BYTES)];
         let nul = sample.iter().position(|b| *b == 0);
         let utf16 = body.starts_with(&[0xFF, 0xFE])

@@ -136,13 +136,18 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EncodingInfo {
-    /// `utf-8`, `windows-1252` or `iso-8859-15`.
+    /// `utf-8`, `windows-1252`, `iso-8859-15` or `iso-8859-7`: the encoding the file was
+    /// read with.
     pub name: String,
     /// Whether the file starts with a UTF-8 byte-order mark.
     pub bom: bool,
     /// When bytes were invalid in `name`: the encoding the file is probably in.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub probable: Option<String>,
+    /// Whether `name` was detected from the file's first bytes (`--encoding auto`) rather
+    /// than given.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub detected: bool,
 }
 
 /// Sizes.

@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
         assert_consistent(&whole, options(data).max_findings);
     }
     let infer_options = InferOptions {
-        rows: 50,
+        rows: Some(50),
         ..InferOptions::default()
     };
     if let Ok(inference) = infer(data, &infer_options) {

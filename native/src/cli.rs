@@ -8,7 +8,6 @@ use std::path::PathBuf;
 
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use watt_core::infer::DEFAULT_ROWS;
 use watt_core::{DialectOptions, Encoding, Options};
 
 /// Validate and GDPR-minimise energy-consumption CSV files.
@@ -112,12 +111,13 @@ impl Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SchemaCommand {
-    /// Write a draft Table Schema inferred from the first rows of a CSV file.
+    /// Write a draft Table Schema inferred from a CSV file, which the file checks valid against.
     ///
-    /// The draft gives each column the narrowest type all sampled values fit, marks
-    /// columns with no empty value as required, keeps digit codes (meter ids, postcodes)
-    /// as strings with a pattern, and suggests a gdpr category from column names. Review
-    /// it before use.
+    /// The whole file is read, once, in bounded memory. The draft gives each column the
+    /// narrowest type all its values fit, marks columns with no empty value as required,
+    /// keeps digit codes (meter ids, postcodes) as strings with a pattern, lists small
+    /// vocabularies in an enum, and suggests a gdpr category from column names and values.
+    /// Review it before use.
     Infer(InferArgs),
 }
 
@@ -192,9 +192,10 @@ pub struct InferArgs {
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
 
-    /// Data rows sampled from the start of the file.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_ROWS, value_parser = parse_rows)]
-    pub rows: usize,
+    /// Read only the first N data rows (a sample). The draft then says so, has no enum, and
+    /// later rows may not fit it. By default the whole file is read.
+    #[arg(long, value_name = "N", value_parser = parse_rows)]
+    pub rows: Option<usize>,
 
     #[command(flatten)]
     pub read: ReadArgs,
@@ -610,7 +611,7 @@ mod tests {
         assert_eq!(parse_encoding("latin1"), Ok(Encoding::Windows1252));
         assert_eq!(
             parse_encoding("shift_jis"),
-            Err("unknown encoding \"shift_jis\"; watt reads utf-8, windows-1252 (latin1, iso-8859-1), iso-8859-15 (latin9)".into())
+            Err("unknown encoding \"shift_jis\"; watt reads utf-8, windows-1252 (latin1, iso-8859-1), iso-8859-15 (latin9), iso-8859-7 (greek), utf-16le (utf-16), utf-16be, auto (detected from the first 64 KiB)".into())
         );
     }
 }

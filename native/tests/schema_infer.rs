@@ -1,5 +1,6 @@
 //! `watt schema infer` driven as a user would: the draft loads with the core and the file
-//! it was inferred from checks as valid against it.
+//! it was inferred from checks as valid against it, however its later rows differ from
+//! its first ones.
 
 mod common;
 
@@ -97,7 +98,7 @@ fn output_file_and_summary_on_stderr() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        "watt: wrote a draft schema of 5 fields, inferred from 3 data rows, to draft.json: review it before use\n"
+        "watt: wrote a draft schema of 5 fields, inferred from all 3 data rows, to draft.json: review it before use\n"
     );
     let text = std::fs::read_to_string(w.path("draft.json")).expect("the draft is written");
     assert!(text.ends_with("}\n"));
@@ -184,10 +185,10 @@ fn errors_exit_2_without_values() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "watt: error: cannot infer a schema from latin.csv: row 2 is not valid UTF-8; the file looks like windows-1252 (read it as windows-1252)\n"
+        "watt: error: cannot infer a schema from latin.csv: row 2 is not valid UTF-8; the file looks like iso-8859-1 (read it as iso-8859-1)\n"
     );
     assert!(!stderr.contains("Orl"));
-    let draft = infer(&w, &["latin.csv", "--encoding", "windows-1252"]);
+    let draft = infer(&w, &["latin.csv", "--encoding", "iso-8859-1"]);
     assert_eq!(
         field(&draft, "ville")["gdpr"]["category"],
         "quasi-identifier"
@@ -279,5 +280,209 @@ fn names_never_become_an_enum_nor_appear_in_findings() {
     assert!(
         stdout.contains("not one of the allowed values (BASE, HPHC)"),
         "{stdout}"
+    );
+}
+
+/// Infers a draft of `file` to `draft.json`, checks `file` against it, and returns the
+/// draft and the check's report.
+fn infer_then_check(w: &Workdir, file: &str, args: &[&str]) -> (Value, i32, Value) {
+    let mut all = vec![file];
+    all.extend_from_slice(args);
+    let draft = infer(w, &all);
+    w.write(
+        "draft.json",
+        serde_json::to_string(&draft).expect("the draft serialises"),
+    );
+    let (code, report) = w.check_json(file, "draft.json", args);
+    (draft, code, report)
+}
+
+/// The samples shipped with watt check valid against the draft inferred from them.
+#[test]
+fn the_draft_of_each_bundled_sample_passes_on_it() {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/samples");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&samples).expect("data/samples is there") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
+        let w = Workdir::new();
+        w.write(
+            "sample.csv",
+            std::fs::read(&path).expect("the sample reads"),
+        );
+        let (draft, code, report) = infer_then_check(&w, "sample.csv", &[]);
+        assert_eq!(
+            (code, &report["valid"]),
+            (0, &json!(true)),
+            "{}: {report:#}\n{draft:#}",
+            path.display()
+        );
+        let rows = report["stats"]["rows"].as_u64().expect("a row count");
+        assert!(rows > 300, "{}: {rows} rows", path.display());
+        assert!(
+            draft["description"]
+                .as_str()
+                .is_some_and(|d| d.contains(&format!("from all {rows} data rows"))),
+            "{draft:#}"
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 2, "both samples were tried");
+}
+
+/// 3000 rows whose first 1500 have two contract types, whole kWh, five-digit codes and
+/// ISO dates; the later ones add a third contract type (after the first thousand rows a
+/// draft used to be inferred from), decimal kWh, a four-digit code with a leading zero and
+/// a day-first date. The draft covers them all, and the file checks valid against it
+/// (it failed 1500 rows on the enum, and the widened columns on types).
+#[test]
+fn later_rows_that_add_enum_values_and_widen_types_still_pass() {
+    let w = Workdir::new();
+    let mut csv = String::from("tarif,kwh,code,jour,etat\n");
+    for i in 0..3000 {
+        let late = i >= 1500;
+        let tarif = match (late, i % 3) {
+            (true, 0) => "TEMPO",
+            (_, n) if n % 2 == 0 => "BASE",
+            _ => "HPHC",
+        };
+        let kwh = if late && i % 7 == 0 {
+            format!("{}.5", i % 9)
+        } else {
+            (i % 9).to_string()
+        };
+        let code = if i == 2999 {
+            "0123".to_owned()
+        } else {
+            format!("{}", 10_000 + i)
+        };
+        let jour = if i == 2500 {
+            "15/01/2024".to_owned()
+        } else {
+            format!("2024-01-{:02}", 1 + i % 28)
+        };
+        let etat = if i == 2998 { "" } else { "ok" };
+        csv.push_str(&format!("{tarif},{kwh},{code},{jour},{etat}\n"));
+    }
+    w.write("drift.csv", &csv);
+    let (draft, code, report) = infer_then_check(&w, "drift.csv", &[]);
+    assert_eq!(code, 0, "{report:#}\n{draft:#}");
+    assert_eq!(report["stats"]["rows"], 3000);
+    assert_eq!(
+        field(&draft, "tarif")["constraints"],
+        json!({"required": true, "enum": ["BASE", "HPHC", "TEMPO"]})
+    );
+    assert_eq!(field(&draft, "kwh")["type"], "number");
+    assert_eq!(field(&draft, "code")["type"], "string");
+    assert_eq!(
+        field(&draft, "code")["constraints"],
+        json!({"required": true, "pattern": "[0-9]{4,5}"})
+    );
+    assert_eq!(field(&draft, "jour")["type"], "string");
+    assert_eq!(
+        field(&draft, "etat")["constraints"],
+        json!({"enum": ["ok"]})
+    );
+    assert!(
+        draft["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("from all 3000 data rows")),
+        "{draft:#}"
+    );
+
+    // A sample says so and closes no vocabulary.
+    let sample = infer(&w, &["drift.csv", "--rows", "1000"]);
+    assert!(
+        sample["description"].as_str().is_some_and(|d| d
+            .contains("from the first 1000 data rows only (a sample: the rest of the file was not read, so no enum was inferred")),
+        "{sample:#}"
+    );
+    assert_eq!(
+        field(&sample, "tarif")["constraints"],
+        json!({"required": true})
+    );
+}
+
+/// `--encoding auto` reads a Greek (ISO-8859-7) file in the encoding detected from its
+/// first bytes, for `schema infer` as for `check`, and the report says which it used; the
+/// default stays strict and names the probable encoding.
+#[test]
+fn encoding_auto_reads_a_greek_file_and_says_so() {
+    let w = Workdir::new();
+    let text = "id,πόλη\n1,Αθήνα\n2,Θεσσαλονίκη\n3,Πάτρα\n";
+    // ISO-8859-7: the Greek letters are U+0390 + (byte - 0xC0), the tonos capitals aside.
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| match u32::from(c) {
+            n @ 0..=0x7F => n as u8,
+            n @ 0x0391..=0x03CE => (n - 0x0390 + 0xC0) as u8,
+            _ => panic!("{c:?} is not in the test's table"),
+        })
+        .collect();
+    w.write("greek.csv", &bytes);
+    let (code, _, stderr) = w.run(&["schema", "infer", "greek.csv"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the file looks like iso-8859-7"),
+        "{stderr}"
+    );
+
+    let (draft, code, report) = infer_then_check(&w, "greek.csv", &["--encoding", "auto"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        report["encoding"],
+        json!({"name": "iso-8859-7", "bom": false, "detected": true})
+    );
+    assert_eq!(draft["fields"][1]["name"], "πόλη");
+    assert!(
+        draft["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("comma-separated iso-8859-7 file")),
+        "{draft:#}"
+    );
+
+    let (code, report) = w.check_json("greek.csv", "draft.json", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["encoding"]["probable"], "iso-8859-7");
+}
+
+/// `--encoding auto` reads UTF-16 (Excel's "Unicode text"), transcoded as it streams; the
+/// default refuses it, naming it and the option that reads it.
+#[test]
+fn encoding_auto_reads_utf16() {
+    let w = Workdir::new();
+    let text = "\u{feff}id\tville\n1\tOrléans\n2\tΑθήνα\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    w.write("unicode.txt", &bytes);
+    let (draft, code, report) = infer_then_check(&w, "unicode.txt", &["--encoding", "auto"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        report["encoding"],
+        json!({"name": "utf-16le", "bom": true, "detected": true})
+    );
+    assert_eq!(report["stats"]["rows"], 2);
+    assert_eq!(report["stats"]["bytes"], bytes.len());
+    assert_eq!(draft["fields"][1]["name"], "ville");
+    let (code, stdout, _) = w.run(&[
+        "check",
+        "unicode.txt",
+        "-s",
+        "draft.json",
+        "--encoding",
+        "auto",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("read as UTF-16LE (detected) with BOM, tab-separated"),
+        "{stdout}"
+    );
+
+    let (code, report) = w.check_json("unicode.txt", "draft.json", &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "the file is utf-16le: read it with --encoding utf-16le (or auto), or save it as UTF-8 (Excel: \"CSV UTF-8\")"
     );
 }

@@ -23,8 +23,11 @@ export type Category =
 export type PiiKind =
   | "email" | "phone" | "nir" | "iban" | "siret" | "siren" | "card" | "prm" | "ipv4" | "name";
 
-/** Encodings watt reads. */
-export type EncodingName = "utf-8" | "windows-1252" | "iso-8859-15";
+/** Encodings watt reads (`iso-8859-1` reads as `windows-1252`), or `auto`: detected from
+ * the first 64 KiB, the report's `encoding.name` says which. */
+export type EncodingName =
+  | "utf-8" | "windows-1252" | "iso-8859-1" | "iso-8859-15" | "iso-8859-7" | "utf-16le"
+  | "utf-16be" | "auto";
 
 /**
  * What the user says about the dialect; absent or null means "detect it" (the first four)
@@ -77,6 +80,8 @@ export interface EncodingInfo {
   bom: boolean;
   /** When bytes were invalid in `name`: the encoding the file is probably in. */
   probable?: string;
+  /** `name` was detected (`encoding: "auto"`) rather than given. */
+  detected?: boolean;
 }
 
 export interface Stats {

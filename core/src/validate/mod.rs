@@ -243,6 +243,8 @@ pub(crate) struct Validator {
     stopped_at: Option<u64>,
     /// A header over several rows (`headerRows`), while its rows are read.
     header_rows: Option<HeaderRows>,
+    /// Records that did not decode, for the guess of the file's encoding.
+    guess_sample: GuessSample,
 }
 
 /// The labels of a header given over several rows, joined as Frictionless joins them: a
@@ -253,6 +255,26 @@ struct HeaderRows {
     above: Vec<Option<String>>,
     /// Number, offset and bytes of the last header row read: label findings point there.
     last: Option<(u64, u64, Vec<u8>)>,
+}
+
+/// The raw bytes of the first records that did not decode, up to
+/// [`encoding::GUESS_BYTES`].
+#[derive(Debug, Default)]
+struct GuessSample {
+    bytes: Vec<u8>,
+    /// The last record added (a record with several bad fields is added once).
+    last_record: u64,
+}
+
+impl GuessSample {
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// The message of an `encoding-error` finding.
+fn encoding_message(probable: &str) -> String {
+    format!("invalid UTF-8; the file looks like {probable} (read it as {probable})")
 }
 
 impl Validator {
@@ -274,6 +296,7 @@ impl Validator {
                 name: options.encoding.name().to_owned(),
                 bom: false,
                 probable: None,
+                detected: false,
             },
             started: false,
             header_done: false,
@@ -295,6 +318,7 @@ impl Validator {
             kind: RowKind::Header,
             stopped_at: None,
             header_rows: None,
+            guess_sample: GuessSample::default(),
         }
     }
 
@@ -370,7 +394,14 @@ impl Validator {
                 "reading stopped after {bytes} bytes, once a finding had made the data invalid (invalid data is not written): the rest of the file was not read, so it may hold more findings and rows than counted here"
             ));
         }
-        let (findings, total, counts) = self.findings.into_parts();
+        let (mut findings, total, counts) = self.findings.into_parts();
+        if !self.guess_sample.bytes.is_empty() && self.encoding.name == "utf-8" {
+            let probable = encoding::guess(&self.guess_sample.bytes);
+            self.encoding.probable = Some(probable.to_owned());
+            for f in (findings.iter_mut()).filter(|f| f.code == ErrorCode::EncodingError) {
+                f.message = encoding_message(probable);
+            }
+        }
         Report {
             watt: crate::VERSION.to_owned(),
             valid: total == 0,
@@ -710,10 +741,19 @@ impl Validator {
     }
 
     fn encoding_error(&mut self, rec: &Record<'_>, bad: crate::reader::BadBytes) {
-        let probable = encoding::guess(rec.raw());
-        if self.encoding.probable.is_none() && self.encoding.name == "utf-8" {
-            self.encoding.probable = Some(probable.to_owned());
+        // The records that do not decode are the sample the encoding is guessed from, once,
+        // in `into_report` (which also writes the guess into these findings' messages).
+        if self.guess_sample.len() < encoding::GUESS_BYTES
+            && self.guess_sample.last_record != rec.number
+        {
+            self.guess_sample.last_record = rec.number;
+            let room = encoding::GUESS_BYTES - self.guess_sample.len();
+            let raw = rec.raw();
+            self.guess_sample
+                .bytes
+                .extend_from_slice(&raw[..raw.len().min(room)]);
         }
+        let probable = "";
         let field = self.field_of_column(bad.field);
         let show = self.show_values;
         let name = field.map(|f| self.schema.fields[f].name.clone());
@@ -726,9 +766,7 @@ impl Validator {
                 field_name: name,
                 field_number: Some(bad.field + 1),
                 byte: start + u64::from(quoted) + bad.at as u64,
-                message: format!(
-                    "invalid UTF-8; the file looks like {probable} (read it as {probable})"
-                ),
+                message: encoding_message(probable),
                 cell: show.then(|| rec.field(bad.field).to_owned()),
             }
         });
@@ -757,7 +795,7 @@ impl Validator {
                     None,
                     0,
                     format!(
-                        "the file is {probable}, which watt does not read: save it as UTF-8 (Excel: \"CSV UTF-8\")"
+                        "the file is {probable}: read it with --encoding {probable} (or auto), or save it as UTF-8 (Excel: \"CSV UTF-8\")"
                     ),
                 )
             }

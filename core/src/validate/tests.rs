@@ -141,7 +141,7 @@ fn encoding_error_names_the_probable_encoding_and_reads_with_it() {
     let schema = fixture_schema();
     let data = read_fixture("encoding_error.csv");
     let report = check(&schema, &data);
-    assert_eq!(report.encoding.probable.as_deref(), Some("windows-1252"));
+    assert_eq!(report.encoding.probable.as_deref(), Some("iso-8859-1"));
     let options = Options {
         encoding: crate::Encoding::Windows1252,
         ..Options::default()

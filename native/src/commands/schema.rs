@@ -1,5 +1,5 @@
 //! `watt schema infer FILE`: writes a draft Table Schema inferred by the core from the
-//! first rows of a file. Reading stops as soon as the core has the rows it asked for.
+//! whole file (or its first `--rows`: reading stops as soon as the core has them).
 
 use std::ops::ControlFlow;
 
@@ -59,8 +59,13 @@ pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
         Some(path) => {
             write_whole(path, format!("{json}\n").as_bytes())?;
             eprintln!(
-                "watt: wrote a draft schema of {} fields, inferred from {} data rows, to {}: review it before use",
+                "watt: wrote a draft schema of {} fields, inferred from {}{} data rows, to {}: review it before use",
                 draft.fields.len(),
+                if draft.sampled {
+                    "a sample of the first "
+                } else {
+                    "all "
+                },
                 draft.rows,
                 path.display()
             );

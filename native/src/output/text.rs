@@ -156,17 +156,22 @@ fn encoding_name(name: &str) -> String {
         "utf-8" => "UTF-8".to_owned(),
         "windows-1252" => "Windows-1252".to_owned(),
         "iso-8859-15" => "ISO-8859-15".to_owned(),
+        "iso-8859-7" => "ISO-8859-7".to_owned(),
+        "utf-16le" => "UTF-16LE".to_owned(),
+        "utf-16be" => "UTF-16BE".to_owned(),
         other => other.to_owned(),
     }
 }
 
 fn encoding(e: &EncodingInfo) -> String {
-    let name = encoding_name(&e.name);
-    if e.bom {
-        format!("{name} with BOM")
-    } else {
-        name
+    let mut name = encoding_name(&e.name);
+    if e.detected {
+        name.push_str(" (detected)");
     }
+    if e.bom {
+        name.push_str(" with BOM");
+    }
+    name
 }
 
 /// `semicolon-separated with a header row, decimal comma, CRLF line ends`.
