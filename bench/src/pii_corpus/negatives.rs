@@ -4,8 +4,8 @@
 //! [`NEGATIVE_FAMILIES`] lists every family the generator writes.
 
 use super::planted::{
-    CARD_TEMPLATES, IBAN_BRACKET_TEMPLATES, IBAN_TEMPLATES, NIR_TEMPLATES, SIREN_SOCIETE_TEMPLATES,
-    SIREN_TEMPLATES, SIRET_BARE_TEMPLATES, SIRET_TEMPLATES,
+    CARD_FORMS, CARD_TEMPLATES, IBAN_BRACKET_TEMPLATES, IBAN_FORMS, IBAN_TEMPLATES, NIR_FORMS,
+    NIR_TEMPLATES, SIREN_SOCIETE_TEMPLATES, SIREN_TEMPLATES, SIRET_BARE_TEMPLATES, SIRET_TEMPLATES,
 };
 use super::values::{
     IBAN_COUNTRIES, NIR_GLUED_KEY, NIR_KEY_APART, NIR_SPACED, SIREN_SPACED, SIRET_SIREN_NIC,
@@ -20,37 +20,8 @@ use crate::prng::SplitMix64;
 
 /// Every family of hard negatives the corpus writes, by kind.
 pub const NEGATIVE_FAMILIES: &[(NegativeKind, &[&str])] = &[
-    (
-        NegativeKind::BadNir,
-        &[
-            "compact",
-            "spaced",
-            "compact-corsica",
-            "spaced-corsica",
-            "glued-key",
-            "key-apart",
-            "dashed",
-        ],
-    ),
-    (
-        NegativeKind::BadIban,
-        &[
-            "FR-compact",
-            "FR-grouped",
-            "DE-compact",
-            "DE-grouped",
-            "BE-compact",
-            "BE-grouped",
-            "ES-compact",
-            "ES-grouped",
-            "IT-compact",
-            "IT-grouped",
-            "FR-lower-grouped",
-            "FR-lower-compact",
-            "FR-dashed",
-            "FR-angle-brackets",
-        ],
-    ),
+    (NegativeKind::BadNir, NIR_FORMS),
+    (NegativeKind::BadIban, IBAN_FORMS),
     (
         NegativeKind::BadSiret,
         &[
@@ -67,19 +38,7 @@ pub const NEGATIVE_FAMILIES: &[(NegativeKind, &[&str])] = &[
         NegativeKind::BadSiren,
         &["compact", "spaced", "dashed", "compact-societe"],
     ),
-    (
-        NegativeKind::BadCard,
-        &[
-            "visa-grouped",
-            "visa-compact",
-            "visa-dashes",
-            "mastercard-grouped",
-            "mastercard-compact",
-            "mastercard-dashes",
-            "amex-4-6-5",
-            "amex-compact",
-        ],
-    ),
+    (NegativeKind::BadCard, CARD_FORMS),
     (NegativeKind::Ticket, &["15-digits"]),
     (NegativeKind::Order, &["dated", "random"]),
     (

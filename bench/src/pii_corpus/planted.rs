@@ -21,6 +21,50 @@ use crate::france::{self, FEMALE_FIRST_NAMES, MALE_FIRST_NAMES, PhoneStyle, SURN
 use crate::names;
 use crate::prng::SplitMix64;
 
+/// The spellings of NIRs, planted valid here and with the check failing as hard
+/// negatives ([`super::negatives`]).
+pub(super) const NIR_FORMS: &[&str] = &[
+    "compact",
+    "spaced",
+    "compact-corsica",
+    "spaced-corsica",
+    "glued-key",
+    "key-apart",
+    "dashed",
+];
+
+/// The spellings of IBANs, planted valid here and with the check failing as hard
+/// negatives ([`super::negatives`]).
+pub(super) const IBAN_FORMS: &[&str] = &[
+    "FR-compact",
+    "FR-grouped",
+    "DE-compact",
+    "DE-grouped",
+    "BE-compact",
+    "BE-grouped",
+    "ES-compact",
+    "ES-grouped",
+    "IT-compact",
+    "IT-grouped",
+    "FR-lower-grouped",
+    "FR-lower-compact",
+    "FR-dashed",
+    "FR-angle-brackets",
+];
+
+/// The spellings of payment cards, planted valid here and with the check failing as hard
+/// negatives ([`super::negatives`]).
+pub(super) const CARD_FORMS: &[&str] = &[
+    "visa-grouped",
+    "visa-compact",
+    "visa-dashes",
+    "mastercard-grouped",
+    "mastercard-compact",
+    "mastercard-dashes",
+    "amex-4-6-5",
+    "amex-compact",
+];
+
 /// Every spelling family the corpus plants, by kind. Names whose form starts with
 /// `no-title` are written without a title ([`super::NameGroup::Untitled`]).
 pub const FAMILIES: &[(PiiKind, &[&str])] = &[
@@ -52,37 +96,8 @@ pub const FAMILIES: &[(PiiKind, &[&str])] = &[
             "slashes",
         ],
     ),
-    (
-        PiiKind::Nir,
-        &[
-            "compact",
-            "spaced",
-            "compact-corsica",
-            "spaced-corsica",
-            "glued-key",
-            "key-apart",
-            "dashed",
-        ],
-    ),
-    (
-        PiiKind::Iban,
-        &[
-            "FR-compact",
-            "FR-grouped",
-            "DE-compact",
-            "DE-grouped",
-            "BE-compact",
-            "BE-grouped",
-            "ES-compact",
-            "ES-grouped",
-            "IT-compact",
-            "IT-grouped",
-            "FR-lower-grouped",
-            "FR-lower-compact",
-            "FR-dashed",
-            "FR-angle-brackets",
-        ],
-    ),
+    (PiiKind::Nir, NIR_FORMS),
+    (PiiKind::Iban, IBAN_FORMS),
     (
         PiiKind::Siret,
         &[
@@ -107,19 +122,7 @@ pub const FAMILIES: &[(PiiKind, &[&str])] = &[
             "dashed",
         ],
     ),
-    (
-        PiiKind::Card,
-        &[
-            "visa-grouped",
-            "visa-compact",
-            "visa-dashes",
-            "mastercard-grouped",
-            "mastercard-compact",
-            "mastercard-dashes",
-            "amex-4-6-5",
-            "amex-compact",
-        ],
-    ),
+    (PiiKind::Card, CARD_FORMS),
     (
         PiiKind::Prm,
         &[

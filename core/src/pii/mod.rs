@@ -309,7 +309,9 @@ fn find_emails(text: &str, out: &mut Vec<PiiMatch>) {
 mod tests {
     use super::*;
 
-    fn found(text: &str) -> Vec<(PiiKind, String)> {
+    /// What `detect` finds in `text`, as kinds and the text they cover (the detector
+    /// modules' tests use these helpers too).
+    pub(super) fn found(text: &str) -> Vec<(PiiKind, String)> {
         let mut out = Vec::new();
         detect(text, KindSet::ALL, &mut out);
         out.iter()
@@ -317,16 +319,17 @@ mod tests {
             .collect()
     }
 
-    fn kinds(text: &str) -> Vec<PiiKind> {
+    pub(super) fn kinds(text: &str) -> Vec<PiiKind> {
         found(text).into_iter().map(|(k, _)| k).collect()
     }
 
-    fn nir_with_key(body: &str) -> String {
+    /// A 13-character NIR body (Corsica's 2A/2B included) with its control key.
+    pub(super) fn nir_with_key(body: &str) -> String {
         let n: u64 = body
             .replace("2A", "19")
             .replace("2B", "18")
             .parse()
-            .unwrap();
+            .expect("13 digits");
         format!("{body}{:02}", 97 - n % 97)
     }
 

@@ -389,19 +389,8 @@ mod tests {
     //! of numbers with a check digit are tried valid (found whole, as their kind) and with
     //! the last digit changed (nothing reported).
 
-    use crate::pii::{KindSet, PiiKind, detect};
-
-    fn found(text: &str) -> Vec<(PiiKind, String)> {
-        let mut out = Vec::new();
-        detect(text, KindSet::ALL, &mut out);
-        out.iter()
-            .map(|m| (m.kind, text[m.start..m.end].to_owned()))
-            .collect()
-    }
-
-    fn kinds(text: &str) -> Vec<PiiKind> {
-        found(text).into_iter().map(|(k, _)| k).collect()
-    }
+    use crate::pii::PiiKind;
+    use crate::pii::tests::{found, kinds, nir_with_key};
 
     /// `chars` cut into `groups`, joined by `sep`.
     fn spell(chars: &str, groups: &[usize], sep: &str) -> String {
@@ -423,15 +412,6 @@ mod tests {
         let (body, last) = digits.split_at(digits.len() - 1);
         let last = last.as_bytes()[0];
         format!("{body}{}", char::from(b'0' + (last - b'0' + 1) % 10))
-    }
-
-    fn nir_with_key(body: &str) -> String {
-        let n: u64 = body
-            .replace("2A", "19")
-            .replace("2B", "18")
-            .parse()
-            .expect("13 digits");
-        format!("{body}{:02}", 97 - n % 97)
     }
 
     /// Each spelling of `valid` after `before` is found whole, as `kind`; the same spelling

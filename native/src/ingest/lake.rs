@@ -534,22 +534,24 @@ mod tests {
         assert_eq!(files_in(dir.path()), ["k.csv"]);
     }
 
+    /// A write of `key` begun, with one part of four bytes written.
+    async fn half_written(lake: &DirLake, key: &str) -> DirUpload {
+        let up = lake.begin(key).await.unwrap();
+        let half = Part {
+            number: 1,
+            offset: 0,
+            crc64nvme: 0,
+            bytes: Bytes::from_static(b"half"),
+        };
+        lake.write_part(&up, half).await.unwrap();
+        up
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_aborted_write_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let lake = DirLake::new(dir.path());
-        let up = lake.begin("a/b.csv").await.unwrap();
-        lake.write_part(
-            &up,
-            Part {
-                number: 1,
-                offset: 0,
-                crc64nvme: 0,
-                bytes: Bytes::from_static(b"half"),
-            },
-        )
-        .await
-        .unwrap();
+        let up = half_written(&lake, "a/b.csv").await;
         lake.abort(&up).await.unwrap();
         assert_eq!(files_in(dir.path()), Vec::<String>::new());
         drop(up);
@@ -560,18 +562,7 @@ mod tests {
     async fn a_write_cut_short_is_found_by_its_key() {
         let dir = tempfile::tempdir().unwrap();
         let lake = DirLake::new(dir.path());
-        let up = lake.begin("a/b.csv").await.unwrap();
-        lake.write_part(
-            &up,
-            Part {
-                number: 1,
-                offset: 0,
-                crc64nvme: 0,
-                bytes: Bytes::from_static(b"half"),
-            },
-        )
-        .await
-        .unwrap();
+        let up = half_written(&lake, "a/b.csv").await;
         // A killed process drops nothing: its partial file stays.
         std::mem::forget(up);
         assert_eq!(files_in(dir.path()), ["a/.b.csv.watt-partial"]);
