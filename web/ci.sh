@@ -8,7 +8,7 @@
 # (`.ci/setup.sh` installs all of these), it:
 #   1. installs the page's npm packages (npm ci),
 #   2. builds the page (bash web/build.sh → web/dist),
-#   3. checks the gzipped wasm against its budget (400 KB = 400 000 bytes),
+#   3. checks the gzipped wasm against its budget (440 KB = 440 000 bytes; why: web/README.md),
 #   4. checks formatting and clippy of the wasm crate,
 #   5. runs the wasm-bindgen tests of the wasm API in headless Chromium,
 #   6. builds the native `watt` (debug: same bytes, much faster to build) to compare with,
@@ -20,7 +20,7 @@ set -uo pipefail
 WEB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$WEB")"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-BUDGET_BYTES=400000
+BUDGET_BYTES=440000
 export PATH="$HOME/.cargo/bin:$PATH"
 
 failed=()
