@@ -283,7 +283,7 @@ fn a_resource_dialect_is_applied() {
     let w = package(&READINGS_CSV.replace(',', ";"));
     w.write(
         "datapackage.json",
-        &PACKAGE.replace(
+        PACKAGE.replace(
             r#""dialect": {}"#,
             r#""dialect": {"delimiter": ";", "header": true}"#,
         ),
