@@ -218,7 +218,7 @@ mod tests {
             Some("2024-01-01T00:00:00+01:00")
         );
         assert_eq!(
-            dt(Granularity::Hour, "2024-06-01 23:59").as_deref(),
+            dt(Granularity::Hour, "2024-06-01 23:59:00").as_deref(),
             Some("2024-06-01T23:00:00")
         );
         assert_eq!(

@@ -105,10 +105,11 @@ pub(crate) fn check<'s>(
         }
     }
     if c.min_length.is_some() || c.max_length.is_some() {
-        let len = if text.is_ascii() {
-            text.len()
-        } else {
-            text.chars().count()
+        let len = match value {
+            // An object's members, an array's items.
+            Value::Json(Some(n)) => *n,
+            _ if text.is_ascii() => text.len(),
+            _ => text.chars().count(),
         };
         if let Some(n) = c.min_length {
             if len < n {
@@ -186,6 +187,25 @@ mod tests {
                 "not below exclusive maximum 10"
             ]
         );
+    }
+
+    /// `minLength`/`maxLength` count an array's items and an object's members, as
+    /// frictionless-py does: characters were counted (`[1]` passed a minLength of 2).
+    #[test]
+    fn lengths_of_arrays_and_objects_count_items() {
+        let a =
+            r#"{"name": "a", "type": "array", "constraints": {"minLength": 2, "maxLength": 3}}"#;
+        assert_eq!(violations(a, "[1]"), ["shorter than minLength 2"]);
+        assert!(violations(a, "[1, 2]").is_empty());
+        assert_eq!(violations(a, "[1,2,3,4]"), ["longer than maxLength 3"]);
+        let o = r#"{"name": "o", "type": "object", "constraints": {"maxLength": 1}}"#;
+        assert!(violations(o, r#"{"a": 1}"#).is_empty());
+        assert_eq!(
+            violations(o, r#"{"a": 1, "b": 2}"#),
+            ["longer than maxLength 1"]
+        );
+        let s = r#"{"name": "s", "type": "string", "constraints": {"maxLength": 3}}"#;
+        assert_eq!(violations(s, "[1,2]"), ["longer than maxLength 3"]);
     }
 
     #[test]

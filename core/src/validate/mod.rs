@@ -622,7 +622,7 @@ impl Validator {
             };
             let key = match self.cells[fi].value() {
                 // A text's key is its text's: only typed values are remembered.
-                Some(v @ (Value::Text | Value::Json)) => v.key(rec.field(col)),
+                Some(v @ (Value::Text | Value::Json(_))) => v.key(rec.field(col)),
                 Some(v) => match last {
                     Some((seen, key)) if *seen == v => *key,
                     _ => {

@@ -67,6 +67,14 @@ impl TemporalFormat {
         Ok(TemporalFormat::Pattern(p.to_owned()))
     }
 
+    /// Whether `year`, parsed with pattern `p`, was written as `%Y` wants it: Python's
+    /// `strptime` (which frictionless-py reads patterns with) takes four digits for `%Y`,
+    /// chrono any number, so that `15/01/24` would be year 24. Years below 1000 are refused
+    /// with `%Y` (`0999` too, which Python would read: no export writes one).
+    fn full_year(p: &str, year: i32) -> bool {
+        !p.contains("%Y") || (1000..=9999).contains(&year)
+    }
+
     /// Whether a datetime pattern carries a UTC offset.
     fn has_offset(p: &str) -> bool {
         p.contains("%z") || p.contains("%:z") || p.contains("%#z")
@@ -88,8 +96,10 @@ pub enum Value {
     DateTime(NaiveDateTime, Option<i32>),
     Year(i32),
     YearMonth(i32, u32),
-    /// A JSON object or array (or a geojson value); compared as text.
-    Json,
+    /// A JSON object or array, with its number of members or items (what `minLength` and
+    /// `maxLength` count, as frictionless-py counts them), or a geojson value (`None`);
+    /// compared as text.
+    Json(Option<usize>),
     /// An ISO 8601 duration (see [`duration::Duration`]): months (billionths of), and the
     /// rest in seconds and microseconds. Written out here rather than as the struct so that
     /// a value stays 24 bytes.
@@ -149,7 +159,7 @@ impl Value {
     /// Whether two values are the same, given their texts (text values compare by text).
     pub fn same(&self, text: &str, other: &Value, other_text: &str) -> bool {
         match (self, other) {
-            (Value::Text, Value::Text) | (Value::Json, Value::Json) => text == other_text,
+            (Value::Text, Value::Text) | (Value::Json(_), Value::Json(_)) => text == other_text,
             // Durations and geopoints are equal or not; they have no order.
             (Value::Duration { .. }, Value::Duration { .. })
             | (Value::GeoPoint(..), Value::GeoPoint(..)) => self == other,
@@ -163,7 +173,7 @@ impl Value {
     /// report the same duplicates.
     pub fn key(&self, text: &str) -> u64 {
         match *self {
-            Value::Text | Value::Json => xxh3_64_with_seed(text.as_bytes(), 0),
+            Value::Text | Value::Json(_) => xxh3_64_with_seed(text.as_bytes(), 0),
             Value::Integer(i) => xxh3_64_with_seed(&i.to_le_bytes(), 1),
             Value::Number(f) => {
                 let f = if f == 0.0 {
@@ -363,11 +373,11 @@ impl ValueParser {
                 .map(|(y, m)| Value::YearMonth(y, m))
                 .ok_or(TypeProblem::YearMonth),
             FieldType::Object => match serde_json::from_str::<serde_json::Value>(s) {
-                Ok(serde_json::Value::Object(_)) => Ok(Value::Json),
+                Ok(serde_json::Value::Object(members)) => Ok(Value::Json(Some(members.len()))),
                 _ => Err(TypeProblem::Object),
             },
             FieldType::Array => match serde_json::from_str::<serde_json::Value>(s) {
-                Ok(serde_json::Value::Array(_)) => Ok(Value::Json),
+                Ok(serde_json::Value::Array(items)) => Ok(Value::Json(Some(items.len()))),
                 _ => Err(TypeProblem::Array),
             },
             FieldType::Duration => duration::parse(s)
@@ -377,7 +387,7 @@ impl ValueParser {
                 .map(|(lon, lat)| Value::GeoPoint(lon, lat))
                 .ok_or(TypeProblem::GeoPoint),
             FieldType::GeoJson(f) => match (geo::is_geojson(*f, s), f) {
-                (true, _) => Ok(Value::Json),
+                (true, _) => Ok(Value::Json(None)),
                 (false, GeoJsonFormat::Default) => Err(TypeProblem::GeoJson),
                 (false, GeoJsonFormat::TopoJson) => Err(TypeProblem::TopoJson),
             },
@@ -502,7 +512,7 @@ impl ValueParser {
     fn parse_datetime(&self, f: &TemporalFormat, s: &str) -> Option<(NaiveDateTime, Option<i32>)> {
         match f {
             TemporalFormat::Default => parse_iso_datetime(s.as_bytes()),
-            TemporalFormat::Any => parse_iso_datetime(s.as_bytes()).or_else(|| {
+            TemporalFormat::Any => parse_iso_datetime_with(s.as_bytes(), false).or_else(|| {
                 ANY_DATETIMES
                     .iter()
                     .find_map(|p| NaiveDateTime::parse_from_str(s, p).ok())
@@ -511,10 +521,19 @@ impl ValueParser {
             TemporalFormat::Pattern(p) if self.pattern_offset => {
                 ChronoDateTime::parse_from_str(s, p)
                     .ok()
+                    // Python's `%z` also reads `Z` (UTC), chrono's does not.
+                    .or_else(|| {
+                        let utc = s.strip_suffix('Z')?;
+                        let p = p.strip_suffix("%z")?;
+                        ChronoDateTime::parse_from_str(&format!("{utc}+0000"), &format!("{p}%z"))
+                            .ok()
+                    })
                     .map(|dt| (dt.naive_local(), Some(dt.offset().local_minus_utc())))
+                    .filter(|(dt, _)| TemporalFormat::full_year(p, dt.year()))
             }
             TemporalFormat::Pattern(p) => NaiveDateTime::parse_from_str(s, p)
                 .ok()
+                .filter(|dt| TemporalFormat::full_year(p, dt.year()))
                 .map(|dt| (dt, None)),
         }
     }
@@ -688,14 +707,19 @@ fn parse_iso_time_prefix(b: &[u8], need_seconds: bool) -> Option<(NaiveTime, usi
     Some((NaiveTime::from_hms_nano_opt(h, m, s, nanos)?, used))
 }
 
-/// ISO 8601 datetime, read permissively as exports write it: `T` or a space between date and
-/// time, seconds and fraction optional, offset `Z`, `±HH:MM`, `±HHMM`, `±HH` or none.
+/// ISO 8601 datetime, the default format: `T` or a space between date and time, seconds
+/// (the spec's `hh:mm:ss`; frictionless-py refuses `08:00Z`), fraction optional, offset `Z`,
+/// `±HH:MM`, `±HHMM`, `±HH` or none. Format `any` also reads times without seconds.
 pub(crate) fn parse_iso_datetime(b: &[u8]) -> Option<(NaiveDateTime, Option<i32>)> {
+    parse_iso_datetime_with(b, true)
+}
+
+fn parse_iso_datetime_with(b: &[u8], need_seconds: bool) -> Option<(NaiveDateTime, Option<i32>)> {
     if b.len() < 16 || !(b[10] == b'T' || b[10] == b' ') {
         return None;
     }
     let date = parse_iso_date(&b[..10])?;
-    let (time, used) = parse_iso_time_prefix(&b[11..], false)?;
+    let (time, used) = parse_iso_time_prefix(&b[11..], need_seconds)?;
     let offset = parse_offset(&b[11 + used..])?;
     Some((date.and_time(time), offset))
 }
@@ -731,7 +755,9 @@ fn parse_date(f: &TemporalFormat, s: &str) -> Option<NaiveDate> {
                 .iter()
                 .find_map(|p| NaiveDate::parse_from_str(s, p).ok())
         }),
-        TemporalFormat::Pattern(p) => NaiveDate::parse_from_str(s, p).ok(),
+        TemporalFormat::Pattern(p) => NaiveDate::parse_from_str(s, p)
+            .ok()
+            .filter(|d| TemporalFormat::full_year(p, d.year())),
     }
 }
 
@@ -760,13 +786,10 @@ fn parse_time(f: &TemporalFormat, s: &str) -> Option<(NaiveTime, Option<i32>)> {
     }
 }
 
+/// `YYYY`: four digits, as the spec's usual lexical form and frictionless-py read a year
+/// (`24`, `-1` and `20245` are not years).
 fn parse_year(s: &str) -> Option<i32> {
-    let b = s.as_bytes();
-    let digits = b.strip_prefix(b"-").unwrap_or(b);
-    if digits.is_empty() || digits.len() > 6 || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    s.parse().ok()
+    digits4(s.as_bytes())
 }
 
 fn parse_year_month(s: &str) -> Option<(i32, u32)> {
@@ -1033,6 +1056,13 @@ mod tests {
             Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 1, 31).unwrap()))
         );
         assert_eq!(fr.parse("2024-01-31"), Err(TypeProblem::Date));
+        // `%Y` is four digits, as in Python's strptime: not year 24.
+        assert_eq!(fr.parse("31/01/24"), Err(TypeProblem::Date));
+        let frdt = parser(FieldType::DateTime(
+            TemporalFormat::pattern("%d/%m/%Y %H:%M").unwrap(),
+        ));
+        assert_eq!(frdt.parse("31/01/24 08:30"), Err(TypeProblem::DateTime));
+        assert!(frdt.parse("31/01/2024 08:30").is_ok());
         assert_eq!(
             fr.describe(TypeProblem::Date),
             "not a date (expected format %d/%m/%Y)"
@@ -1064,7 +1094,7 @@ mod tests {
             Some(("2024-01-15 08:30:00".into(), Some(0)))
         );
         assert_eq!(
-            dt("2024-01-15 08:30"),
+            dt("2024-01-15 08:30:00"),
             Some(("2024-01-15 08:30:00".into(), None))
         );
         assert_eq!(
@@ -1076,10 +1106,19 @@ mod tests {
             "2024-01-15T25:00:00",
             "2024-01-15T08:30:00+1",
             "2024-01-15T08:30:00 Z",
+            // Seconds are part of the default format (frictionless-py refuses these too).
+            "2024-01-15 08:30",
+            "2024-01-15T08:30Z",
             "x",
         ] {
             assert_eq!(p.parse(bad), Err(TypeProblem::DateTime), "{bad:?}");
         }
+        // Format `any` reads a time without seconds.
+        let any = parser(FieldType::DateTime(TemporalFormat::Any));
+        assert!(matches!(
+            any.parse("2024-01-15T08:30Z"),
+            Ok(Value::DateTime(_, Some(0)))
+        ));
         let same_instant = p.parse("2024-01-01T01:00:00+01:00").unwrap();
         let utc = p.parse("2024-01-01T00:00:00Z").unwrap();
         assert_eq!(same_instant.key(""), utc.key(""));
@@ -1098,6 +1137,12 @@ mod tests {
             off.parse("15/01/2024 08:30 +0100"),
             Ok(Value::DateTime(_, Some(3600)))
         ));
+        // `Z` for `%z`, as Python's strptime reads it.
+        assert!(matches!(
+            off.parse("15/01/2024 08:30 Z"),
+            Ok(Value::DateTime(_, Some(0)))
+        ));
+        assert_eq!(off.parse("15/01/2024 08:30 X"), Err(TypeProblem::DateTime));
     }
 
     #[test]
@@ -1156,6 +1201,11 @@ mod tests {
         let y = parser(FieldType::Year);
         assert_eq!(y.parse("2024"), Ok(Value::Year(2024)));
         assert_eq!(y.parse("20x4"), Err(TypeProblem::Year));
+        assert_eq!(y.parse("0999"), Ok(Value::Year(999)));
+        // Four digits, as frictionless-py reads years.
+        for bad in ["0", "24", "-1", "20245", "+2024", " 2024"] {
+            assert_eq!(y.parse(bad), Err(TypeProblem::Year), "{bad:?}");
+        }
         let ym = parser(FieldType::YearMonth);
         assert_eq!(ym.parse("2024-02"), Ok(Value::YearMonth(2024, 2)));
         assert_eq!(ym.parse("2024-13"), Err(TypeProblem::YearMonth));
@@ -1201,14 +1251,17 @@ mod tests {
     #[test]
     fn json_values() {
         assert_eq!(
-            parser(FieldType::Object).parse(r#"{"a": 1}"#),
-            Ok(Value::Json)
+            parser(FieldType::Object).parse(r#"{"a": 1, "b": [2, 3]}"#),
+            Ok(Value::Json(Some(2)))
         );
         assert_eq!(
             parser(FieldType::Object).parse("[1]"),
             Err(TypeProblem::Object)
         );
-        assert_eq!(parser(FieldType::Array).parse("[1]"), Ok(Value::Json));
+        assert_eq!(
+            parser(FieldType::Array).parse("[1, [2, 3]]"),
+            Ok(Value::Json(Some(2)))
+        );
     }
 
     #[test]
@@ -1247,7 +1300,7 @@ mod tests {
         let j = parser(FieldType::GeoJson(GeoJsonFormat::Default));
         assert_eq!(
             j.parse(r#"{"type":"Point","coordinates":[1,2]}"#),
-            Ok(Value::Json)
+            Ok(Value::Json(None))
         );
         assert_eq!(j.parse(r#"{"type":"Point"}"#), Err(TypeProblem::GeoJson));
         let topo = parser(FieldType::GeoJson(GeoJsonFormat::TopoJson));
