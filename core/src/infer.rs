@@ -1094,6 +1094,22 @@ mod tests {
         assert_round_trip(csv.as_bytes(), &d);
     }
 
+    /// ISO 8601 to the minute is not the default datetime format (seconds are part of it):
+    /// the draft names the pattern, so that the file checks valid against it.
+    #[test]
+    fn iso_datetimes_to_the_minute_get_a_format() {
+        let csv = "a,b
+2024-01-31T08:30,2024-01-31 08:30
+2024-02-01T09:00,2024-02-01 09:00
+";
+        let d = draft(csv);
+        assert_eq!(
+            types(&d),
+            ["datetime:%Y-%m-%dT%H:%M", "datetime:%Y-%m-%d %H:%M"]
+        );
+        assert_round_trip(csv.as_bytes(), &d);
+    }
+
     #[test]
     fn narrowest_type_wins_and_one_misfit_widens() {
         let d = draft("a,b,c,d\n1,1,0,1\n2,2.5,1,x\n");

@@ -43,9 +43,16 @@ const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 const TRUE_VALUES: [&str; 4] = ["true", "True", "TRUE", "1"];
 const FALSE_VALUES: [&str; 4] = ["false", "False", "FALSE", "0"];
 
-/// Day-first forms tried after ISO 8601 (French exports), as `strptime` patterns.
+/// Forms tried after ISO 8601 with seconds (the default format), as `strptime` patterns:
+/// day-first (French exports), and ISO 8601 to the minute, which many exports write and the
+/// default format does not read (seconds are part of it, as in frictionless-py).
 const DAY_FIRST_DATES: [&str; 1] = ["%d/%m/%Y"];
-const DAY_FIRST_DATETIMES: [&str; 2] = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"];
+const DAY_FIRST_DATETIMES: [&str; 4] = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+];
 
 /// The type candidates, in the order they are preferred, with the parser that decides
 /// whether a value fits each. Built once per inference and shared by the columns.
