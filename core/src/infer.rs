@@ -39,21 +39,22 @@
 //! ```
 
 mod column;
-mod records;
 
 use std::ops::ControlFlow;
 
 use serde::Serialize;
 
-use crate::dialect::{Dialect, DialectOptions, SNIFF_BYTES};
+use crate::dialect::{Dialect, DialectOptions};
 use crate::encoding::{self, Encoding};
 use crate::gdpr::Category;
 use crate::pii::PiiKind;
+use crate::reader::{
+    DEFAULT_MAX_RECORD_BYTES, Reader, ReaderOptions, Record, RecordSink, SourceProblem,
+};
+use crate::report::EncodingInfo;
 use crate::schema::{FieldType, StringFormat};
-use crate::utf16::Utf16Decoder;
 use crate::value::NumberStyle;
 use column::{Candidates, Column, ColumnStats, ENUM_MIN_REPEATS, ENUM_MIN_VALUES, PiiTally};
-use records::{Records, Row};
 
 /// Rows after the first that decide whether the first is a header.
 pub const HEAD_ROWS: usize = 1000;
@@ -99,6 +100,9 @@ pub enum InferError {
     /// The file holds NUL bytes.
     #[error("the file holds a NUL byte at offset {byte}: it is binary, not CSV text")]
     Binary { byte: u64 },
+    /// The file ends inside a quoted cell: the rows after the quote would be one cell.
+    #[error("row {row} opens a quote that is never closed: the rest of the file would be one cell")]
+    UnterminatedQuote { row: u64 },
     /// A record longer than the reader's limit (an unterminated quote, most often).
     #[error(
         "row {row} is longer than {limit_mib} MiB: an unterminated quote probably swallowed the rest of the file"
@@ -188,6 +192,10 @@ pub struct Inference {
 /// input is wanted: once a row past the [`InferOptions::rows`] asked for was found (past
 /// the first 64 KiB, which are read before any row), or after an error.
 ///
+/// The rows are read by the checker's own [`Reader`], so that the draft sees the file as
+/// `watt check` will: the same encodings (UTF-16 included), dialect options (comment rows,
+/// escape character, spaces after delimiters), blank rows and row numbers.
+///
 /// ```
 /// use watt_core::infer::{InferOptions, Inferrer};
 /// let mut inferrer = Inferrer::new(InferOptions { rows: Some(1), ..InferOptions::default() });
@@ -200,34 +208,25 @@ pub struct Inference {
 /// ```
 #[derive(Debug)]
 pub struct Inferrer {
+    reader: Reader,
+    sink: Sink,
+}
+
+/// What the rows the reader delivers make of the draft.
+#[derive(Debug)]
+struct Sink {
     options: InferOptions,
-    state: State,
-}
-
-#[derive(Debug)]
-enum State {
-    /// Collecting the first bytes, to detect the dialect on.
-    Head(Vec<u8>),
-    Reading(Box<Reading>),
-    /// No more input is wanted: an error, or the rows asked for were read.
-    Done(Result<Box<Reading>, InferError>),
-}
-
-/// Everything known once the dialect is.
-#[derive(Debug)]
-struct Reading {
-    dialect: Dialect,
-    bom: bool,
-    encoding: Encoding,
-    /// A UTF-16 file: the stage that turns each chunk into UTF-8.
-    utf16: Option<Utf16Decoder>,
-    records: Records,
-    /// Offset in the file of the next byte fed (for the position of a NUL byte).
-    offset: u64,
+    /// The dialect and encoding, once the reader has detected them.
+    dialect: Option<Dialect>,
+    encoding: Option<EncodingInfo>,
     /// The first records, until the header is decided (`None` after).
     head: Option<Vec<Vec<String>>>,
     head_bytes: usize,
     table: Table,
+    /// Records that are not blank.
+    records: u64,
+    /// No more input is wanted: an error, or the rows asked for were read.
+    done: Option<Result<(), InferError>>,
 }
 
 /// The columns' summaries.
@@ -247,279 +246,170 @@ struct Table {
 
 impl Inferrer {
     pub fn new(options: InferOptions) -> Inferrer {
-        Inferrer {
-            options,
-            state: State::Head(Vec::new()),
-        }
-    }
-
-    /// Feeds the next chunk; returns whether more input is wanted.
-    pub fn push(&mut self, chunk: &[u8]) -> bool {
-        match &mut self.state {
-            State::Done(_) => {}
-            State::Head(buf) => {
-                buf.extend_from_slice(chunk);
-                if buf.len() >= SNIFF_BYTES + 3 {
-                    let buf = std::mem::take(buf);
-                    self.begin(&buf, false);
-                }
-            }
-            // An empty chunk is no news (an empty input to `feed` is the end of the file).
-            State::Reading(_) if chunk.is_empty() => {}
-            State::Reading(reading) => {
-                let flow = reading.feed(chunk, &self.options);
-                self.settle(flow);
-            }
-        }
-        self.wants_more()
-    }
-
-    /// Whether more input is wanted.
-    pub fn wants_more(&self) -> bool {
-        !matches!(self.state, State::Done(_))
-    }
-
-    /// Ends the input and infers the draft.
-    pub fn finish(mut self) -> Result<Inference, InferError> {
-        if let State::Head(buf) = &mut self.state {
-            let buf = std::mem::take(buf);
-            self.begin(&buf, true);
-        }
-        let reading = match std::mem::replace(&mut self.state, State::Head(Vec::new())) {
-            State::Reading(mut reading) => {
-                // Whether more input is wanted no longer matters at the end of the input.
-                let _ = reading.feed(&[], &self.options)?;
-                reading
-            }
-            State::Done(result) => result?,
-            State::Head(_) => unreachable!("`begin` ends the head"),
-        };
-        reading.inference(&self.options)
-    }
-
-    fn settle(&mut self, flow: Result<ControlFlow<()>, InferError>) {
-        self.state = match (
-            std::mem::replace(&mut self.state, State::Head(Vec::new())),
-            flow,
-        ) {
-            (_, Err(e)) => State::Done(Err(e)),
-            (State::Reading(r), Ok(ControlFlow::Break(()))) => State::Done(Ok(r)),
-            (state, Ok(_)) => state,
-        };
-    }
-
-    /// Detects the dialect from the first bytes (`complete`: all of the file), then reads
-    /// them.
-    fn begin(&mut self, buf: &[u8], complete: bool) {
-        match start(buf, complete, &self.options) {
-            Ok((mut reading, body)) => {
-                let flow = reading.feed_text(&body, &self.options);
-                self.state = State::Reading(reading);
-                self.settle(flow);
-            }
-            Err(e) => self.state = State::Done(Err(e)),
-        }
-    }
-}
-
-/// What the first bytes say: the file is empty, UTF-16 or binary, or its encoding and
-/// dialect, and the text to read from them (past the byte-order mark, transcoded when the
-/// file is UTF-16).
-fn start(
-    buf: &[u8],
-    complete: bool,
-    options: &InferOptions,
-) -> Result<(Box<Reading>, Vec<u8>), InferError> {
-    if options.rows == Some(0) {
-        return Err(InferError::NoRowsAsked);
-    }
-    let utf8_body = buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(buf);
-    let encoding = options
-        .encoding
-        .resolve(&utf8_body[..utf8_body.len().min(SNIFF_BYTES)]);
-    let mut utf16 = None;
-    let mut text = Vec::new();
-    let buf = match encoding.utf16_big_endian() {
-        Some(big_endian) => {
-            // What follows reads the UTF-8 transcoding.
-            let mark: [u8; 2] = if big_endian {
-                [0xFE, 0xFF]
-            } else {
-                [0xFF, 0xFE]
-            };
-            let mut decoder = Utf16Decoder::new(big_endian);
-            decoder.decode(buf.strip_prefix(&mark).unwrap_or(buf), &mut text);
-            if complete {
-                decoder.finish(&mut text);
-            }
-            utf16 = Some(decoder);
-            &text[..]
-        }
-        None => buf,
-    };
-    let bom = buf.starts_with(&[0xEF, 0xBB, 0xBF]);
-    let body = if bom { &buf[3..] } else { buf };
-    if body.is_empty() {
-        return Err(InferError::Empty);
-    }
-    if body.starts_with(&[0xFF, 0xFE]) || body.starts_with(&[0xFE, 0xFF]) {
-        let probable = encoding::guess(body);
-        return Err(InferError::Utf16 { probable });
-    }
-    if let Some(i) = body.iter().position(|b| *b == 0) {
-        let probable = encoding::guess(body);
-        return Err(if probable.starts_with("utf-16") {
-            InferError::Utf16 { probable }
-        } else {
-            InferError::Binary {
-                byte: (i + 3 * usize::from(bom)) as u64,
-            }
+        let reader = Reader::without_schema(ReaderOptions {
+            dialect: options.dialect.clone(),
+            encoding: options.encoding,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
         });
-    }
-    let sample = &body[..body.len().min(SNIFF_BYTES)];
-    let dialect = Dialect::sniff_without_schema(
-        sample,
-        complete && body.len() <= SNIFF_BYTES,
-        &options.dialect,
-    );
-    let decoding = if utf16.is_some() {
-        Encoding::Utf8
-    } else {
-        encoding
-    };
-    let mut records = Records::new(&dialect, decoding);
-    records.set_context(&body[..body.len().min(encoding::GUESS_BYTES)]);
-    let reading = Box::new(Reading {
-        records,
-        dialect,
-        bom,
-        encoding,
-        utf16,
-        offset: 3 * u64::from(bom),
-        head: Some(Vec::new()),
-        head_bytes: 0,
-        table: Table {
+        let table = Table {
             candidates: Candidates::new(options.dialect.decimal_char),
             names: Vec::new(),
             columns: Vec::new(),
             rows: 0,
             limit: options.rows,
             sampled: false,
-        },
-    });
-    Ok((reading, body.to_vec()))
-}
-
-impl Reading {
-    /// Reads `input` (empty: the end of the file), transcoded first when the file is
-    /// UTF-16. `Break` when no more input is wanted.
-    fn feed(
-        &mut self,
-        input: &[u8],
-        options: &InferOptions,
-    ) -> Result<ControlFlow<()>, InferError> {
-        let Some(decoder) = &mut self.utf16 else {
-            return self.feed_text(input, options);
         };
-        let mut text = Vec::new();
-        decoder.decode(input, &mut text);
-        if input.is_empty() {
-            decoder.finish(&mut text);
-            if !text.is_empty() {
-                if let flow @ (Err(_) | Ok(ControlFlow::Break(()))) = self.feed_text(&text, options)
-                {
-                    return flow;
-                }
-            }
-            return self.feed_text(&[], options);
+        let done = (options.rows == Some(0)).then_some(Err(InferError::NoRowsAsked));
+        Inferrer {
+            reader,
+            sink: Sink {
+                options,
+                dialect: None,
+                encoding: None,
+                head: Some(Vec::new()),
+                head_bytes: 0,
+                table,
+                records: 0,
+                done,
+            },
         }
-        if text.is_empty() {
-            return Ok(ControlFlow::Continue(()));
-        }
-        self.feed_text(&text, options)
     }
 
-    /// Reads text (empty: the end of the file).
-    fn feed_text(
-        &mut self,
-        input: &[u8],
-        options: &InferOptions,
-    ) -> Result<ControlFlow<()>, InferError> {
-        let at = self.offset;
-        self.offset += input.len() as u64;
+    /// Feeds the next chunk; returns whether more input is wanted.
+    pub fn push(&mut self, chunk: &[u8]) -> bool {
+        // An empty chunk is no news (an empty input to the reader's parser is the end).
+        if self.wants_more() && !chunk.is_empty() {
+            self.reader.push(chunk, &mut self.sink);
+        }
+        self.wants_more()
+    }
+
+    /// Whether more input is wanted.
+    pub fn wants_more(&self) -> bool {
+        self.sink.done.is_none()
+    }
+
+    /// Ends the input and infers the draft.
+    pub fn finish(mut self) -> Result<Inference, InferError> {
+        if self.sink.done.is_none() {
+            self.reader.finish(&mut self.sink);
+        }
+        let mut sink = self.sink;
+        if let Some(Err(e)) = sink.done.take() {
+            return Err(e);
+        }
+        let (Some(mut dialect), Some(encoding)) = (sink.dialect.take(), sink.encoding.take())
+        else {
+            return Err(InferError::Empty);
+        };
+        // The end of the file: the header is decided on what there is.
+        if let Some(kept) = sink.head.take() {
+            let _ = sink
+                .table
+                .decide_header(&kept, &mut dialect, sink.options.dialect.header);
+        }
+        if sink.records == 0 {
+            // Nothing but a byte-order mark, or not even that.
+            let mark = if encoding.bom { 3 } else { 0 };
+            return Err(if self.reader.bytes() <= mark {
+                InferError::Empty
+            } else {
+                InferError::NoRows
+            });
+        }
+        let table = sink.table;
+        let fields: Vec<InferredField> = (table.names.iter())
+            .zip(&table.columns)
+            .map(|(name, stats)| table.field(name.clone(), stats))
+            .collect();
+        if sink.options.dialect.decimal_char.is_none()
+            && fields.iter().any(|f| f.decimal_char.is_some())
+        {
+            dialect.decimal_char = ',';
+            dialect.detected.push("decimalChar".to_owned());
+        }
+        let read_as = Encoding::from_label(&encoding.name).unwrap_or_default();
+        Ok(Inference {
+            dialect,
+            encoding: read_as,
+            // A UTF-8 byte-order mark (UTF-16's own mark is part of reading it as such).
+            bom: encoding.bom && read_as.utf16_big_endian().is_none(),
+            rows: table.rows,
+            sampled: table.sampled,
+            fields,
+        })
+    }
+}
+
+impl Sink {
+    fn fail(&mut self, e: InferError) {
+        if self.done.is_none() {
+            self.done = Some(Err(e));
+        }
+    }
+}
+
+impl RecordSink for Sink {
+    fn start(&mut self, dialect: &Dialect, encoding: &EncodingInfo) {
+        self.dialect = Some(dialect.clone());
+        self.encoding = Some(encoding.clone());
+    }
+
+    fn record(&mut self, rec: &Record<'_>) {
+        if self.done.is_some() || rec.is_empty() {
+            return;
+        }
         // Text files have no NUL byte: the checker refuses the file there, so no draft
         // could fit it.
-        let (input, nul) = match memchr::memchr(0, input) {
-            Some(i) => (&input[..i], Some(at + i as u64)),
-            None => (input, None),
-        };
-        if let (true, Some(byte)) = (input.is_empty(), nul) {
-            return Err(InferError::Binary { byte });
+        if let Some(i) = memchr::memchr(0, rec.raw()) {
+            return self.fail(InferError::Binary {
+                byte: rec.start + i as u64,
+            });
         }
-        let Reading {
-            records,
+        if !rec.bad_bytes.is_empty() {
+            return self.fail(InferError::Encoding {
+                row: rec.number,
+                probable: encoding::guess(rec.raw()),
+            });
+        }
+        self.records += 1;
+        let Sink {
+            options,
             dialect,
             head,
             head_bytes,
             table,
             ..
         } = self;
-        let mut each = |row: &Row<'_>| {
-            if let Some(kept) = head.as_mut() {
-                *head_bytes += (0..row.len())
-                    .map(|i| row.field(i).map_or(0, str::len) + 1)
-                    .sum::<usize>();
-                kept.push(row.to_strings());
-                if kept.len() <= HEAD_ROWS && *head_bytes < HEAD_BYTES {
-                    return ControlFlow::Continue(());
-                }
-                let kept = head.take().unwrap_or_default();
-                return table.decide_header(&kept, dialect, options.dialect.header);
+        let flow = if let Some(kept) = head.as_mut() {
+            *head_bytes += rec.fields().map(|f| f.len() + 1).sum::<usize>();
+            kept.push(rec.fields().map(str::to_owned).collect());
+            if kept.len() <= HEAD_ROWS && *head_bytes < HEAD_BYTES {
+                return;
             }
-            table.add((0..row.len()).map(|i| row.field(i).unwrap_or("")))
+            let kept = head.take().unwrap_or_default();
+            let Some(dialect) = dialect.as_mut() else {
+                return;
+            };
+            table.decide_header(&kept, dialect, options.dialect.header)
+        } else {
+            table.add(rec.fields())
         };
-        let mut flow = records.feed(input, &mut each)?;
-        if input.is_empty() && flow.is_continue() {
-            // The end of the file: the header is decided on what there is.
-            if let Some(kept) = head.take() {
-                flow = table.decide_header(&kept, dialect, options.dialect.header);
-            }
-        }
-        match nul {
-            Some(byte) if flow.is_continue() => Err(InferError::Binary { byte }),
-            _ => Ok(flow),
+        if flow.is_break() {
+            self.done = Some(Ok(()));
         }
     }
 
-    fn inference(self: Box<Self>, options: &InferOptions) -> Result<Inference, InferError> {
-        let Reading {
-            mut dialect,
-            bom,
-            encoding,
-            records,
-            table,
-            ..
-        } = *self;
-        if records.count() == 0 {
-            return Err(InferError::NoRows);
-        }
-        let fields: Vec<InferredField> = (table.names.iter())
-            .zip(&table.columns)
-            .map(|(name, stats)| table.field(name.clone(), stats))
-            .collect();
-        if options.dialect.decimal_char.is_none() && fields.iter().any(|f| f.decimal_char.is_some())
-        {
-            dialect.decimal_char = ',';
-            dialect.detected.push("decimalChar".to_owned());
-        }
-        Ok(Inference {
-            dialect,
-            encoding,
-            bom,
-            rows: table.rows,
-            sampled: table.sampled,
-            fields,
-        })
+    fn source_error(&mut self, problem: SourceProblem) {
+        self.fail(match problem {
+            SourceProblem::RecordTooLarge { row, limit, .. } => InferError::RecordTooLarge {
+                row,
+                limit_mib: limit >> 20,
+            },
+            SourceProblem::UnterminatedQuote { row, .. } => InferError::UnterminatedQuote { row },
+            SourceProblem::Utf16 { probable } => InferError::Utf16 { probable },
+            SourceProblem::Binary { byte } => InferError::Binary { byte },
+        });
     }
 }
 
@@ -1025,6 +915,7 @@ impl InferredField {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dialect::SNIFF_BYTES;
     use crate::{Checker, Options, Schema};
 
     fn draft(csv: &str) -> Inference {

@@ -216,7 +216,8 @@ enum State {
 /// The chunk-fed reader.
 pub struct Reader {
     options: ReaderOptions,
-    schema: Schema,
+    /// What the dialect is detected against (`None`: a file with no schema yet).
+    schema: Option<Schema>,
     state: State,
     dialect: Dialect,
     parser: csv_core::Reader,
@@ -262,9 +263,19 @@ impl std::fmt::Debug for Reader {
 
 impl Reader {
     pub fn new(schema: &Schema, options: ReaderOptions) -> Reader {
+        Reader::with_schema(Some(schema.clone()), options)
+    }
+
+    /// A reader for a file that has no schema yet ([`crate::infer`]): the dialect is
+    /// detected as [`Dialect::sniff_without_schema`] does.
+    pub fn without_schema(options: ReaderOptions) -> Reader {
+        Reader::with_schema(None, options)
+    }
+
+    fn with_schema(schema: Option<Schema>, options: ReaderOptions) -> Reader {
         Reader {
             options,
-            schema: schema.clone(),
+            schema,
             state: State::Sniffing(Vec::new()),
             dialect: Dialect::default(),
             parser: csv_core::Reader::new(),
@@ -438,13 +449,17 @@ impl Reader {
         let nul = sample.iter().position(|b| *b == 0);
         let utf16 = body.starts_with(&[0xFF, 0xFE])
             || body.starts_with(&[0xFE, 0xFF])
-            || (nul.is_some() && looks_like_utf16(sample));
-        self.dialect = Dialect::sniff(
-            sample,
-            complete && body.len() <= SNIFF_BYTES,
-            &self.schema,
-            &self.options.dialect,
-        );
+            // Without a mark: as `--encoding auto` would detect it (NULs at one parity).
+            || (nul.is_some()
+                && matches!(
+                    crate::encoding::detect(sample),
+                    crate::encoding::Detected::Utf16Le | crate::encoding::Detected::Utf16Be
+                ));
+        let complete = complete && body.len() <= SNIFF_BYTES;
+        self.dialect = match &self.schema {
+            Some(schema) => Dialect::sniff(sample, complete, schema, &self.options.dialect),
+            None => Dialect::sniff_without_schema(sample, complete, &self.options.dialect),
+        };
         self.parser = self.dialect.parser();
         // The fast path reads cells as they are written: an escape character or spaces to
         // skip need the state machine.
@@ -959,19 +974,6 @@ fn valid_lines<'a>(input: &'a [u8], encoding: Encoding, clean: &mut bool) -> Opt
     let lone_cr = memchr::memchr_iter(b'\r', bytes).find(|&i| bytes.get(i + 1) != Some(&b'\n'));
     let end = lone_cr.unwrap_or(bytes.len());
     text.get(..memchr::memrchr(b'\n', &bytes[..end])? + 1)
-}
-
-/// UTF-16 text in a Latin script has a NUL in every other byte, at the same parity.
-fn looks_like_utf16(sample: &[u8]) -> bool {
-    let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
-    let odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|b| **b == 0)
-        .count();
-    let half = sample.len() / 2;
-    half >= 2 && (even.max(odd) * 10 >= half * 9) && even.min(odd) * 10 <= half
 }
 
 /// When raw record bytes end inside a quoted field, the offset of its opening quote.

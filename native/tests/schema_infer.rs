@@ -486,3 +486,64 @@ fn encoding_auto_reads_utf16() {
         "the file is utf-16le: read it with --encoding utf-16le (or auto), or save it as UTF-8 (Excel: \"CSV UTF-8\")"
     );
 }
+
+/// `schema infer` reads rows as `watt check` does, dialect file included: comment rows are
+/// not values, spaces after the delimiter are skipped, blank rows are not rows of the
+/// draft. It refused `commentChar` and `skipInitialSpace` before (exit 2), and read blank
+/// lines with a parser of its own.
+#[test]
+fn a_dialect_file_is_applied_as_check_applies_it() {
+    let w = Workdir::new();
+    w.write(
+        "comments.csv",
+        "# export of 2024-01-15, meter readings\n\
+         prm, kwh, contract\n\
+         01234567890123, 1.5, BASE\n\
+         # a comment among the rows: not a value\n\
+         \n\
+         01234567890124, 2, HPHC\n",
+    );
+    w.write(
+        "dialect.json",
+        r##"{"commentChar": "#", "skipInitialSpace": true}"##,
+    );
+    let args = ["--dialect", "dialect.json"];
+    let (draft, code, report) = infer_then_check(&w, "comments.csv", &args);
+    let names: Vec<&str> = draft["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["prm", "kwh", "contract"]);
+    assert_eq!(field(&draft, "prm")["constraints"]["pattern"], "[0-9]{14}");
+    assert_eq!(field(&draft, "kwh")["type"], "number");
+    assert_eq!(
+        field(&draft, "contract")["constraints"]["enum"],
+        json!(null),
+        "two values are no vocabulary"
+    );
+    // The blank row is the file's, not the draft's: the check reports it, nothing else.
+    assert_eq!(code, 1, "{report:#}");
+    let found: Vec<(&str, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap(),
+                f["rowNumber"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("blank-row", 5)]);
+
+    // A header over two rows is refused, not read as data.
+    w.write("rows.json", r#"{"headerRows": [1, 2]}"#);
+    let (code, _, stderr) = w.run(&["schema", "infer", "comments.csv", "--dialect", "rows.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("does not apply the dialect's headerRows"),
+        "{stderr}"
+    );
+}

@@ -22,19 +22,17 @@ pub fn infer(args: &InferArgs) -> Result<Outcome, CliError> {
         refuse_overlaps(&inputs, &[Role::new("the draft schema", out)])?;
     }
     let dialect = super::load_dialect(&args.read)?;
-    // The inferrer reads rows with a parser of its own, which applies none of these yet:
-    // refused rather than ignored (a comment row would become a column's value).
-    for (given, name) in [
-        (dialect.comment_char.is_some(), "commentChar"),
-        (dialect.header_rows.is_some(), "headerRows"),
-        (dialect.skip_initial_space == Some(true), "skipInitialSpace"),
-    ] {
-        if given {
-            return Err(CliError::DialectNotApplied {
-                command: "watt schema infer",
-                option: name,
-            });
-        }
+    // The inferrer reads rows as the checker does, but takes the header from the first
+    // row: a header over several rows, or further down, is refused rather than read as data.
+    if dialect
+        .header_rows
+        .as_ref()
+        .is_some_and(|rows| !rows.is_empty() && rows[..] != [1])
+    {
+        return Err(CliError::DialectNotApplied {
+            command: "watt schema infer",
+            option: "headerRows",
+        });
     }
     let mut input = Input::open(&args.file)?;
     let mut inferrer = Inferrer::new(InferOptions {
