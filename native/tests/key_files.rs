@@ -16,8 +16,8 @@ fn key_file(dir: &Workdir, name: &str, key: &str) {
     }
 }
 
-const KEY_A: &str = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90";
-const KEY_B: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+const KEY_A: &str = "keyring test key A, made up for this test only";
+const KEY_B: &str = "keyring test key B, another one for this test";
 
 fn id(key: &str) -> String {
     watt_core::PseudonymKey::new(key.as_bytes())

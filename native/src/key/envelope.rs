@@ -13,7 +13,7 @@
 //! {
 //!   "format": "watt-pseudonym-key/kms-v1",
 //!   "kmsKeyId": "arn:aws:kms:eu-west-3:111122223333:key/…",
-//!   "keyId": "3f2a9c0d41b7",
+//!   "keyId": "<the key's fingerprint, 12 hex characters>",
 //!   "encryptionContext": {"watt:purpose": "pseudonymisation-key"},
 //!   "ciphertext": "AQICAHh…"
 //! }

@@ -43,11 +43,10 @@ pub enum Service {
 }
 
 impl Service {
+    /// The service's name in messages.
     fn name(self) -> &'static str {
-        match self {
-            Service::SecretsManager => "Secrets Manager",
-            Service::Kms => "KMS",
-        }
+        const NAMES: [&str; 2] = ["Secrets Manager", "KMS"];
+        NAMES[self as usize]
     }
 
     /// The endpoint variables, the service's own first (the AWS SDKs' names).
