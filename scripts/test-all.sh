@@ -56,6 +56,11 @@ WATT=$BIN_DIR/watt bash scripts/e2e-seaweedfs.sh
 log "Security checks"
 bash scripts/security.sh
 
+# The evidence pack (docs/evidence/) regenerated in a scratch folder from real runs, the
+# browser's screenshot included: a committed proof that is no longer current fails.
+log "Evidence pack"
+WATT=$BIN_DIR/watt bash scripts/evidence.sh --check
+
 # No step may change a tracked file (a lock file rewritten, a result regenerated): what CI
 # checked is what was committed.
 log "Tracked files unchanged"

@@ -63,8 +63,8 @@ pub enum Command {
     Schema(SchemaCommand),
     /// Minimise a CSV file as its schema's gdpr policy says, into a new file.
     ///
-    /// Identifiers become keyed pseudonyms (key from --key-file, WATT_PSEUDONYM_KEY or
-    /// .env; there is no default key), quasi-identifiers are generalised, free text is
+    /// Identifiers become keyed pseudonyms (key from --key-file, --key-secret-id,
+    /// WATT_PSEUDONYM_KEY or WATT_PSEUDONYM_KEY_SECRET_ID; there is no default key), quasi-identifiers are generalised, free text is
     /// redacted, the rest is kept or dropped. The output is written only when the data is
     /// valid. Exit code 0 written, 1 invalid data, 2 could not run.
     #[command(visible_alias = "minimize")]
@@ -83,7 +83,14 @@ pub enum Command {
     /// Print the data inventory (GDPR Art. 30 register, field by field) of a schema, as CSV.
     Register(RegisterArgs),
     /// Print (or write to a new file, mode 0600) a random 256-bit pseudonymisation key.
+    ///
+    /// With --kms-key-id, AWS KMS makes the key and the file holds it encrypted under that
+    /// KMS key (kms:GenerateDataKey); commands given the file with --key-file decrypt it
+    /// with kms:Decrypt, in memory.
     Keygen(KeygenArgs),
+    /// Work with pseudonymisation keys: list the keyring, rotate the key.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Validate, minimise and upload CSV files into the data lake (S3, or a local folder).
     ///
     /// One streaming pass per file: read, validate, minimise as the schema's gdpr policy
@@ -104,7 +111,9 @@ impl Command {
             Command::Minimise(a) => Some(&a.read),
             Command::Scan(a) => Some(&a.read),
             Command::Ingest(a) => Some(&a.read),
-            Command::Pseudonym(_) | Command::Register(_) | Command::Keygen(_) => None,
+            Command::Pseudonym(_) | Command::Register(_) | Command::Keygen(_) | Command::Key(_) => {
+                None
+            }
         }
     }
 }
@@ -215,10 +224,8 @@ pub struct MinimiseArgs {
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: PathBuf,
 
-    /// File holding the pseudonymisation key (else WATT_PSEUDONYM_KEY, from the environment
-    /// or .env).
-    #[arg(long, value_name = "FILE")]
-    pub key_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 
     /// Also write the full report (JSON) to this file.
     #[arg(long, value_name = "FILE")]
@@ -274,9 +281,8 @@ pub struct PseudonymArgs {
     #[arg(long, short = 's', value_name = "SCHEMA")]
     pub schema: PathBuf,
 
-    /// File holding the pseudonymisation key (else WATT_PSEUDONYM_KEY).
-    #[arg(long, value_name = "FILE")]
-    pub key_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -295,6 +301,102 @@ pub struct KeygenArgs {
     /// is standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Have AWS KMS make the key and write it encrypted under this KMS key (id, ARN or
+    /// alias; kms:GenerateDataKey): the file is then no secret, and reading it takes
+    /// kms:Decrypt on that key.
+    #[arg(long, value_name = "KMS_KEY")]
+    pub kms_key_id: Option<String>,
+
+    #[command(flatten)]
+    pub vault: VaultArgs,
+}
+
+/// Where the pseudonymisation key comes from: the same options for every command that
+/// takes a key (see `crate::key` for the order in which places are looked at).
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeyArgs {
+    /// File holding the pseudonymisation key: in clear (mode 0600), or encrypted under AWS
+    /// KMS by `watt keygen --kms-key-id`. Else --key-secret-id, else WATT_PSEUDONYM_KEY or
+    /// WATT_PSEUDONYM_KEY_SECRET_ID from the environment, then from .env. There is no
+    /// default key.
+    #[arg(long, value_name = "FILE", conflicts_with = "key_secret_id")]
+    pub key_file: Option<PathBuf>,
+
+    /// AWS Secrets Manager secret (name or ARN) whose value is the key
+    /// [env: WATT_PSEUDONYM_KEY_SECRET_ID]. Needs secretsmanager:GetSecretValue.
+    #[arg(long, value_name = "ID")]
+    pub key_secret_id: Option<String>,
+
+    /// Version stage of the secret to use [default: AWSCURRENT].
+    #[arg(long, value_name = "STAGE", conflicts_with = "key_version_id")]
+    pub key_version_stage: Option<String>,
+
+    /// Version id of the secret to use, instead of a stage.
+    #[arg(long, value_name = "VERSION_ID")]
+    pub key_version_id: Option<String>,
+
+    #[command(flatten)]
+    pub vault: VaultArgs,
+}
+
+/// How to reach the key's vault (Secrets Manager, KMS). Credentials come from the
+/// standard AWS chain, as for `watt ingest`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct VaultArgs {
+    /// AWS region of the secret or KMS key [env: AWS_REGION, AWS_DEFAULT_REGION].
+    #[arg(long, value_name = "REGION")]
+    pub key_region: Option<String>,
+
+    /// Secrets Manager or KMS endpoint (a VPC endpoint, a local test server) [env:
+    /// AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL_KMS, then AWS_ENDPOINT_URL].
+    /// Plain http only to this machine.
+    #[arg(long, value_name = "URL")]
+    pub key_endpoint_url: Option<String>,
+}
+
+/// The keys known at once: the current key, and older ones (after a rotation) that data
+/// in the lake may still be pseudonymised with.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeyringArgs {
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// An older key file (in clear or KMS-encrypted), known for data made with it, never
+    /// used for new data; repeatable. With a secret, its AWSPREVIOUS version is known
+    /// without this.
+    #[arg(long, value_name = "FILE")]
+    pub previous_key_file: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print the fingerprint (keyId) and the source of each key the options name: the
+    /// current key, then the previous ones. Never the keys.
+    List(KeyListArgs),
+    /// Replace the current key by a new random one, keeping the old one known.
+    ///
+    /// With --key-secret-id: puts a new version of the secret (AWSPENDING), checks it, then
+    /// moves AWSCURRENT to it; Secrets Manager moves AWSPREVIOUS to the old version. With
+    /// --key-file: writes a new key file (-o, create-only), KMS-encrypted under the same
+    /// KMS key when the old one is. Prints the old and new fingerprints.
+    Rotate(KeyRotateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyListArgs {
+    #[command(flatten)]
+    pub ring: KeyringArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyRotateArgs {
+    #[command(flatten)]
+    pub keys: KeyArgs,
+
+    /// The new key file (rotating a key file; mode 0600, never replaces a file).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -311,10 +413,8 @@ pub struct IngestArgs {
     #[arg(long, short = 's', value_name = "SCHEMA")]
     pub schema: Option<PathBuf>,
 
-    /// File holding the pseudonymisation key (else WATT_PSEUDONYM_KEY, from the
-    /// environment or .env). There is no default key.
-    #[arg(long, value_name = "FILE")]
-    pub key_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeyArgs,
 
     /// S3 bucket [env: DATA_LAKE_BUCKET]. Without one, files go to the local lake.
     #[arg(long, value_name = "BUCKET")]

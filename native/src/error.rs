@@ -71,6 +71,41 @@ pub enum CliError {
         crate::key::HOW_TO_GIVE_ONE
     )]
     KeyMissing { fields: Vec<String> },
+    #[error("no pseudonymisation key was given: {}", crate::key::HOW_TO_GIVE_ONE)]
+    NoKey,
+    #[error("watt key rotate: {0}")]
+    RotateUsage(&'static str),
+    #[error(
+        "{place} names two keys, {} and {}: keep one",
+        crate::key::KEY_VAR,
+        crate::key::SECRET_ID_VAR
+    )]
+    KeyTwice { place: &'static str },
+    #[error(
+        "--key-version-stage and --key-version-id choose a version of a secret: give --key-secret-id (or {})",
+        crate::key::SECRET_ID_VAR
+    )]
+    KeyVersionWithoutSecret,
+    #[error(
+        "--previous-key-file: the previous keys go with a current one ({})",
+        crate::key::HOW_TO_GIVE_ONE
+    )]
+    PreviousWithoutCurrent,
+    #[error("key file {path}: {source}")]
+    KeyFile {
+        path: String,
+        source: crate::key::vault::VaultError,
+    },
+    #[error(
+        "key file {path}: the key KMS decrypted has fingerprint {found}, the file says {expected}: the file was altered"
+    )]
+    KeyFingerprint {
+        path: String,
+        expected: String,
+        found: String,
+    },
+    #[error(transparent)]
+    Vault(#[from] crate::key::vault::VaultError),
     #[error("{0}")]
     Minimise(MinimiseError),
     #[error("no randomness from the operating system: {0}")]

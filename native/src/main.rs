@@ -21,7 +21,7 @@ mod staged;
 
 use std::process::ExitCode;
 
-use cli::{Cli, Command, SchemaCommand};
+use cli::{Cli, Command, KeyCommand, SchemaCommand};
 use commands::Outcome;
 
 fn main() -> ExitCode {
@@ -35,6 +35,8 @@ fn main() -> ExitCode {
         Command::Pseudonym(args) => commands::pseudonym::run(args),
         Command::Register(args) => commands::register::run(args),
         Command::Keygen(args) => commands::keygen::run(args),
+        Command::Key(KeyCommand::List(args)) => commands::key::list(args),
+        Command::Key(KeyCommand::Rotate(args)) => commands::key::rotate(args),
         Command::Ingest(args) => commands::ingest::run(args),
     };
     match result {

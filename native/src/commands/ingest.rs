@@ -42,7 +42,9 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
     let env = Env::load(Path::new(DOTENV_FILE)).map_err(IngestError::from)?;
     let settings = Settings::resolve(args, &env).map_err(IngestError::from)?;
     let (schema, schema_info) = schema(args.schema.as_deref())?;
-    let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
+    let loaded = key::load(&args.keys)?;
+    let key_source = loaded.as_ref().map(|k| k.source.to_string());
+    let key = loaded.map(|k| k.key);
     let options = Options {
         dialect: super::load_dialect(&args.read)?,
         encoding: args.read.encoding,
@@ -102,6 +104,7 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         schema_sha256 = %schema_info.sha256,
         schema_source = %schema_info.source,
         key_id = key.as_ref().map_or("", |k| k.id()),
+        key_source = key_source.as_deref().unwrap_or(""),
         "config"
     );
     let (bucket, sse_requested) = match &settings.destination {

@@ -28,7 +28,7 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
         Role::new("the schema", &args.schema),
         dot_env(),
     ];
-    if let Some(key) = &args.key_file {
+    if let Some(key) = &args.keys.key_file {
         inputs.push(Role::new("the key file", key));
     }
     if let Some(dialect) = &args.read.dialect_file {
@@ -41,7 +41,7 @@ pub fn run(args: &MinimiseArgs) -> Result<Outcome, CliError> {
     refuse_overlaps(&inputs, &outputs)?;
     let schema = load_schema(&args.schema)?;
     let to_stdout = args.output.as_os_str() == "-";
-    let key = key::load(args.key_file.as_deref())?.map(|(k, _)| k);
+    let key = key::load(&args.keys)?.map(|k| k.key);
     let mut input = Input::open(&args.file)?;
     let options = Options {
         dialect: super::load_dialect(&args.read)?,

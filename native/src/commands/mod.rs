@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod ingest;
+pub mod key;
 pub mod keygen;
 pub mod minimise;
 pub mod pseudonym;

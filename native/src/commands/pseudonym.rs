@@ -16,7 +16,7 @@ use crate::output;
 
 pub fn run(args: &PseudonymArgs) -> Result<Outcome, CliError> {
     let schema = load_schema(&args.schema)?;
-    let Some((key, _)) = key::load(args.key_file.as_deref())? else {
+    let Some(key::LoadedKey { key, .. }) = key::load(&args.keys)? else {
         return Err(CliError::KeyMissing {
             fields: vec![args.field.clone()],
         });

@@ -121,6 +121,9 @@ const VARS: &[&str] = &[
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
+    // The key's vaults (crate::key::vault).
+    "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+    "AWS_ENDPOINT_URL_KMS",
 ];
 
 impl Env {
@@ -169,7 +172,7 @@ impl Env {
     }
 
     /// The first of the variables that is set.
-    fn first(&self, names: &[&str]) -> Option<(String, Origin)> {
+    pub fn first(&self, names: &[&str]) -> Option<(String, Origin)> {
         names.iter().find_map(|n| self.get(n))
     }
 }
@@ -424,7 +427,7 @@ impl Settings {
 }
 
 /// Credentials: the default chain, unless the environment has no keys and `.env` has.
-fn credentials(env: &Env) -> Result<Credentials, ConfigError> {
+pub fn credentials(env: &Env) -> Result<Credentials, ConfigError> {
     let in_env = env.vars.contains_key("AWS_ACCESS_KEY_ID");
     let id = env.dotenv.get("AWS_ACCESS_KEY_ID");
     let secret = env.dotenv.get("AWS_SECRET_ACCESS_KEY");
@@ -459,7 +462,7 @@ fn valid_bucket(name: &str) -> bool {
 
 /// Checks an endpoint URL; returns whether the bytes are protected on the way (https, or a
 /// loopback address that never leaves the machine).
-fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
+pub fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
     let bad = |reason| ConfigError::Endpoint {
         url: shown_url(url),
         reason,

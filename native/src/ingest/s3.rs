@@ -190,7 +190,7 @@ impl S3Lake {
 
 /// The SDK's default HTTP client (rustls with aws-lc, the SDK's connector settings and
 /// sleep), with proxies disabled rather than taken from the environment.
-fn http_client_without_proxy() -> aws_sdk_s3::config::SharedHttpClient {
+pub fn http_client_without_proxy() -> aws_sdk_s3::config::SharedHttpClient {
     use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig, tls};
     Builder::new().build_with_connector_fn(|settings, components| {
         let mut connector = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(
