@@ -198,31 +198,41 @@ pub async fn probe_versions<L: Store>(
         versioning: versioning.clone(),
         problem: format!("these credentials cannot {what} ({e})"),
     };
-    put(lake, &key, b"watt: can versions be deleted?\n".to_vec())
-        .await
-        .map_err(|e| refused("write under the prefix", e))?;
-    let versions = match lake.versions(&key).await {
-        Ok(v) => v,
-        Err(e) => {
-            // The probe stays in the journal: the next run with the right credentials
-            // deletes it.
-            return Err(refused("list versions", e));
+    if let Err(e) = put(lake, &key, b"watt: can versions be deleted?\n".to_vec()).await {
+        tracked.remove();
+        return Err(refused("write under the prefix", e));
+    }
+    let deleted = async {
+        let versions = lake
+            .versions(&key)
+            .await
+            .map_err(|e| refused("list versions", e))?;
+        for v in &versions {
+            lake.delete_version(&key, &v.id)
+                .await
+                .map_err(|e| refused("delete versions", e))?;
         }
-    };
-    for v in &versions {
-        if let Err(e) = lake.delete_version(&key, &v.id).await {
-            return Err(refused("delete versions", e));
+        let left = lake
+            .versions(&key)
+            .await
+            .map_err(|e| refused("list versions", e))?;
+        if left.is_empty() && !versions.is_empty() {
+            Ok(())
+        } else {
+            Err(LockError::VersionsStay {
+                versioning: versioning.clone(),
+                problem: "the store did not delete the probe's versions".into(),
+            })
         }
     }
-    let left = lake
-        .versions(&key)
-        .await
-        .map_err(|e| refused("list versions", e))?;
-    if !left.is_empty() || versions.is_empty() {
-        return Err(LockError::VersionsStay {
-            versioning,
-            problem: "the store did not delete the probe's versions".into(),
-        });
+    .await;
+    if let Err(e) = deleted {
+        // The probe is hidden from listings; a delete marker hides it from reads too. Its
+        // versions stay as long as the bucket keeps them (a lock's retention): nothing a
+        // later run can do, so the journal forgets it.
+        let _ = lake.delete(&key).await;
+        tracked.remove();
+        return Err(e);
     }
     tracked.remove();
     Ok(())
