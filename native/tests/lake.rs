@@ -978,3 +978,33 @@ fn an_ingest_running_at_the_same_time_loses_nothing() {
     assert_eq!(code, 0);
     assert!(out.contains("0 row(s)"), "{out}");
 }
+
+/// A run killed while it wrote the lake's lock, in a local lake, leaves the lock's partial
+/// file: the next run must remove it, not fail on it forever ("File exists"), which the
+/// fault campaign once found.
+#[test]
+fn a_lock_write_cut_short_does_not_block_the_next_run() {
+    let lake = TestLake::local();
+    lake.ingest(&[sample().to_str().unwrap()], &[]);
+    let dir = lake.w.path("datalake/watt-about-it/raw");
+    std::fs::write(dir.join("..watt-lake-lock.watt-partial"), "{\"opera").unwrap();
+    let journal = lake.w.path("logs/.pending-lake");
+    std::fs::create_dir_all(&journal).unwrap();
+    let entry = serde_json::json!({
+        "kind": "lock", "state": "started", "operation": "00000000000000bb",
+        "pid": 9_999_999, "lakeDir": std::path::absolute(lake.w.path("datalake")).unwrap(),
+        "prefix": "watt-about-it/raw", "key": "watt-about-it/raw/.watt-lake-lock",
+        "auditKey": "_audit/2027/01/01/000000.000_erase_00000000000000bb.jsonl"
+    });
+    std::fs::write(journal.join("00000000000000bb-0.json"), entry.to_string()).unwrap();
+    let (code, out, err) =
+        lake.run(&["lake", "erase", "--field", "prm", PRM, "--request-id", "R5"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("erased 8 row(s)"), "{out}");
+    assert!(
+        support::files_under(&dir)
+            .iter()
+            .all(|p| !p.to_string_lossy().contains("watt-partial"))
+    );
+    assert!(lake.journal().is_empty());
+}

@@ -551,13 +551,15 @@ async fn recover_rewrite<L: Store>(
 }
 
 /// A change over whose record may not have been published.
-async fn done<L: Lake>(
+async fn done<L: Store>(
     lake: &L,
     ctx: &Context,
     found: &Found<Step>,
     out: &mut Recovered,
 ) -> Result<(), LakeError> {
     let step = &found.entry;
+    // The stopped run's audit object, if its write was cut short in a local lake.
+    lake.discard(&step.audit_key, Pending::Single).await?;
     if published(lake, step).await? {
         let _ = Folder::<Step>::remove(&found.path);
         return Ok(());

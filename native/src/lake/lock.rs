@@ -24,7 +24,7 @@ use super::catalog::read_small;
 use super::journal::{Kind, Step, Tracked};
 use super::{Context, Store, delete_all};
 use crate::ingest::integrity::Hashing;
-use crate::ingest::lake::{Lake, LakeError};
+use crate::ingest::lake::{Lake, LakeError, Pending};
 use crate::journal::Found;
 
 /// The lock's key under a prefix.
@@ -158,6 +158,9 @@ pub async fn recover<L: Store>(
     found: &Found<Step>,
 ) -> Result<(), LakeError> {
     let step = &found.entry;
+    // A write of the lock cut short leaves a local lake's partial file, which would make
+    // every later write of the lock fail.
+    lake.discard(&step.key, Pending::Single).await?;
     let held = read_small(lake, &step.key, 64 << 10).await?;
     let ours = held
         .and_then(|b| serde_json::from_slice::<Holder>(&b).ok())
@@ -175,6 +178,7 @@ pub async fn recover_probe<L: Store>(
     ctx: &Context,
     found: &Found<Step>,
 ) -> Result<(), LakeError> {
+    lake.discard(&found.entry.key, Pending::Single).await?;
     delete_all(lake, ctx.versioning, &found.entry.key).await?;
     let _ = crate::journal::Folder::<Step>::remove(&found.path);
     Ok(())
