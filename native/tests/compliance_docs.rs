@@ -410,8 +410,11 @@ fn check_invocations(doc: &str) -> usize {
     let invocations = watt_invocations(&text, &subcommands());
     for inv in &invocations {
         let mut command = vec![inv[0].clone()];
+        // `watt schema infer`, `watt lake erase`: the options are the subcommand's.
         if inv[0] == "schema" || inv[0] == "lake" {
-            command.push(inv.get(1).cloned().expect("<command> <subcommand>"));
+            if let Some(sub) = inv.get(1).filter(|w| !w.starts_with('-')) {
+                command.push(sub.clone());
+            }
         }
         let mut help_args: Vec<&str> = command.iter().map(String::as_str).collect();
         help_args.push("--help");
