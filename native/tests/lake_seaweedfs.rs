@@ -261,3 +261,47 @@ fn credentials_that_cannot_list_versions_are_refused_before_anything() {
         .count();
     assert_eq!(held, 2, "the two objects are untouched");
 }
+
+#[test]
+fn earlier_versions_of_objects_deleted_outside_watt_are_said_not_ignored() {
+    let b = Bucket::new("stale-versions", true, false);
+    let old = b.two_days();
+    // Somebody deletes an object and its manifest with another tool: the data stays, as a
+    // version that no listing shows.
+    b.s3.delete(&b.name, &old[0]);
+    b.s3.delete(&b.name, &format!("{}.manifest.json", old[0]));
+    let (code, said) = b.run(&["lake", "find", "--field", "prm", PRM]);
+    assert_eq!(code, 1, "incomplete: {said}");
+    assert!(
+        said.contains("8 row(s) in 1 object(s) of 1 searched"),
+        "{said}"
+    );
+    assert!(
+        said.contains("1 earlier version(s) of 1 object(s) under the prefix are not current"),
+        "{said}"
+    );
+    assert!(said.contains(&old[0]), "{said}");
+    let (code, said) = b.run(&[
+        "lake",
+        "erase",
+        "--field",
+        "prm",
+        PRM,
+        "--request-id",
+        "DSR-10",
+    ]);
+    assert_eq!(code, 1, "{said}");
+    assert!(said.contains("they may hold the person's rows"), "{said}");
+    let p = pseudonym(PRM);
+    let still: Vec<String> = b
+        .every_version()
+        .into_iter()
+        .filter(|(_, _, bytes)| String::from_utf8_lossy(bytes).contains(&p))
+        .map(|(k, _, _)| k)
+        .collect();
+    assert_eq!(
+        still,
+        [old[0].clone()],
+        "only the version watt was told of, not its own"
+    );
+}

@@ -494,6 +494,48 @@ async fn conclude<L: Store>(
     published
 }
 
+/// In a bucket that keeps versions: the earlier versions of data objects that are not
+/// current (deleted or replaced outside watt). Listings do not show them, so neither a
+/// search nor an expiry reaches them: they are said, and make the answer incomplete.
+/// Returns whether there are any.
+async fn stale_versions<L: Store>(
+    lake: &L,
+    prefix: &str,
+    versioning: Versioning,
+    what: &str,
+    said: &mut Said,
+) -> bool {
+    if !versioning.keeps_versions() {
+        return false;
+    }
+    match lake.stale_versions(prefix).await {
+        Ok(found) => {
+            let data: Vec<(String, usize)> = found
+                .into_iter()
+                .filter(|(k, _)| crate::lake::is_object_key(k))
+                .collect();
+            if data.is_empty() {
+                return false;
+            }
+            let versions: usize = data.iter().map(|(_, n)| n).sum();
+            let shown: Vec<&str> = data.iter().take(10).map(|(k, _)| k.as_str()).collect();
+            said.warn(&format!(
+                "{versions} earlier version(s) of {} object(s) under the prefix are not current (deleted or replaced outside watt lake): {what}, and watt does not read them; delete them (aws s3api delete-object --version-id, or the lifecycle rule's NoncurrentVersionExpiration): {}{}",
+                data.len(),
+                shown.join(", "),
+                if data.len() > shown.len() { ", ..." } else { "" }
+            ));
+            true
+        }
+        Err(e) => {
+            said.warn(&format!(
+                "could not look for earlier versions of deleted objects ({e}): {what} if there are any"
+            ));
+            true
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // watt lake expire
 
@@ -642,6 +684,14 @@ async fn expire_in<L: Store>(
             }
         }
     }
+    let stale = stale_versions(
+        &*lake,
+        &ctx.prefix,
+        ctx.versioning,
+        "they may hold data whose retention has ended",
+        said,
+    )
+    .await;
     let published = match prepared {
         Some((recovered, lock)) => {
             let mut summary = Record::new(&ctx, "expire", Action::Operation);
@@ -753,7 +803,7 @@ async fn expire_in<L: Store>(
     print(&out)?;
     Ok(if failed_storage > 0 || !published {
         Outcome::StorageFailed
-    } else if failed_other > 0 || unknown > 0 {
+    } else if failed_other > 0 || unknown > 0 || stale {
         Outcome::Incomplete
     } else {
         Outcome::Success
@@ -1055,6 +1105,15 @@ async fn find_in<L: Store>(
         source,
     })?;
     search_warnings(said, &search);
+    let versioning = lake.versioning().await.unwrap_or(Versioning::Off);
+    let stale = stale_versions(
+        &*lake,
+        &ctx.prefix,
+        versioning,
+        "they may hold the person's rows",
+        said,
+    )
+    .await;
     let mut exported = None;
     if let (Some(path), Some(spill)) = (&args.export, spill) {
         let mut out = crate::output::file::OutputFile::open(path)?;
@@ -1125,7 +1184,7 @@ async fn find_in<L: Store>(
     print(&out)?;
     Ok(if !search.failed.is_empty() {
         Outcome::StorageFailed
-    } else if search.incomplete() {
+    } else if search.incomplete() || stale {
         Outcome::Incomplete
     } else {
         Outcome::Success
@@ -1264,6 +1323,14 @@ async fn erase_in<L: Store>(
             }
         }
     }
+    let stale = stale_versions(
+        &*lake,
+        &ctx.prefix,
+        ctx.versioning,
+        "they may hold the person's rows",
+        said,
+    )
+    .await;
     let published = match prepared {
         Some((recovered, lock)) => {
             let mut summary = Record::new(&ctx, "erase", Action::Operation);
@@ -1358,7 +1425,7 @@ async fn erase_in<L: Store>(
     Ok(
         if failed_storage > 0 || !published || !search.failed.is_empty() {
             Outcome::StorageFailed
-        } else if failed_other > 0 || search.incomplete() {
+        } else if failed_other > 0 || search.incomplete() || stale {
             Outcome::Incomplete
         } else {
             Outcome::Success

@@ -246,6 +246,14 @@ pub trait Lake: Send + Sync + 'static {
         key: &str,
         version: &str,
     ) -> impl Future<Output = Result<(), LakeError>> + Send;
+
+    /// The keys under `prefix/` that have data versions which are not current (an object
+    /// deleted or replaced outside watt in a bucket that keeps versions), with how many:
+    /// data that listings do not show. None in a store without versions.
+    fn stale_versions(
+        &self,
+        prefix: &str,
+    ) -> impl Future<Output = Result<Vec<(String, usize)>, LakeError>> + Send;
 }
 
 /// Which lake a journal entry is about: a bucket, or a local folder (absolute).
@@ -580,6 +588,10 @@ impl Lake for DirLake {
             operation: "DeleteObjectVersion",
             location: self.location(key),
         })
+    }
+
+    async fn stale_versions(&self, _prefix: &str) -> Result<Vec<(String, usize)>, LakeError> {
+        Ok(Vec::new())
     }
 }
 

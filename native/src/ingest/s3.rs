@@ -630,6 +630,45 @@ impl Lake for S3Lake {
         }
     }
 
+    async fn stale_versions(&self, prefix: &str) -> Result<Vec<(String, usize)>, LakeError> {
+        let listed_prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        let mut found: std::collections::BTreeMap<String, usize> = Default::default();
+        let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
+        loop {
+            let page = self
+                .client
+                .list_object_versions()
+                .bucket(&self.bucket)
+                .prefix(&listed_prefix)
+                .set_key_marker(key_marker.take())
+                .set_version_id_marker(id_marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(e, "ListObjectVersions", self.location(&listed_prefix)))?;
+            for v in page.versions() {
+                if let (Some(k), Some(false)) = (v.key(), v.is_latest()) {
+                    let hidden = k.split('/').any(|s| s.starts_with('.'));
+                    if !hidden {
+                        *found.entry(k.to_owned()).or_default() += 1;
+                    }
+                }
+            }
+            if page.is_truncated() != Some(true) {
+                break;
+            }
+            key_marker = page.next_key_marker().map(str::to_owned);
+            id_marker = page.next_version_id_marker().map(str::to_owned);
+            if key_marker.is_none() && id_marker.is_none() {
+                break;
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
     async fn delete_version(&self, key: &str, version: &str) -> Result<(), LakeError> {
         let sent = self
             .client

@@ -301,6 +301,14 @@ impl S3 {
         })
     }
 
+    /// Deletes an object as a tool other than watt would: in a versioned bucket, a delete
+    /// marker, the data kept as an earlier version.
+    pub fn delete(&self, bucket: &str, key: &str) {
+        self.rt
+            .block_on(self.client.delete_object().bucket(bucket).key(key).send())
+            .expect("delete an object");
+    }
+
     /// The bytes of an object.
     pub fn get(&self, bucket: &str, key: &str) -> Vec<u8> {
         self.rt.block_on(async {
