@@ -145,7 +145,15 @@ async fn find_in<L: Store>(
         source,
     })?;
     search_warnings(said, &search);
-    let versioning = lake.versioning().await.unwrap_or(Versioning::Off);
+    let versioning = match lake.versioning().await {
+        Ok(v) => v,
+        Err(e) => {
+            said.note(&format!(
+                "cannot tell whether the bucket keeps versions ({e}): earlier versions of deleted objects were not looked for"
+            ));
+            Versioning::Off
+        }
+    };
     let stale = stale_versions(
         &*lake,
         &ctx.prefix,
