@@ -286,9 +286,7 @@ pub fn pseudonym_with(
     value: &str,
     key: &PseudonymKey,
 ) -> String {
-    let mut out = String::new();
-    Pseudonymiser::new(key, params).write(value, &mut out);
-    out
+    Pseudonymiser::once(key, params, value)
 }
 
 /// Whether the engine writes output or only measures.

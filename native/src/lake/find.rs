@@ -54,8 +54,12 @@ pub enum Target {
     Cannot(String),
 }
 
+/// The pseudonyms already computed, by key fingerprint and pseudonymisation: most objects
+/// share both, so each set is computed once.
+pub type Memo = BTreeMap<(String, String), BTreeSet<String>>;
+
 /// How to search the object of `item` for `person` (see the module doc).
-pub fn plan(item: &Item, person: &Person, keys: &Keys, schema: &Schema) -> Target {
+pub fn plan(item: &Item, person: &Person, keys: &Keys, schema: &Schema, memo: &mut Memo) -> Target {
     let Some(m) = &item.manifest else {
         return Target::Cannot(match &item.problem {
             Some(p) => p.clone(),
@@ -82,13 +86,18 @@ pub fn plan(item: &Item, person: &Person, keys: &Keys, schema: &Schema) -> Targe
             "it was made with key {key_id}, which was not given (--key-file)"
         ));
     };
-    Target::Search(
+    let id = (
+        key_id.clone(),
+        serde_json::to_string(&params).unwrap_or_default(),
+    );
+    let pseudonyms = memo.entry(id).or_insert_with(|| {
         person
             .values
             .iter()
             .map(|v| pseudonym_with(&params, v, key))
-            .collect(),
-    )
+            .collect()
+    });
+    Target::Search(pseudonyms.clone())
 }
 
 /// How `field` was pseudonymised in the object: `Ok(None)` when it is not a column of it.
@@ -270,8 +279,9 @@ pub async fn search_lake<L: Lake>(
     }
     let limit = Arc::new(Semaphore::new(jobs.max(1)));
     let mut tasks = JoinSet::new();
+    let mut memo = Memo::new();
     for item in catalog.view() {
-        match plan(item, person, keys, schema) {
+        match plan(item, person, keys, schema, &mut memo) {
             Target::Absent => out.absent.push(item.key.clone()),
             Target::Cannot(why) => out.cannot.push((item.key.clone(), why)),
             Target::Search(pseudonyms) => {
