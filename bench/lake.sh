@@ -4,10 +4,12 @@
 # read and searched) in MB/s, next to `watt check` of the same bytes (the objects end to end,
 # one header) against a schema of their columns; then the wall time of `watt lake erase`
 # of a person planted in 1 % of the objects (each of those rewritten, read back, switched,
-# the old one deleted). Release build; best of RUNS for find and check, one erase.
-# Writes bench/results/lake.json.
+# the old one deleted). The lake is ingested in two halves under two prefixes
+# (bench/a, bench/b): `find` over one half next to the whole shows that memory does not
+# grow with the lake (it is bounded by --jobs). Release build; best of RUNS for find and
+# check, one erase. Writes bench/results/lake.json.
 #
-#   bash bench/lake.sh                  # OBJECTS=128, each ~9 MB once minimised
+#   bash bench/lake.sh                  # OBJECTS=100, each ~11 MB once minimised (1 % = 1)
 #   OBJECTS=200 MB_EACH=12 bash bench/lake.sh
 set -euo pipefail
 
@@ -15,8 +17,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 target=${CARGO_TARGET_DIR:-$root/target}
 results=bench/results
-objects=${OBJECTS:-128}
-mb_each=${MB_EACH:-13}
+objects=${OBJECTS:-100}
+mb_each=${MB_EACH:-16}
 runs=${RUNS:-3}
 planted=$(( objects / 100 > 0 ? objects / 100 : 1 ))
 
@@ -29,22 +31,27 @@ export WATT_PSEUDONYM_KEY=watt-bench-lake-key-1f2e3d4c5b6a79880796a5b4c3d2e1f0
 prm=96472437173461
 
 echo "generating $objects files of $mb_each MB; the person planted in $planted" >&2
-mkdir raw
+mkdir -p raw/a raw/b
+half=$(( objects / 2 ))
 for i in $(seq 1 "$objects"); do
   day=$(( (i - 1) % 28 + 1 ))
+  part=a; (( i > half )) && part=b
   "$target/release/gen-energy" --target-mb "$mb_each" --meters 1000 --seed "$i" \
-    --start "2024-02-$(printf %02d "$day")T00:00" --out "raw/part_$(printf %04d "$i").csv" 2>/dev/null
+    --start "2024-02-$(printf %02d "$day")T00:00" --out "raw/$part/part_$(printf %04d "$i").csv" 2>/dev/null
 done
 # The person: the sample's 8 rows of one meter, in the first $planted files.
 grep "^$prm," "$root/data/samples/sample_energy_consumption.csv" >person.rows
 for i in $(seq 1 "$planted"); do
-  cat person.rows >>"raw/part_$(printf %04d "$i").csv"
+  cat person.rows >>"raw/a/part_$(printf %04d "$i").csv"
 done
-raw_bytes=$(du -cb raw/*.csv | tail -1 | cut -f1)
+raw_bytes=$(du -cb raw/*/*.csv | tail -1 | cut -f1)
 
 echo "ingesting into the local lake" >&2
 start=$(date +%s.%N)
-"$watt" ingest raw/ --lake lake --jobs 2 2>ingest.stderr || { tail -20 ingest.stderr; exit 1; }
+for part in a b; do
+  "$watt" ingest "raw/$part/" --lake lake --prefix "bench/$part" --jobs 2 2>ingest.stderr \
+    || { tail -20 ingest.stderr; exit 1; }
+done
 ingest_s=$(echo "$(date +%s.%N) - $start" | bc)
 rm -rf raw
 lake_bytes=$(find lake -name '*.csv' -printf '%s\n' | awk '{s += $1} END {print s}')
@@ -78,14 +85,17 @@ measure() { # name, then the command: appends "name wall_s rss_kib exit" to runs
   echo "  $name: $(cat time.txt | awk '{print $1 " s, " $2 " KiB"}'), exit $code" >&2
 }
 : >runs.txt
+lake=(--lake lake --prefix bench)
 for r in $(seq 1 "$runs"); do
-  measure find "$watt" lake find --field prm "$prm" --lake lake
+  measure find "$watt" lake find --field prm "$prm" "${lake[@]}"
   measure check "$watt" check all.csv --schema minimised.schema.json
 done
-measure erase_dry_run "$watt" lake erase --field prm "$prm" --request-id BENCH-1 --lake lake --dry-run
-measure erase "$watt" lake erase --field prm "$prm" --request-id BENCH-1 --lake lake
+measure find_half "$watt" lake find --field prm "$prm" --lake lake --prefix bench/a
+measure find_jobs1 "$watt" lake find --field prm "$prm" "${lake[@]}" --jobs 1
+measure erase_dry_run "$watt" lake erase --field prm "$prm" --request-id BENCH-1 "${lake[@]}" --dry-run
+measure erase "$watt" lake erase --field prm "$prm" --request-id BENCH-1 "${lake[@]}"
 grep -q "erased 8 row(s)" erase.out || { cat erase.out erase.err; exit 1; }
-measure find_after "$watt" lake find --field prm "$prm" --lake lake
+measure find_after "$watt" lake find --field prm "$prm" "${lake[@]}"
 grep -q "^watt lake find: 0 row(s)" find_after.out || { cat find_after.out; exit 1; }
 
 python3 - "$root/$results/lake.json" "$watt" "$lake_bytes" "$lake_objects" "$raw_bytes" \
@@ -104,13 +114,15 @@ def best(name, size):
             "peak_rss_mib": round(max(x["peak_rss_kib"] for x in runs[name]) / 1024, 1),
             "exit": sorted({x["exit"] for x in runs[name]})}
 doc = {
-    "what": "watt lake find over a local lake of minimised objects (made by watt ingest from gen-energy files), next to watt check of the same bytes end to end; watt lake erase of a person planted in 1 % of the objects",
+    "what": "watt lake find over a local lake of minimised objects (made by watt ingest from gen-energy files, in two halves under two prefixes), next to watt check of the same bytes end to end; watt lake erase of a person planted in 1 % of the objects",
     "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
     "watt": subprocess.run([watt, "--version"], capture_output=True, text=True).stdout.strip(),
     "lake": {"objects": objects, "bytes": lake_bytes, "raw_bytes_ingested": raw_bytes,
              "ingest_wall_s": round(float(ingest_s), 1)},
     "results": {
         "watt lake find (every object searched, --jobs 4)": best("find", lake_bytes),
+        "watt lake find (half the lake, --jobs 4)": best("find_half", lake_bytes // 2),
+        "watt lake find (every object, --jobs 1)": best("find_jobs1", lake_bytes),
         "watt check (the same bytes, one file)": best("check", check_bytes),
         "watt lake erase --dry-run (the search of an erasure)": best("erase_dry_run", lake_bytes),
         "watt lake erase": {**best("erase", lake_bytes), "objects_rewritten": planted,
