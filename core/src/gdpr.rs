@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
 use crate::pii::PiiKind;
+use crate::retention::Retention;
 use crate::schema::{Field, FieldType, SchemaError};
 
 /// What kind of data a field holds, in GDPR terms.
@@ -102,7 +103,7 @@ impl LegalBasis {
 
 /// How a value is normalised before it is pseudonymised, so that `0612345678` and
 /// `06 12 34 56 78` (or `A@X.FR` and `a@x.fr`) get the same pseudonym.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Normalise {
     /// The value exactly as written.
@@ -149,8 +150,9 @@ pub enum MaskStyle {
     PhoneLast2,
 }
 
-/// Parameters of `pseudonymise`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Parameters of `pseudonymise` (never the key: manifests record them, so a pseudonym can be
+/// computed again for an access request whatever the schema has become since).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pseudonymisation {
     /// Domain label mixed into the HMAC: two fields with the same domain give joinable
@@ -310,37 +312,14 @@ fn legal_basis(obj: &Map<String, Json>) -> Result<Option<LegalBasis>, String> {
         .transpose()
 }
 
-/// `P3Y`, `P18M`, `P1Y6M`, `P90D`, `P2W`: the durations a retention rule is written in.
+/// `P3Y`, `P18M`, `P1Y6M`, `P90D`, `P2W`: the durations a retention rule is written in, as
+/// [`Retention`] reads them (the one parser: `watt lake` computes retention ends with it).
 fn retention(obj: &Map<String, Json>) -> Result<Option<String>, String> {
     let Some(r) = opt_string(obj, "retention")? else {
         return Ok(None);
     };
-    let valid = r.strip_prefix('P').is_some_and(|rest| {
-        let mut units = String::new();
-        let mut digits = 0;
-        for c in rest.chars() {
-            if c.is_ascii_digit() {
-                digits += 1;
-            } else if digits > 0 && matches!(c, 'Y' | 'M' | 'W' | 'D') {
-                units.push(c);
-                digits = 0;
-            } else {
-                return false;
-            }
-        }
-        digits == 0
-            && !units.is_empty()
-            && ["Y", "M", "W", "D"]
-                .iter()
-                .all(|u| units.matches(u).count() <= 1)
-    });
-    if valid {
-        Ok(Some(r))
-    } else {
-        Err(format!(
-            "retention {r:?} is not an ISO 8601 duration such as P3Y, P18M or P90D"
-        ))
-    }
+    Retention::parse(&r).map_err(|e| e.to_string())?;
+    Ok(Some(r))
 }
 
 impl FieldPolicy {

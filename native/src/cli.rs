@@ -100,6 +100,17 @@ pub enum Command {
     /// environment, then .env, then defaults. Exit code 0 stored, 1 invalid data (nothing
     /// written), 2 bad usage or unreadable file, 3 storage failure.
     Ingest(IngestArgs),
+    /// Look after the lake once data has landed: retention, access and erasure requests.
+    ///
+    /// `ls` lists the objects with their manifests; `expire` deletes what the schema's
+    /// retention says is due (and removes columns whose own retention ended); `find`
+    /// lists where a person's rows are (Art. 15) and exports them; `erase` rewrites the
+    /// objects without them (Art. 17); `recover` finishes what a stopped `expire` or `erase`
+    /// left. Every change is journaled and leaves a record in the lake's `_audit/`, with
+    /// counts and names, never a value or a pseudonym. Exit code 0 done, 1 not all of the
+    /// lake could be searched or changed (said which), 2 bad usage, 3 storage failure.
+    #[command(subcommand)]
+    Lake(LakeCommand),
 }
 
 impl Command {
@@ -111,9 +122,11 @@ impl Command {
             Command::Minimise(a) => Some(&a.read),
             Command::Scan(a) => Some(&a.read),
             Command::Ingest(a) => Some(&a.read),
-            Command::Pseudonym(_) | Command::Register(_) | Command::Keygen(_) | Command::Key(_) => {
-                None
-            }
+            Command::Pseudonym(_)
+            | Command::Register(_)
+            | Command::Keygen(_)
+            | Command::Key(_)
+            | Command::Lake(_) => None,
         }
     }
 }
@@ -416,7 +429,232 @@ pub struct IngestArgs {
     #[command(flatten)]
     pub keys: KeyArgs,
 
-    /// S3 bucket [env: DATA_LAKE_BUCKET]. Without one, files go to the local lake.
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Do everything but write: read, validate, minimise, and say where each file would go.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Name of the source in the object key (default: the file name, made safe).
+    #[arg(long, value_name = "NAME")]
+    pub source_name: Option<String>,
+
+    /// Part size of multipart uploads, in MiB (5 to 5120). Smaller outputs go in one PUT.
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub part_size: u64,
+
+    /// Parts of one file uploaded at the same time.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub parts_in_flight: usize,
+
+    /// Files ingested at the same time.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 2)]
+    pub jobs: usize,
+
+    /// Skip the HEAD after each write (for credentials without s3:GetObject; the store's
+    /// checksum on write is still compared).
+    #[arg(long)]
+    pub no_head: bool,
+
+    /// Folder of the run logs and of the journal of unfinished uploads.
+    #[arg(long, value_name = "DIR", default_value = "logs")]
+    pub log_dir: PathBuf,
+
+    /// Findings of an invalid file listed on standard error (all are counted).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_findings: usize,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LakeCommand {
+    /// List the objects of the lake with their manifests: source, ingestion time, rows,
+    /// schema, key fingerprint, retention end.
+    Ls(LakeLsArgs),
+    /// List the objects (and columns) whose retention has ended; --apply deletes them.
+    ///
+    /// Retention counts from each object's ingestion, as its manifest records it (older
+    /// manifests: the retention of --schema). A column whose own retention is shorter than
+    /// the dataset's is removed from the objects past its end, by rewriting them.
+    /// --lifecycle prints the equivalent S3 lifecycle configuration instead.
+    Expire(LakeExpireArgs),
+    /// Find a person's rows (access request, Art. 15): where they are, and --export them.
+    ///
+    /// The pseudonym of VALUE is computed under the key each object was made with (its
+    /// manifest names the key's fingerprint): give every key in use (--key-file, repeated).
+    /// Without VALUE, values are read one per line from standard input (values on the
+    /// command line are visible to other users of the machine).
+    Find(LakeFindArgs),
+    /// Erase a person's rows (Art. 17): rewrite every object that holds them without them.
+    ///
+    /// Each new object is verified (rows, checksum) before its manifest, which records the
+    /// erasure (date, request id, rows removed), replaces the old one; then the old object
+    /// is deleted, with its earlier versions when the bucket keeps versions.
+    Erase(LakeEraseArgs),
+    /// Finish or undo what a stopped `watt lake expire` or `erase` left (they do it first
+    /// as well).
+    Recover(LakeRecoverArgs),
+}
+
+/// The options every `watt lake` command shares.
+#[derive(Debug, Args)]
+pub struct LakeArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Folder of the journal of changes in progress (shared with `watt ingest`).
+    #[arg(long, value_name = "DIR", default_value = "logs")]
+    pub log_dir: PathBuf,
+
+    /// Objects read at the same time.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LakeLsArgs {
+    #[command(flatten)]
+    pub lake: LakeArgs,
+
+    /// Table Schema whose retention applies to objects whose manifest records none
+    /// (written before watt recorded it) [default: the bundled energy schema, for objects
+    /// it made].
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The time to judge retention at, instead of now (RFC 3339 or YYYY-MM-DD, UTC): for
+    /// audits ("what was due on...") and tests.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Args)]
+pub struct LakeExpireArgs {
+    #[command(flatten)]
+    pub lake: LakeArgs,
+
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// The time to judge retention at, instead of now (RFC 3339 or YYYY-MM-DD, UTC): for
+    /// audits and tests. Never later than now with --apply.
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub now: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// Delete the objects (and rewrite those with expired columns); without it, only list.
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Print the S3 lifecycle configuration equivalent to the schema's retention (JSON for
+    /// `aws s3api put-bucket-lifecycle-configuration`), and touch nothing.
+    #[arg(long, conflicts_with_all = ["apply", "now"])]
+    pub lifecycle: bool,
+
+    /// Part size of the rewritten objects' multipart uploads, in MiB (5 to 5120).
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub part_size: u64,
+}
+
+/// Who a request is about: a pseudonymised field and the person's identifiers.
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    /// The identifiers (a meter id, a customer number). Omit them to read one per line
+    /// from standard input.
+    #[arg(value_name = "VALUE")]
+    pub values: Vec<String>,
+
+    /// The pseudonymised field the values are for (prm, customer_id...).
+    #[arg(
+        long,
+        short = 'f',
+        value_name = "FIELD",
+        required_unless_present = "customer"
+    )]
+    pub field: Option<String>,
+
+    /// The values are customer numbers: the field is the schema's data subject field
+    /// (`gdpr.subjectField`, customer_id in the energy schema).
+    #[arg(long, conflicts_with = "field")]
+    pub customer: bool,
+
+    /// Table Schema of the lake (its field policies) [default: the bundled energy schema].
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+
+    /// The keys the objects were made with: the current key and, after a rotation, the
+    /// previous ones (each object is searched under the key its manifest names; an object
+    /// whose key is not given is reported, not searched).
+    #[command(flatten)]
+    pub keys: KeyringArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LakeFindArgs {
+    #[command(flatten)]
+    pub lake: LakeArgs,
+
+    #[command(flatten)]
+    pub person: PersonArgs,
+
+    /// Write the person's rows, as stored, to this new file (CSV, mode 0600), and record
+    /// the export in the lake's audit trail.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+
+    /// The request's id in your register of data-subject requests, for the audit record.
+    #[arg(long, value_name = "ID")]
+    pub request_id: Option<String>,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct LakeEraseArgs {
+    #[command(flatten)]
+    pub lake: LakeArgs,
+
+    #[command(flatten)]
+    pub person: PersonArgs,
+
+    /// The request's id in your register of data-subject requests: recorded in each
+    /// rewritten manifest and in the audit trail (never the person's identifiers).
+    #[arg(long, value_name = "ID")]
+    pub request_id: String,
+
+    /// Say what would change, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Part size of the rewritten objects' multipart uploads, in MiB (5 to 5120).
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub part_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LakeRecoverArgs {
+    #[command(flatten)]
+    pub lake: LakeArgs,
+}
+
+/// Where the lake is: an S3 bucket (and how to reach it), or a local folder. Shared by
+/// `watt ingest` and `watt lake`, so an option means the same in both.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// S3 bucket [env: DATA_LAKE_BUCKET]. Without one, the local lake.
     #[arg(long, value_name = "BUCKET")]
     pub bucket: Option<String>,
 
@@ -453,45 +691,9 @@ pub struct IngestArgs {
     #[arg(long, value_name = "DIR")]
     pub lake: Option<PathBuf>,
 
-    /// Do everything but write: read, validate, minimise, and say where each file would go.
-    #[arg(long)]
-    pub dry_run: bool,
-
-    /// Name of the source in the object key (default: the file name, made safe).
-    #[arg(long, value_name = "NAME")]
-    pub source_name: Option<String>,
-
-    /// Part size of multipart uploads, in MiB (5 to 5120). Smaller outputs go in one PUT.
-    #[arg(long, value_name = "MIB", default_value_t = 16)]
-    pub part_size: u64,
-
-    /// Parts of one file uploaded at the same time.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub parts_in_flight: usize,
-
-    /// Files ingested at the same time.
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 2)]
-    pub jobs: usize,
-
     /// Attempts per S3 request (retried with exponential backoff).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub max_attempts: u32,
-
-    /// Skip the HEAD after each write (for credentials without s3:GetObject; the store's
-    /// checksum on write is still compared).
-    #[arg(long)]
-    pub no_head: bool,
-
-    /// Folder of the run logs and of the journal of unfinished uploads.
-    #[arg(long, value_name = "DIR", default_value = "logs")]
-    pub log_dir: PathBuf,
-
-    /// Findings of an invalid file listed on standard error (all are counted).
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub max_findings: usize,
-
-    #[command(flatten)]
-    pub read: ReadArgs,
 }
 
 /// Server-side encryption modes.
@@ -585,6 +787,20 @@ fn parse_encoding(label: &str) -> Result<Encoding, String> {
             Encoding::LABELS
         )
     })
+}
+
+/// `--now`: an RFC 3339 time, or a date (midnight UTC).
+fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            "expected an RFC 3339 time (2027-01-16T00:00:00Z) or a date (2027-01-16)".into()
+        })
 }
 
 fn parse_rows(s: &str) -> Result<usize, String> {

@@ -114,6 +114,9 @@ pub enum CliError {
     DotEnv(#[from] crate::dotenv::DotEnvError),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
+    /// A `watt lake` invocation that cannot run (what is wrong with it).
+    #[error("{0}")]
+    Lake(String),
 }
 
 /// Why an output path was refused: what else the path names.

@@ -3,7 +3,9 @@
 //!
 //! Exit codes: 0 the data is valid (or the command did its work), 1 the data is invalid,
 //! 2 the command could not run (bad usage, bad schema, unreadable file). Clap's own usage
-//! errors exit 2 as well. `watt ingest` exits 3 when the store failed or refused a write.
+//! errors exit 2 as well. `watt ingest` and `watt lake` exit 3 when the store failed or
+//! refused a request; `watt lake` exits 1 when part of the lake could not be searched or
+//! changed (the objects are named).
 
 mod cli;
 mod commands;
@@ -11,7 +13,9 @@ mod dotenv;
 mod error;
 mod ingest;
 mod input;
+mod journal;
 mod key;
+mod lake;
 mod output;
 mod package;
 mod same_file;
@@ -21,7 +25,7 @@ mod staged;
 
 use std::process::ExitCode;
 
-use cli::{Cli, Command, KeyCommand, SchemaCommand};
+use cli::{Cli, Command, KeyCommand, LakeCommand, SchemaCommand};
 use commands::Outcome;
 
 fn main() -> ExitCode {
@@ -38,11 +42,17 @@ fn main() -> ExitCode {
         Command::Key(KeyCommand::List(args)) => commands::key::list(args),
         Command::Key(KeyCommand::Rotate(args)) => commands::key::rotate(args),
         Command::Ingest(args) => commands::ingest::run(args),
+        Command::Lake(LakeCommand::Ls(args)) => commands::lake::ls(args),
+        Command::Lake(LakeCommand::Expire(args)) => commands::lake::expire(args),
+        Command::Lake(LakeCommand::Find(args)) => commands::lake::find(args),
+        Command::Lake(LakeCommand::Erase(args)) => commands::lake::erase(args),
+        Command::Lake(LakeCommand::Recover(args)) => commands::lake::recover(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
         Ok(Outcome::StorageFailed) => ExitCode::from(3),
+        Ok(Outcome::Incomplete) => ExitCode::from(1),
         Err(err) => {
             eprintln!("watt: error: {err}");
             ExitCode::from(2)

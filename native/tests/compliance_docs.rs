@@ -1,12 +1,14 @@
 //! The compliance documents say what the code and the policies do, and this test keeps them
 //! honest:
 //!
-//! - `docs/access_matrix.csv` (roles × raw files, minimised lake, key, logs, manifests)
-//!   agrees with the AWS policies in `docs/iam/`: a role tied to a policy has exactly the
-//!   lake access its `Allow` statements grant; the uploader can only create objects under
-//!   its prefix; the bucket policy denies plain HTTP, other encryption than watt's `--sse`
-//!   modes, overwrites, and deletions by anyone but the one role the matrix lets delete;
-//!   and no role but the privacy officer holds both the key and read access to the lake.
+//! - `docs/access_matrix.csv` (roles × raw files, minimised lake, key, logs, manifests,
+//!   audit trail) agrees with the AWS policies in `docs/iam/`: a role tied to a policy has
+//!   exactly the lake and audit-trail access its `Allow` statements grant (listing only
+//!   under the prefix); the uploader can only create objects under its prefix; the bucket
+//!   policy denies plain HTTP, other encryption than watt's `--sse` modes, overwrites,
+//!   deletions by anyone but the roles the matrix lets delete, and any deletion of the
+//!   audit trail; and no role but the privacy officer holds both the key and read access
+//!   to the lake.
 //! - Every `watt` command and option named in `docs/rgpd.md` and
 //!   `docs/runbook-incident.md` exists in `watt --help`; every file, script and test that
 //!   the "How to verify" list of `docs/rgpd.md` cites exists.
@@ -40,12 +42,13 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-const RESOURCES: [&str; 5] = [
+const RESOURCES: [&str; 6] = [
     "raw_files",
     "minimised_lake",
     "pseudonymisation_key",
     "logs",
     "manifests",
+    "audit_trail",
 ];
 
 /// The matrix: role → (iam policy file, resource → access rights).
@@ -78,7 +81,7 @@ fn matrix() -> Matrix {
             }
             rights.insert((*resource).to_owned(), set);
         }
-        assert!(!row[7].is_empty(), "{}: every role says why", row[0]);
+        assert!(!row[8].is_empty(), "{}: every role says why", row[0]);
         let previous = out.insert(row[0].clone(), (row[1].clone(), rights));
         assert!(previous.is_none(), "{} twice", row[0]);
     }
@@ -106,9 +109,12 @@ fn strings(v: &Value) -> Vec<String> {
 fn rights_of(action: &str) -> BTreeSet<&'static str> {
     match action {
         "s3:PutObject" | "s3:AbortMultipartUpload" => ["write"].into(),
-        "s3:GetObject" | "s3:GetObjectVersion" | "s3:ListBucket" | "s3:GetObjectAttributes" => {
-            ["read"].into()
-        }
+        "s3:GetObject"
+        | "s3:GetObjectVersion"
+        | "s3:ListBucket"
+        | "s3:ListBucketVersions"
+        | "s3:GetBucketVersioning"
+        | "s3:GetObjectAttributes" => ["read"].into(),
         "s3:DeleteObject" | "s3:DeleteObjectVersion" => ["delete"].into(),
         "s3:*" | "*" => ["read", "write", "delete"].into(),
         other => panic!("{other}: an action the matrix has no word for"),
@@ -125,31 +131,57 @@ fn the_access_matrix_agrees_with_the_iam_policies() {
         }
         tied += 1;
         let statements = policy(&format!("docs/{file}"));
-        let mut granted = BTreeSet::new();
+        // What the policy grants on the prefix (objects, their manifests, listing them)
+        // and on the audit trail.
+        let (mut lake, mut audit) = (BTreeSet::new(), BTreeSet::new());
         for s in statements.iter().filter(|s| s["Effect"] == "Allow") {
-            for action in strings(&s["Action"]) {
+            let actions = strings(&s["Action"]);
+            for action in &actions {
                 assert!(
                     action != "*" && action != "s3:*",
                     "{file}: no wildcard action"
                 );
-                granted.extend(rights_of(&action));
             }
+            let granted: BTreeSet<&str> = actions.iter().flat_map(|a| rights_of(a)).collect();
             for resource in strings(&s["Resource"]) {
-                assert_eq!(
-                    resource, "arn:aws:s3:::BUCKET/PREFIX/*",
-                    "{file}: {role} is granted the prefix only"
-                );
+                match resource.as_str() {
+                    "arn:aws:s3:::BUCKET/PREFIX/*" => lake.extend(granted.iter().copied()),
+                    "arn:aws:s3:::BUCKET/_audit/*" => audit.extend(granted.iter().copied()),
+                    "arn:aws:s3:::BUCKET" => {
+                        // Bucket-level: listing only under the prefix, or the versioning
+                        // setting.
+                        for action in &actions {
+                            if action.starts_with("s3:ListBucket") {
+                                assert_eq!(
+                                    strings(&s["Condition"]["StringLike"]["s3:prefix"]),
+                                    ["PREFIX/*"],
+                                    "{file}: {role} lists the prefix only"
+                                );
+                            } else {
+                                assert_eq!(action, "s3:GetBucketVersioning", "{file}");
+                            }
+                        }
+                        lake.extend(granted.iter().copied());
+                    }
+                    other => panic!("{file}: {role} is granted {other}, not the prefix"),
+                }
             }
         }
-        let granted: BTreeSet<String> = granted.into_iter().map(str::to_owned).collect();
+        let lake: BTreeSet<String> = lake.into_iter().map(str::to_owned).collect();
+        let audit: BTreeSet<String> = audit.into_iter().map(str::to_owned).collect();
         // Objects and their manifests share the prefix: the policy grants both or neither.
         for resource in ["minimised_lake", "manifests"] {
             assert_eq!(
-                rights[resource], granted,
-                "{role}: the matrix says {resource} = {:?}, {file} grants {granted:?}",
+                rights[resource], lake,
+                "{role}: the matrix says {resource} = {:?}, {file} grants {lake:?}",
                 rights[resource]
             );
         }
+        assert_eq!(
+            rights["audit_trail"], audit,
+            "{role}: the matrix says audit_trail = {:?}, {file} grants {audit:?}",
+            rights["audit_trail"]
+        );
     }
     assert!(tied >= 1, "at least the uploader is tied to a policy");
 }
@@ -166,6 +198,10 @@ fn the_uploader_creates_objects_and_nothing_else() {
     assert_eq!(rights["raw_files"], read);
     assert_eq!(rights["pseudonymisation_key"], read);
     assert_ne!(rights["logs"], none);
+    assert_eq!(
+        rights["audit_trail"], none,
+        "the uploader changes nothing, records nothing"
+    );
 
     let statements = policy("docs/iam/uploader-policy.json");
     let allowed: BTreeSet<String> = statements
@@ -244,7 +280,29 @@ fn the_bucket_policy_denies_plain_http_other_encryption_overwrites_and_stray_del
         .flat_map(|s| strings(&s["Condition"]["ArnNotLike"]["aws:PrincipalArn"]))
         .collect();
     assert_eq!(excepted, deleters, "who may delete");
-    assert_eq!(deleters.len(), 1, "one role deletes (erasure)");
+    assert_eq!(
+        deleters.len(),
+        2,
+        "the lifecycle operator (retention) and the privacy officer (erasure) delete"
+    );
+
+    // The audit trail is append-only: nobody deletes it, nobody overwrites it.
+    assert!(
+        statements.iter().any(|s| {
+            strings(&s["Resource"]) == ["arn:aws:s3:::BUCKET/_audit/*"]
+                && strings(&s["Action"]).contains(&"s3:DeleteObjectVersion".to_owned())
+                && s["Condition"].is_null()
+        }),
+        "deleting the audit trail is denied to everyone"
+    );
+    assert!(
+        statements.iter().any(|s| denies_overwrites(s)
+            && strings(&s["Resource"]).contains(&"arn:aws:s3:::BUCKET/_audit/*".to_owned())),
+        "overwriting the audit trail is denied"
+    );
+    for (role, (_, rights)) in matrix() {
+        assert!(!rights["audit_trail"].contains("delete"), "{role}");
+    }
 }
 
 #[test]
@@ -352,8 +410,11 @@ fn check_invocations(doc: &str) -> usize {
     let invocations = watt_invocations(&text, &subcommands());
     for inv in &invocations {
         let mut command = vec![inv[0].clone()];
-        if inv[0] == "schema" {
-            command.push(inv.get(1).cloned().expect("schema <subcommand>"));
+        // `watt schema infer`, `watt lake erase`: the options are the subcommand's.
+        if inv[0] == "schema" || inv[0] == "lake" {
+            if let Some(sub) = inv.get(1).filter(|w| !w.starts_with('-')) {
+                command.push(sub.clone());
+            }
         }
         let mut help_args: Vec<&str> = command.iter().map(String::as_str).collect();
         help_args.push("--help");
@@ -387,6 +448,7 @@ fn every_watt_command_in_the_compliance_docs_exists() {
         "register",
         "keygen",
         "ingest",
+        "lake",
     ] {
         assert!(commands.contains(c), "watt --help lists {c}");
     }

@@ -274,13 +274,19 @@ pub fn pseudonym_of(
         .field(field)
         .ok_or_else(|| MinimiseError::UnknownField(field.to_owned()))?;
     match f.gdpr.as_ref().map(|g| &g.action) {
-        Some(Action::Pseudonymise(p)) => {
-            let mut out = String::new();
-            Pseudonymiser::new(key, p).write(value, &mut out);
-            Ok(out)
-        }
+        Some(Action::Pseudonymise(p)) => Ok(pseudonym_with(p, value, key)),
         _ => Err(MinimiseError::NotPseudonymised(field.to_owned())),
     }
+}
+
+/// The pseudonym of `value` under `key` with the given parameters (those a manifest
+/// records), as `watt minimise` writes it.
+pub fn pseudonym_with(
+    params: &crate::gdpr::Pseudonymisation,
+    value: &str,
+    key: &PseudonymKey,
+) -> String {
+    Pseudonymiser::once(key, params, value)
 }
 
 /// Whether the engine writes output or only measures.

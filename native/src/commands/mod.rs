@@ -4,6 +4,7 @@ pub mod check;
 pub mod ingest;
 pub mod key;
 pub mod keygen;
+pub mod lake;
 pub mod minimise;
 pub mod pseudonym;
 pub mod register;
@@ -25,8 +26,10 @@ pub enum Outcome {
     Success,
     /// The data is invalid.
     Invalid,
-    /// The store failed or refused a write (`watt ingest`, exit code 3).
+    /// The store failed or refused a write (`watt ingest`, `watt lake`: exit code 3).
     StorageFailed,
+    /// Part of the lake could not be searched or changed (`watt lake`, exit code 1).
+    Incomplete,
 }
 
 /// Reads and loads a Table Schema (a small JSON file, read whole up to

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{IngestArgs, SseArg};
+use crate::cli::{IngestArgs, SseArg, StoreArgs};
 use crate::dotenv::{DotEnv, DotEnvError};
 
 use super::key::{PrefixError, clean_prefix};
@@ -285,9 +285,18 @@ pub struct Settings {
     pub described: Vec<(&'static str, String, Origin)>,
 }
 
-impl Settings {
-    /// Resolves the settings from the flags and the environment.
-    pub fn resolve(args: &IngestArgs, env: &Env) -> Result<Settings, ConfigError> {
+/// Where the lake is, resolved: what `watt ingest` and `watt lake` share.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub destination: Destination,
+    pub prefix: String,
+    /// (setting, value, origin), never secrets.
+    pub described: Vec<(&'static str, String, Origin)>,
+}
+
+impl Located {
+    /// Resolves the store's settings from the flags and the environment.
+    pub fn resolve(args: &StoreArgs, env: &Env) -> Result<Located, ConfigError> {
         let mut described = Vec::new();
         let mut note = |name: &'static str, value: &str, origin: Origin| {
             described.push((name, value.to_owned(), origin));
@@ -296,17 +305,8 @@ impl Settings {
             .unwrap_or_else(|| (DEFAULT_PREFIX.to_owned(), Origin::Default));
         let prefix = clean_prefix(&prefix)?;
         note("prefix", &prefix, origin);
-        if !(MIN_PART_MIB..=MAX_PART_MIB).contains(&args.part_size) {
-            return Err(ConfigError::PartSize(args.part_size));
-        }
-        for (name, n) in [
-            ("--jobs", args.jobs),
-            ("--parts-in-flight", args.parts_in_flight),
-            ("--max-attempts", args.max_attempts as usize),
-        ] {
-            if n == 0 {
-                return Err(ConfigError::Zero(name));
-            }
+        if args.max_attempts == 0 {
+            return Err(ConfigError::Zero("--max-attempts"));
         }
         if args.kms_key_id.is_some() && args.sse != Some(SseArg::AwsKms) {
             return Err(ConfigError::KmsKeyWithoutKms);
@@ -404,6 +404,36 @@ impl Settings {
                 Destination::Dir(dir)
             }
         };
+        Ok(Located {
+            destination,
+            prefix,
+            described,
+        })
+    }
+}
+
+impl Settings {
+    /// Resolves the settings from the flags and the environment.
+    pub fn resolve(args: &IngestArgs, env: &Env) -> Result<Settings, ConfigError> {
+        let Located {
+            destination,
+            prefix,
+            mut described,
+        } = Located::resolve(&args.store, env)?;
+        let mut note = |name: &'static str, value: &str, origin: Origin| {
+            described.push((name, value.to_owned(), origin));
+        };
+        if !(MIN_PART_MIB..=MAX_PART_MIB).contains(&args.part_size) {
+            return Err(ConfigError::PartSize(args.part_size));
+        }
+        for (name, n) in [
+            ("--jobs", args.jobs),
+            ("--parts-in-flight", args.parts_in_flight),
+        ] {
+            if n == 0 {
+                return Err(ConfigError::Zero(name));
+            }
+        }
         let part_size = usize::try_from(args.part_size << 20).unwrap_or(usize::MAX);
         note("part_size", &part_size.to_string(), Origin::Flag);
         note(

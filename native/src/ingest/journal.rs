@@ -21,19 +21,20 @@
 //! `ingest::recover`): it aborts, removes, or checks the object and writes its manifest.
 //!
 //! Entries hold object keys (made free of personal data, see `key.rs`), ids, checksums and
-//! counts; the local lake's folder is recorded (absolute) to tell lakes apart. The folder is
-//! `0700` and the files `0600`, like the run log. (An S3 lifecycle rule
+//! counts; the local lake's folder is recorded (absolute) to tell lakes apart. How entries
+//! are written, replaced and found again is every journal's ([`crate::journal`]): the
+//! folder is `0700` and the files `0600`, like the run log. (An S3 lifecycle rule
 //! `AbortIncompleteMultipartUpload` is the second safety net for uploads: see
 //! docs/ingest.md.)
 
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::lake::{Pending, Place};
 use super::manifest::Manifest;
-use super::private;
+use crate::journal::Folder;
 
 /// How far a file's write went (see the module doc).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,112 +158,49 @@ impl Entry {
     }
 }
 
-/// The journal folder.
+/// The journal folder (the mechanics are those of every journal: [`crate::journal`]).
 #[derive(Debug, Clone)]
 pub struct Journal {
-    dir: PathBuf,
+    folder: Folder<Entry>,
 }
 
 /// A journal entry read back from disk.
-#[derive(Debug)]
-pub struct Found {
-    pub path: PathBuf,
-    pub entry: Entry,
+pub type Found = crate::journal::Found<Entry>;
+
+impl crate::journal::Entry for Entry {
+    fn pid(&self) -> u32 {
+        self.pid
+    }
 }
 
 impl Journal {
     pub fn new(log_dir: &Path) -> Journal {
         Journal {
-            dir: log_dir.join(".pending-uploads"),
+            folder: Folder::new(log_dir.join(".pending-uploads")),
         }
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.folder.dir()
     }
 
     /// Records an upload, or replaces its record (same run and file index: same path);
     /// returns the entry's path (to remove it when the upload ends).
-    ///
-    /// The entry is written to a temporary file named with the writer's pid, synced, then
-    /// renamed over the entry: a reader sees the old entry or the new one, never half of
-    /// one, and a temporary file left by a killed writer is recognised and removed by
-    /// [`Journal::leftovers`].
     pub fn add(&self, entry: &Entry, file_index: usize) -> io::Result<PathBuf> {
-        private::create_dir_all(&self.dir)?;
-        let path = self.dir.join(format!("{}-{file_index}.json", entry.run_id));
-        let json = serde_json::to_vec_pretty(entry).map_err(io::Error::other)?;
-        let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        let written = private::create_new(&tmp).and_then(|mut f| {
-            f.write_all(&json)?;
-            f.sync_all()
-        });
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        std::fs::rename(&tmp, &path)?;
-        Ok(path)
+        self.folder
+            .write(&format!("{}-{file_index}", entry.run_id), entry)
     }
 
     /// Removes an entry (its upload was completed or aborted).
     pub fn remove(path: &Path) -> io::Result<()> {
-        match std::fs::remove_file(path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
-        }
+        Folder::<Entry>::remove(path)
     }
 
     /// Entries left by processes that are no longer running (unreadable entries are
     /// returned as errors, to be reported, not deleted).
     pub fn leftovers(&self) -> Vec<Result<Found, (PathBuf, String)>> {
-        let Ok(read) = std::fs::read_dir(&self.dir) else {
-            return Vec::new();
-        };
-        let mut paths = Vec::new();
-        for path in read.filter_map(Result::ok).map(|e| e.path()) {
-            if path.extension().is_some_and(|x| x == "json") {
-                paths.push(path);
-            } else if let Some(pid) = tmp_writer(&path) {
-                // A killed writer's temporary file: the entry it was replacing (if any) is
-                // still there, so it holds nothing the journal needs.
-                if !process_alive(pid) {
-                    let _ = std::fs::remove_file(&path);
-                }
-            }
-        }
-        paths.sort();
-        paths
-            .into_iter()
-            .filter_map(|path| {
-                let parsed = std::fs::read(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|b| serde_json::from_slice::<Entry>(&b).map_err(|e| e.to_string()));
-                match parsed {
-                    Ok(entry) if process_alive(entry.pid) => None,
-                    Ok(entry) => Some(Ok(Found { path, entry })),
-                    Err(e) => Some(Err((path, e))),
-                }
-            })
-            .collect()
+        self.folder.leftovers()
     }
-}
-
-/// The pid in a temporary entry's name (`<run>-<i>.json.<pid>.tmp`).
-fn tmp_writer(path: &Path) -> Option<u32> {
-    let name = path.file_name()?.to_str()?;
-    let (rest, pid) = name.strip_suffix(".tmp")?.rsplit_once('.')?;
-    rest.ends_with(".json").then_some(())?;
-    pid.parse().ok()
-}
-
-/// Whether a process with this id runs (on Linux, through /proc; elsewhere every journal
-/// entry is taken as left over, so concurrent runs must not share a log folder there).
-fn process_alive(pid: u32) -> bool {
-    if pid == std::process::id() {
-        return true;
-    }
-    Path::new("/proc").join(pid.to_string()).exists() && Path::new("/proc/self").exists()
 }
 
 #[cfg(test)]

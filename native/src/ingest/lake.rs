@@ -18,6 +18,11 @@
 //!
 //! [`Leftovers`] is what the next run needs to deal with what an interrupted write left in
 //! a lake: which lake a journal entry is about, and how to drop an unfinished write.
+//!
+//! The same trait reads and removes, for `watt lake`: a listing in key order, page by page
+//! ([`Lake::list`]), an object's bytes in chunks ([`Lake::get`]), deletions, and a bucket's
+//! versions (a local lake keeps none). Listings leave out hidden names (a local lake's
+//! partial files), so they show what readers see.
 
 use std::fmt;
 use std::future::Future;
@@ -108,11 +113,57 @@ pub struct ObjectInfo {
     pub encryption: Option<String>,
 }
 
+/// An object as a listing names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub key: String,
+    pub size: u64,
+}
+
+/// A page of a listing, in key order, and where the next page starts (`None`: the last).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    pub objects: Vec<Listed>,
+    pub next: Option<String>,
+}
+
+/// Whether a store keeps the earlier versions of what is overwritten or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versioning {
+    /// Never turned on (or a local lake): a deletion deletes.
+    Off,
+    /// On: a deletion leaves a delete marker, and the data stays as earlier versions.
+    Enabled,
+    /// Turned off after being on: versions made before are still there.
+    Suspended,
+    /// The store does not implement bucket versioning (so it keeps none).
+    NotImplemented,
+}
+
+impl Versioning {
+    /// Whether earlier versions may hold data after a deletion.
+    pub fn keeps_versions(self) -> bool {
+        matches!(self, Versioning::Enabled | Versioning::Suspended)
+    }
+}
+
+/// One version of an object, or one of its delete markers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Version {
+    pub id: String,
+    pub delete_marker: bool,
+}
+
+/// Objects per page of a local lake's listing (S3 pages have up to 1000).
+pub const PAGE: usize = 1000;
+
 /// A store of objects with create-only writes. Methods return `Send` futures so uploads of
 /// several parts and files run on the tokio runtime at once.
 pub trait Lake: Send + Sync + 'static {
     /// A multipart write in progress.
     type Upload: fmt::Debug + Send + Sync + 'static;
+    /// An object being read.
+    type Body: Send + 'static;
 
     /// How people and manifests name an object (`s3://bucket/key`, `datalake/key`).
     fn location(&self, key: &str) -> String;
@@ -159,6 +210,50 @@ pub trait Lake: Send + Sync + 'static {
     fn exists(&self, key: &str) -> impl Future<Output = Result<bool, LakeError>> + Send {
         async move { Ok(self.head(key).await?.is_some()) }
     }
+
+    /// The objects whose keys start with `prefix/` (all of them for an empty prefix), one
+    /// page at a time in key order: the first with `token` `None`, then with the page's
+    /// `next`. Hidden names (a segment starting with `.`) are left out.
+    fn list(
+        &self,
+        prefix: &str,
+        token: Option<String>,
+    ) -> impl Future<Output = Result<Page, LakeError>> + Send;
+
+    /// Starts reading an object, or `None` when there is no such object.
+    fn get(&self, key: &str) -> impl Future<Output = Result<Option<Self::Body>, LakeError>> + Send;
+
+    /// The next bytes of an object being read, `None` at its end.
+    fn chunk<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a mut Self::Body,
+    ) -> impl Future<Output = Result<Option<Bytes>, LakeError>> + Send + 'a;
+
+    /// Deletes an object (in a versioned bucket: adds a delete marker). An object that is
+    /// not there is not an error.
+    fn delete(&self, key: &str) -> impl Future<Output = Result<(), LakeError>> + Send;
+
+    /// Whether the store keeps earlier versions.
+    fn versioning(&self) -> impl Future<Output = Result<Versioning, LakeError>> + Send;
+
+    /// Every version and delete marker of exactly `key` (none in a store without versions).
+    fn versions(&self, key: &str) -> impl Future<Output = Result<Vec<Version>, LakeError>> + Send;
+
+    /// Deletes one version (or delete marker) for good.
+    fn delete_version(
+        &self,
+        key: &str,
+        version: &str,
+    ) -> impl Future<Output = Result<(), LakeError>> + Send;
+
+    /// The keys under `prefix/` that have data versions which are not current (an object
+    /// deleted or replaced outside watt in a bucket that keeps versions), with how many:
+    /// data that listings do not show. None in a store without versions.
+    fn stale_versions(
+        &self,
+        prefix: &str,
+    ) -> impl Future<Output = Result<Vec<(String, usize)>, LakeError>> + Send;
 }
 
 /// Which lake a journal entry is about: a bucket, or a local folder (absolute).
@@ -205,6 +300,17 @@ pub trait Leftovers: Lake {
 #[derive(Debug, Clone)]
 pub struct DirLake {
     root: PathBuf,
+}
+
+/// An object of a [`DirLake`] being read: the file, and one buffer that every chunk reuses
+/// once the previous one is dropped (a read allocates once per object, not per chunk: the
+/// allocator's churn made a search of 128 objects take 150 MiB).
+#[derive(Debug)]
+pub struct DirBody {
+    file: std::fs::File,
+    buf: bytes::BytesMut,
+    /// Bytes the object has left, by its size when it was opened.
+    left: u64,
 }
 
 /// A write in progress in a [`DirLake`]: a partial file beside the final one, removed when
@@ -335,6 +441,7 @@ async fn blocking<T: Send + 'static>(
 
 impl Lake for DirLake {
     type Upload = DirUpload;
+    type Body = DirBody;
 
     fn location(&self, key: &str) -> String {
         self.path(key).display().to_string()
@@ -418,6 +525,142 @@ impl Lake for DirLake {
         })
         .await
     }
+
+    async fn list(&self, prefix: &str, token: Option<String>) -> Result<Page, LakeError> {
+        let lake = self.clone();
+        let prefix = prefix.to_owned();
+        blocking(move || {
+            let (dir, key_prefix) = if prefix.is_empty() {
+                (lake.root.clone(), String::new())
+            } else {
+                (lake.path(&prefix), format!("{prefix}/"))
+            };
+            let mut objects = Vec::new();
+            walk(&dir, &key_prefix, token.as_deref(), &mut objects)
+                .map_err(|e| lake.io_error(&prefix)(e))?;
+            let next = (objects.len() == PAGE)
+                .then(|| objects.last().map(|o: &Listed| o.key.clone()))
+                .flatten();
+            Ok(Page { objects, next })
+        })
+        .await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<DirBody>, LakeError> {
+        let file = match std::fs::File::open(self.path(key)) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.io_error(key)(e)),
+        };
+        let left = file.metadata().map_err(self.io_error(key))?.len();
+        Ok(Some(DirBody {
+            file,
+            buf: bytes::BytesMut::new(),
+            left,
+        }))
+    }
+
+    async fn chunk<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a mut DirBody,
+    ) -> Result<Option<Bytes>, LakeError> {
+        use std::io::Read;
+        // At most 1 MiB, no more than the object has left (a manifest is a few KiB), and at
+        // least a byte, to see the end.
+        let want = usize::try_from(body.left.clamp(1, 1 << 20)).unwrap_or(1 << 20);
+        // The previous chunk is dropped by now: its room is taken back, not allocated anew.
+        body.buf.clear();
+        body.buf.reserve(want);
+        body.buf.resize(want, 0);
+        let DirBody { file, buf, .. } = body;
+        let read = tokio::task::block_in_place(|| {
+            loop {
+                match file.read(&mut buf[..]) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            }
+        });
+        let n = read.map_err(self.io_error(key))?;
+        body.buf.truncate(n);
+        body.left = body.left.saturating_sub(n as u64);
+        Ok((n > 0).then(|| body.buf.split().freeze()))
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), LakeError> {
+        match std::fs::remove_file(self.path(key)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(self.io_error(key)(e)),
+            // The folder stays: an ingest may be writing in it.
+            _ => Ok(()),
+        }
+    }
+
+    async fn versioning(&self) -> Result<Versioning, LakeError> {
+        Ok(Versioning::Off)
+    }
+
+    async fn versions(&self, _key: &str) -> Result<Vec<Version>, LakeError> {
+        Ok(Vec::new())
+    }
+
+    async fn delete_version(&self, key: &str, _version: &str) -> Result<(), LakeError> {
+        Err(LakeError::Unsupported {
+            operation: "DeleteObjectVersion",
+            location: self.location(key),
+        })
+    }
+
+    async fn stale_versions(&self, _prefix: &str) -> Result<Vec<(String, usize)>, LakeError> {
+        Ok(Vec::new())
+    }
+}
+
+/// Appends to `out`, in key order, the files under `dir` whose keys (`key_prefix` and the
+/// path below `dir`) come after `after`, until it holds [`PAGE`]. Hidden names are left
+/// out. A folder is sorted as its name and a `/`, as S3 sorts keys, and skipped whole
+/// when every key in it comes before `after`.
+fn walk(
+    dir: &Path,
+    key_prefix: &str,
+    after: Option<&str>,
+    out: &mut Vec<Listed>,
+) -> io::Result<()> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let mut entries = Vec::new();
+    for entry in read {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            entries.push((format!("{key_prefix}{name}/"), entry.path(), true));
+        } else if kind.is_file() {
+            entries.push((format!("{key_prefix}{name}"), entry.path(), false));
+        }
+    }
+    entries.sort();
+    for (key, path, is_dir) in entries {
+        if out.len() >= PAGE {
+            return Ok(());
+        }
+        if is_dir {
+            if after.is_some_and(|a| key.as_str() < a && !a.starts_with(&key)) {
+                continue;
+            }
+            walk(&path, &key, after, out)?;
+        } else if after.is_none_or(|a| key.as_str() > a) {
+            let size = std::fs::metadata(&path)?.len();
+            out.push(Listed { key, size });
+        }
+    }
+    Ok(())
 }
 
 impl Leftovers for DirLake {

@@ -9,6 +9,14 @@
 //! core reports it (counts, never values), the tool version and the times. Its fields are
 //! described in docs/ingest.md.
 //!
+//! From this version on it also records the schema's retention (the dataset's and each
+//! column's) and how each pseudonymised column was made (domain, normalisation, length:
+//! never the key), so `watt lake` can expire the object and find a person in it without
+//! the schema; these fields are optional, and older manifests still read. An object that
+//! `watt lake` rewrote (an erasure, a column past its retention) has a new manifest, which
+//! names the object it `supersedes` and keeps the history: its `erasures` (date, request
+//! id, rows removed: never a value or a pseudonym) and `columnExpiries`.
+//!
 //! It is also kept, as it will be written, in the run's journal entry from the moment the
 //! object is committed: a run that dies before writing it leaves the next run what it
 //! needs to write it (the sums sent, the source's hash, the reports), hence `Deserialize`.
@@ -16,8 +24,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use watt_core::gdpr::{Action, Pseudonymisation};
 use watt_core::minimise::MinimisationReport;
-use watt_core::{Dialect, ErrorCode, Report};
+use watt_core::{Dialect, ErrorCode, Report, Schema};
 
 /// Version of the manifest format.
 pub const MANIFEST_VERSION: u32 = 1;
@@ -37,9 +46,88 @@ pub struct Manifest {
     pub validation: Validation,
     pub minimisation: Option<MinimisationReport>,
     pub times: Times,
+    /// The schema's retention (absent in manifests written before watt recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<RetentionInfo>,
+    /// How each pseudonymised column was made, by column (never the key).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pseudonyms: BTreeMap<String, Pseudonymisation>,
+    /// The object this one replaced (a rewrite by `watt lake`), by key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+    /// Rows erased from the object, request by request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erasures: Vec<Erasure>,
+    /// Columns removed from the object when their own retention ended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub column_expiries: Vec<ColumnExpiry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The retention that applies to an object, as the schema said when it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RetentionInfo {
+    /// The dataset's (`gdpr.retention` of the schema), an ISO 8601 duration.
+    pub dataset: Option<String>,
+    /// Each column of the object with a retention: its own, else the dataset's.
+    pub columns: BTreeMap<String, String>,
+}
+
+impl RetentionInfo {
+    /// The retention of a schema for the columns written.
+    pub fn of(schema: &Schema, columns: &[String]) -> RetentionInfo {
+        let dataset = schema.gdpr.as_ref().and_then(|d| d.retention.clone());
+        let columns = columns
+            .iter()
+            .filter_map(|name| {
+                let own = schema
+                    .field(name)
+                    .and_then(|f| f.gdpr.as_ref())
+                    .and_then(|g| g.retention.clone());
+                Some((name.clone(), own.or_else(|| dataset.clone())?))
+            })
+            .collect();
+        RetentionInfo { dataset, columns }
+    }
+}
+
+/// The pseudonymisation of each written column that a schema pseudonymises.
+pub fn pseudonyms_of(schema: &Schema, columns: &[String]) -> BTreeMap<String, Pseudonymisation> {
+    columns
+        .iter()
+        .filter_map(|name| match &schema.field(name)?.gdpr.as_ref()?.action {
+            Action::Pseudonymise(p) => Some((name.clone(), p.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One erasure request carried out on the object (Art. 17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Erasure {
+    /// When the rewritten object was written (RFC 3339, UTC).
+    pub date: String,
+    /// The request's id in the controller's register.
+    pub request_id: String,
+    /// The column the person was looked for in.
+    pub field: String,
+    pub rows_removed: u64,
+    /// The `watt lake erase` operation that did it.
+    pub operation: String,
+}
+
+/// Columns removed because their own retention ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnExpiry {
+    pub date: String,
+    pub columns: Vec<String>,
+    /// The `watt lake expire` operation that did it.
+    pub operation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tool {
     pub name: String,
     pub version: String,
@@ -244,11 +332,68 @@ mod tests {
                 object_written: String::new(),
                 manifest_written: String::new(),
             },
+            retention: Some(RetentionInfo::of(
+                &schema,
+                &report.minimisation.as_ref().unwrap().columns_out,
+            )),
+            pseudonyms: pseudonyms_of(&schema, &["prm".into(), "kwh".into()]),
+            supersedes: Some("p/old.csv".into()),
+            erasures: vec![Erasure {
+                date: "t2".into(),
+                request_id: "DSR-1".into(),
+                field: "prm".into(),
+                rows_removed: 3,
+                operation: "0123456789abcdef".into(),
+            }],
+            column_expiries: vec![],
         };
         let bytes = m.to_bytes();
         let back: Manifest = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, m);
         assert_eq!(back.to_bytes(), bytes);
         assert!(!String::from_utf8(bytes).unwrap().contains("recoveredBy"));
+    }
+
+    /// The retention and pseudonymisation of the energy schema, column by column; older
+    /// manifests, without them, still read.
+    #[test]
+    fn the_schema_s_retention_and_pseudonyms_are_recorded_and_old_manifests_read() {
+        let schema = watt_core::Schema::from_json(crate::commands::ingest::BUNDLED_SCHEMA)
+            .expect("the bundled schema");
+        let columns: Vec<String> = ["prm", "customer_id", "postcode", "kwh", "contract_type"]
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect();
+        let r = RetentionInfo::of(&schema, &columns);
+        assert_eq!(r.dataset.as_deref(), Some("P3Y"));
+        // contract_type declares none: the dataset's applies.
+        assert_eq!(r.columns.len(), 5);
+        assert!(r.columns.values().all(|v| v == "P3Y"), "{r:?}");
+        let p = pseudonyms_of(&schema, &columns);
+        assert_eq!(p.keys().collect::<Vec<_>>(), ["customer_id", "prm"]);
+        assert_eq!(p["prm"].domain, "meter");
+        let json = serde_json::to_string(&p["prm"]).unwrap();
+        assert_eq!(
+            json,
+            r#"{"domain":"meter","normalise":"digits","bytes":16,"prefix":""}"#
+        );
+
+        let old = include_str!("../../../data/fixtures/manifest_before_retention.json");
+        let m: Manifest = serde_json::from_str(old).expect("an older manifest reads");
+        assert_eq!(m.retention, None);
+        assert!(m.pseudonyms.is_empty() && m.erasures.is_empty() && m.supersedes.is_none());
+        let written = String::from_utf8(m.to_bytes()).unwrap();
+        for absent in [
+            "retention",
+            "pseudonyms",
+            "supersedes",
+            "erasures",
+            "columnExpiries",
+        ] {
+            assert!(
+                !written.contains(absent),
+                "{absent} is not written when empty"
+            );
+        }
     }
 }

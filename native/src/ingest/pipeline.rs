@@ -40,8 +40,8 @@ use super::journal::{Entry, Journal, State, Write};
 use super::key::{RunId, manifest_key};
 use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, Leftovers, Part, PartDone, Stored};
 use super::manifest::{
-    Checksum, Encryption, Manifest, Object, SchemaInfo, Source, Times, Tool, Validation,
-    Verification,
+    Checksum, Encryption, Manifest, Object, RetentionInfo, SchemaInfo, Source, Times, Tool,
+    Validation, Verification, pseudonyms_of,
 };
 use super::runlog::TARGET;
 use crate::staged;
@@ -149,10 +149,11 @@ enum Msg {
     Unreadable(io::Error),
 }
 
-struct RawPart {
-    number: u32,
-    offset: u64,
-    bytes: Bytes,
+/// A part before its checksum: where it goes in the object and its bytes.
+pub struct RawPart {
+    pub number: u32,
+    pub offset: u64,
+    pub bytes: Bytes,
 }
 
 impl RawPart {
@@ -479,7 +480,7 @@ impl Tracked {
 
 /// A failure after which the store may or may not have done the write (no answer, an
 /// error of the connection): only a look at the store can tell. Refusals are definite.
-fn uncertain(e: &LakeError) -> bool {
+pub fn uncertain(e: &LakeError) -> bool {
     matches!(e, LakeError::Store { .. })
 }
 
@@ -578,6 +579,11 @@ fn draft(
     parts: u32,
     file_started: &str,
 ) -> Manifest {
+    let columns: &[String] = end
+        .report
+        .minimisation
+        .as_ref()
+        .map_or(&[], |m| m.columns_out.as_slice());
     Manifest {
         manifest_version: super::manifest::MANIFEST_VERSION,
         run_id: ctx.run_id.to_string(),
@@ -620,6 +626,11 @@ fn draft(
             object_written: now(),
             manifest_written: String::new(),
         },
+        retention: Some(RetentionInfo::of(&ctx.schema, columns)),
+        pseudonyms: pseudonyms_of(&ctx.schema, columns),
+        supersedes: None,
+        erasures: Vec::new(),
+        column_expiries: Vec::new(),
     }
 }
 
@@ -680,17 +691,30 @@ fn storage(e: LakeError) -> (Status, String) {
     (Status::StorageFailed, e.to_string())
 }
 
-/// Part uploads in progress, at most `limit` at once.
-struct InFlight<L: Lake> {
+/// Part uploads in progress, at most `limit` at once (also how `watt lake` sends the
+/// parts of an object it rewrites).
+pub struct InFlight<L: Lake> {
     lake: Arc<L>,
-    upload: Arc<L::Upload>,
-    tasks: JoinSet<Result<PartDone, LakeError>>,
-    done: Vec<PartDone>,
-    limit: usize,
+    pub upload: Arc<L::Upload>,
+    pub tasks: JoinSet<Result<PartDone, LakeError>>,
+    /// The parts the store took.
+    pub done: Vec<PartDone>,
+    pub limit: usize,
 }
 
 impl<L: Lake> InFlight<L> {
-    fn spawn(&mut self, part: RawPart) {
+    pub fn new(lake: Arc<L>, upload: L::Upload, limit: usize) -> InFlight<L> {
+        InFlight {
+            lake,
+            upload: Arc::new(upload),
+            tasks: JoinSet::new(),
+            done: Vec::new(),
+            limit,
+        }
+    }
+
+    /// Starts sending a part (its CRC computed on the way).
+    pub fn spawn(&mut self, part: RawPart) {
         let lake = Arc::clone(&self.lake);
         let upload = Arc::clone(&self.upload);
         self.tasks
@@ -698,7 +722,7 @@ impl<L: Lake> InFlight<L> {
     }
 
     /// Waits for one part to finish; the first failure is returned.
-    async fn next(&mut self) -> Result<(), LakeError> {
+    pub async fn next(&mut self) -> Result<(), LakeError> {
         match self.tasks.join_next().await {
             Some(Ok(Ok(done))) => {
                 self.done.push(done);
@@ -713,7 +737,8 @@ impl<L: Lake> InFlight<L> {
         }
     }
 
-    async fn all(&mut self) -> Result<(), LakeError> {
+    /// Waits for every part.
+    pub async fn all(&mut self) -> Result<(), LakeError> {
         while !self.tasks.is_empty() {
             self.next().await?;
         }
@@ -764,13 +789,7 @@ async fn multipart<L: Leftovers>(
                 .push(format!("cannot record the upload id in the journal: {e}"));
         }
     }
-    let mut flight = InFlight {
-        lake: Arc::clone(lake),
-        upload: Arc::new(upload),
-        tasks: JoinSet::new(),
-        done: Vec::new(),
-        limit: ctx.parts_in_flight,
-    };
+    let mut flight = InFlight::new(Arc::clone(lake), upload, ctx.parts_in_flight);
     flight.spawn(first);
     let result = send_parts(&mut flight, report, rx).await;
     // Set once the commit was asked for and failed without a definite answer.

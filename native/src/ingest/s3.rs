@@ -32,7 +32,10 @@ use bytes::Bytes;
 
 use super::config::{Credentials, Proxy, S3Settings, Sse};
 use super::integrity::{Sums, crc64_base64};
-use super::lake::{CSV_CONTENT_TYPE, Lake, LakeError, ObjectInfo, Part, PartDone, Stored};
+use super::lake::{
+    CSV_CONTENT_TYPE, Lake, LakeError, Listed, ObjectInfo, Page, Part, PartDone, Stored, Version,
+    Versioning,
+};
 
 /// Time to open a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -45,6 +48,8 @@ pub const INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 #[derive(Debug, Clone)]
 pub struct S3Lake {
     client: Client,
+    /// Where the client's credentials come from (for the audit trail's fingerprint).
+    credentials: Option<aws_sdk_s3::config::SharedCredentialsProvider>,
     bucket: String,
     sse: Sse,
     sign_payload: bool,
@@ -113,6 +118,7 @@ impl S3Lake {
         }
         S3Lake {
             client: Client::from_conf(config.build()),
+            credentials: shared.credentials_provider(),
             bucket: settings.bucket.clone(),
             sse: settings.sse.clone(),
             sign_payload: settings.sign_payload,
@@ -121,6 +127,19 @@ impl S3Lake {
 
     pub fn bucket(&self) -> &str {
         &self.bucket
+    }
+
+    /// The access key id the client signs with, if its credentials can be had (for the
+    /// audit trail's fingerprint: it is never written as it is).
+    pub async fn access_key_id(&self) -> Option<String> {
+        use aws_sdk_s3::config::ProvideCredentials;
+        let credentials = self
+            .credentials
+            .as_ref()?
+            .provide_credentials()
+            .await
+            .ok()?;
+        Some(credentials.access_key_id().to_owned())
     }
 
     fn sse(&self) -> (Option<ServerSideEncryption>, Option<String>) {
@@ -306,6 +325,7 @@ fn sse_name(sse: Option<&ServerSideEncryption>) -> Option<String> {
 
 impl Lake for S3Lake {
     type Upload = S3Upload;
+    type Body = ByteStream;
 
     fn location(&self, key: &str) -> String {
         format!("s3://{}/{key}", self.bucket)
@@ -465,6 +485,203 @@ impl Lake for S3Lake {
             })),
             Err(e) if status(&e) == Some(404) => Ok(None),
             Err(e) => Err(classify(e, "HeadObject", self.location(key))),
+        }
+    }
+
+    async fn list(&self, prefix: &str, token: Option<String>) -> Result<Page, LakeError> {
+        let listed_prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        let out = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(&listed_prefix)
+            .set_continuation_token(token)
+            .send()
+            .await
+            .map_err(|e| classify(e, "ListObjectsV2", self.location(&listed_prefix)))?;
+        let objects = out
+            .contents()
+            .iter()
+            .filter_map(|o| {
+                let key = o.key()?;
+                let hidden = key.split('/').any(|s| s.starts_with('.'));
+                (!hidden).then(|| Listed {
+                    key: key.to_owned(),
+                    size: o.size().and_then(|n| u64::try_from(n).ok()).unwrap_or(0),
+                })
+            })
+            .collect();
+        let next = match out.is_truncated() {
+            Some(true) => out.next_continuation_token().map(str::to_owned),
+            _ => None,
+        };
+        Ok(Page { objects, next })
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<ByteStream>, LakeError> {
+        let sent = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await;
+        match sent {
+            Ok(out) => Ok(Some(out.body)),
+            Err(e) if status(&e) == Some(404) || e.code() == Some("NoSuchKey") => Ok(None),
+            Err(e) => Err(classify(e, "GetObject", self.location(key))),
+        }
+    }
+
+    async fn chunk<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a mut ByteStream,
+    ) -> Result<Option<Bytes>, LakeError> {
+        body.try_next().await.map_err(|e| LakeError::Store {
+            operation: "GetObject",
+            location: self.location(key),
+            detail: e.to_string(),
+        })
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), LakeError> {
+        let sent = self
+            .client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e) if status(&e) == Some(404) => Ok(()),
+            Err(e) => Err(classify(e, "DeleteObject", self.location(key))),
+        }
+    }
+
+    async fn versioning(&self) -> Result<Versioning, LakeError> {
+        use aws_sdk_s3::types::BucketVersioningStatus as S;
+        let sent = self
+            .client
+            .get_bucket_versioning()
+            .bucket(&self.bucket)
+            .send()
+            .await;
+        match sent {
+            Ok(out) => Ok(match out.status() {
+                Some(S::Enabled) => Versioning::Enabled,
+                Some(S::Suspended) => Versioning::Suspended,
+                _ => Versioning::Off,
+            }),
+            Err(e) => match classify(e, "GetBucketVersioning", format!("s3://{}", self.bucket)) {
+                LakeError::Unsupported { .. } => Ok(Versioning::NotImplemented),
+                other => Err(other),
+            },
+        }
+    }
+
+    async fn versions(&self, key: &str) -> Result<Vec<Version>, LakeError> {
+        let mut found = Vec::new();
+        let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
+        loop {
+            let page = self
+                .client
+                .list_object_versions()
+                .bucket(&self.bucket)
+                .prefix(key)
+                .set_key_marker(key_marker.take())
+                .set_version_id_marker(id_marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(e, "ListObjectVersions", self.location(key)))?;
+            for v in page.versions() {
+                if let (Some(k), Some(id)) = (v.key(), v.version_id()) {
+                    if k == key {
+                        found.push(Version {
+                            id: id.to_owned(),
+                            delete_marker: false,
+                        });
+                    }
+                }
+            }
+            for m in page.delete_markers() {
+                if let (Some(k), Some(id)) = (m.key(), m.version_id()) {
+                    if k == key {
+                        found.push(Version {
+                            id: id.to_owned(),
+                            delete_marker: true,
+                        });
+                    }
+                }
+            }
+            if page.is_truncated() != Some(true) {
+                return Ok(found);
+            }
+            key_marker = page.next_key_marker().map(str::to_owned);
+            id_marker = page.next_version_id_marker().map(str::to_owned);
+            if key_marker.is_none() && id_marker.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    async fn stale_versions(&self, prefix: &str) -> Result<Vec<(String, usize)>, LakeError> {
+        let listed_prefix = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}/")
+        };
+        let mut found: std::collections::BTreeMap<String, usize> = Default::default();
+        let (mut key_marker, mut id_marker) = (None::<String>, None::<String>);
+        loop {
+            let page = self
+                .client
+                .list_object_versions()
+                .bucket(&self.bucket)
+                .prefix(&listed_prefix)
+                .set_key_marker(key_marker.take())
+                .set_version_id_marker(id_marker.take())
+                .send()
+                .await
+                .map_err(|e| classify(e, "ListObjectVersions", self.location(&listed_prefix)))?;
+            for v in page.versions() {
+                if let (Some(k), Some(false)) = (v.key(), v.is_latest()) {
+                    let hidden = k.split('/').any(|s| s.starts_with('.'));
+                    if !hidden {
+                        *found.entry(k.to_owned()).or_default() += 1;
+                    }
+                }
+            }
+            if page.is_truncated() != Some(true) {
+                break;
+            }
+            key_marker = page.next_key_marker().map(str::to_owned);
+            id_marker = page.next_version_id_marker().map(str::to_owned);
+            if key_marker.is_none() && id_marker.is_none() {
+                break;
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    async fn delete_version(&self, key: &str, version: &str) -> Result<(), LakeError> {
+        let sent = self
+            .client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .version_id(version)
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(e) if status(&e) == Some(404) => Ok(()),
+            Err(e) => Err(classify(e, "DeleteObjectVersion", self.location(key))),
         }
     }
 }
