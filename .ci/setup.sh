@@ -30,6 +30,8 @@ command -v cargo-deny >/dev/null || cargo_tools+=("cargo install cargo-deny --lo
 command -v ripsecrets >/dev/null || cargo_tools+=("cargo install ripsecrets --locked")
 # The fuzz smoke of scripts/security.sh runs on the nightly toolchain this machine kind has.
 command -v cargo-fuzz >/dev/null || cargo_tools+=("cargo install cargo-fuzz --locked")
+# The SBOM of the evidence pack (scripts/sbom.sh), pinned: the evidence compares its text.
+command -v cargo-cyclonedx >/dev/null || cargo_tools+=("cargo install cargo-cyclonedx --locked --version 0.5.9")
 tools_pid=
 status_file=${WATT_TOOLS_STATUS:-/tmp/watt-cargo-tools.status}
 rm -f "$status_file"
