@@ -79,6 +79,8 @@ pub enum CliError {
     DotEnv(#[from] crate::dotenv::DotEnvError),
     #[error(transparent)]
     Ingest(#[from] crate::ingest::IngestError),
+    #[error(transparent)]
+    Worker(#[from] crate::worker::WorkerError),
 }
 
 /// Why an output path was refused: what else the path names.

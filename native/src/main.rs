@@ -18,6 +18,7 @@ mod same_file;
 mod small_file;
 mod spill;
 mod staged;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
         Command::Register(args) => commands::register::run(args),
         Command::Keygen(args) => commands::keygen::run(args),
         Command::Ingest(args) => commands::ingest::run(args),
+        Command::Worker(args) => commands::worker::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -459,7 +459,7 @@ fn valid_bucket(name: &str) -> bool {
 
 /// Checks an endpoint URL; returns whether the bytes are protected on the way (https, or a
 /// loopback address that never leaves the machine).
-fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
+pub(crate) fn check_endpoint(url: &str, allow_insecure_http: bool) -> Result<bool, ConfigError> {
     let bad = |reason| ConfigError::Endpoint {
         url: shown_url(url),
         reason,

@@ -113,6 +113,8 @@ pub struct ObjectInfo {
 pub trait Lake: Send + Sync + 'static {
     /// A multipart write in progress.
     type Upload: fmt::Debug + Send + Sync + 'static;
+    /// An object being read.
+    type Body: Send + 'static;
 
     /// How people and manifests name an object (`s3://bucket/key`, `datalake/key`).
     fn location(&self, key: &str) -> String;
@@ -159,6 +161,16 @@ pub trait Lake: Send + Sync + 'static {
     fn exists(&self, key: &str) -> impl Future<Output = Result<bool, LakeError>> + Send {
         async move { Ok(self.head(key).await?.is_some()) }
     }
+
+    /// Starts reading an object, or `None` when there is no such object.
+    fn get(&self, key: &str) -> impl Future<Output = Result<Option<Self::Body>, LakeError>> + Send;
+
+    /// The next bytes of an object being read, `None` at its end.
+    fn chunk<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a mut Self::Body,
+    ) -> impl Future<Output = Result<Option<Bytes>, LakeError>> + Send + 'a;
 }
 
 /// Which lake a journal entry is about: a bucket, or a local folder (absolute).
@@ -335,6 +347,7 @@ async fn blocking<T: Send + 'static>(
 
 impl Lake for DirLake {
     type Upload = DirUpload;
+    type Body = std::fs::File;
 
     fn location(&self, key: &str) -> String {
         self.path(key).display().to_string()
@@ -417,6 +430,38 @@ impl Lake for DirLake {
             }))
         })
         .await
+    }
+
+    async fn get(&self, key: &str) -> Result<Option<std::fs::File>, LakeError> {
+        match std::fs::File::open(self.path(key)) {
+            Ok(f) => Ok(Some(f)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io_error(key)(e)),
+        }
+    }
+
+    async fn chunk<'a>(
+        &'a self,
+        key: &'a str,
+        body: &'a mut std::fs::File,
+    ) -> Result<Option<Bytes>, LakeError> {
+        use std::io::Read;
+        let mut buf = vec![0u8; 1 << 20];
+        let read = tokio::task::block_in_place(|| {
+            loop {
+                match body.read(&mut buf) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            }
+        });
+        match read.map_err(self.io_error(key))? {
+            0 => Ok(None),
+            n => {
+                buf.truncate(n);
+                Ok(Some(Bytes::from(buf)))
+            }
+        }
     }
 }
 

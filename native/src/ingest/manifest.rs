@@ -37,6 +37,23 @@ pub struct Manifest {
     pub validation: Validation,
     pub minimisation: Option<MinimisationReport>,
     pub times: Times,
+    /// The object of the landing bucket this one was made from, when `watt worker` made it
+    /// (its run id and key are derived from these: see `crate::worker::identity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A landing bucket's object, as the S3 event named it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Origin {
+    pub bucket: String,
+    /// SHA-256 of the key (hex): a producer's file name may name a person.
+    pub key_sha256: String,
+    pub version_id: Option<String>,
+    pub etag: Option<String>,
+    pub sequencer: Option<String>,
+    pub event_time: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,6 +261,7 @@ mod tests {
                 object_written: String::new(),
                 manifest_written: String::new(),
             },
+            origin: None,
         };
         let bytes = m.to_bytes();
         let back: Manifest = serde_json::from_slice(&bytes).unwrap();

@@ -16,6 +16,8 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod seaweedfs;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -254,12 +256,20 @@ pub fn run_text(cmd: &mut std::process::Command) -> (i32, String) {
     (out.status.code().expect("an exit code"), text)
 }
 
-/// `watt ingest` run in `dir` as a pipeline would run it, with nothing of this machine's
-/// setup: the environment cleared but for `PATH` (no settings, proxies, credentials or AWS
+/// `watt ingest` run in `dir` as a pipeline would run it (see [`watt_in`]). The test adds
+/// its arguments, its key and, for S3, [`S3Server::target`].
+pub fn watt_ingest(dir: &Path, prelude: Option<&str>) -> std::process::Command {
+    let mut cmd = watt_in(dir, prelude);
+    cmd.arg("ingest");
+    cmd
+}
+
+/// `watt` run in `dir` as a pipeline would run it, with nothing of this machine's setup:
+/// the environment cleared but for `PATH` (no settings, proxies, credentials or AWS
 /// profile of the machine's; no instance metadata service), colours off. With a `prelude`,
 /// started through `sh -c 'PRELUDE; exec watt ...'` (a umask, a file size limit). The test
-/// adds its arguments, its key and, for S3, [`S3Server::target`].
-pub fn watt_ingest(dir: &Path, prelude: Option<&str>) -> std::process::Command {
+/// adds the command and its arguments.
+pub fn watt_in(dir: &Path, prelude: Option<&str>) -> std::process::Command {
     let bin = env!("CARGO_BIN_EXE_watt");
     let mut cmd = match prelude {
         None => std::process::Command::new(bin),
@@ -272,7 +282,6 @@ pub fn watt_ingest(dir: &Path, prelude: Option<&str>) -> std::process::Command {
         }
     };
     cmd.current_dir(dir)
-        .arg("ingest")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("NO_COLOR", "1")

@@ -1,0 +1,545 @@
+//! `watt worker` against a real queue and a real store on 127.0.0.1: SQS from moto's server
+//! (`support/moto.rs`) and S3 from SeaweedFS (`support/seaweedfs.rs`). Each test puts the
+//! producers' files in a landing bucket with the AWS SDK, publishes the S3 event JSON as S3
+//! would (directly, through SNS, through EventBridge), runs the real binary, and checks
+//! what ended up in the lake, byte for byte, what is left on the queues, and what the
+//! worker said (its JSON-lines records).
+
+mod common;
+#[path = "support/moto.rs"]
+mod moto;
+mod support;
+
+use std::io::Read as _;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::Workdir;
+use moto::{Queues, Sqs};
+use serde_json::Value;
+use support::energy_csv;
+use support::seaweedfs::{ACCESS_KEY, S3, SECRET_KEY, weed};
+use watt_core::{Minimiser, Options, PseudonymKey, Schema};
+
+/// The pseudonymisation key of the tests.
+const KEY: &str = "watt-worker-tests-key-6c1e9a7f3b5d2048c1d2e3f4a5b6c7d8";
+
+/// Longest a worker may run in a test before it is taken for hung (a guard, not a measure).
+const GUARD: Duration = Duration::from_secs(600);
+
+/// What the worker must write for `input`: the core's minimisation under [`KEY`].
+fn minimised(input: &[u8]) -> Vec<u8> {
+    let text = std::fs::read_to_string(common::energy_schema()).expect("the energy schema");
+    let schema = Schema::from_json(&text).expect("the schema loads");
+    let key = PseudonymKey::new(KEY.as_bytes()).expect("the test key");
+    let mut m = Minimiser::new(&schema, Options::default(), Some(key)).expect("a minimiser");
+    let mut out = Vec::new();
+    for chunk in input.chunks(64 * 1024) {
+        out.extend_from_slice(m.push(chunk));
+    }
+    let done = m.finish();
+    out.extend(done.tail);
+    assert!(done.report.valid, "the expected output is of valid data");
+    out
+}
+
+fn sample() -> Vec<u8> {
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../data/samples/sample_energy_consumption.csv"),
+    )
+    .expect("the sample")
+}
+
+/// A landing bucket, a lake bucket and a queue with its dead-letter queue, for one test.
+struct Lane {
+    s3: S3,
+    sqs: Sqs,
+    landing: String,
+    lake: String,
+    queues: Queues,
+    dir: Workdir,
+}
+
+/// An S3 object as the test put it.
+#[derive(Debug, Clone)]
+struct Put {
+    key: String,
+    etag: String,
+    version: Option<String>,
+    size: usize,
+}
+
+fn lane(versioned_landing: bool, max_receives: u32) -> Lane {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let name = format!("w{}-{n}", std::process::id());
+    let s3 = S3::admin();
+    let (landing, lake) = (format!("landing-{name}"), format!("lake-{name}"));
+    s3.bucket(&landing, versioned_landing, false);
+    s3.bucket(&lake, false, false);
+    let sqs = Sqs::new();
+    let queues = sqs.queues(&format!("events-{name}"), max_receives);
+    Lane {
+        s3,
+        sqs,
+        landing,
+        lake,
+        queues,
+        dir: Workdir::new(),
+    }
+}
+
+/// An object key as S3 writes it in event notifications: URL-encoded as a form value.
+fn form_encoded(key: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b' ');
+    percent_encoding::utf8_percent_encode(key, SET)
+        .to_string()
+        .replace(' ', "+")
+}
+
+impl Lane {
+    fn put(&self, key: &str, bytes: &[u8]) -> Put {
+        let out = self
+            .s3
+            .rt
+            .block_on(
+                self.s3
+                    .client
+                    .put_object()
+                    .bucket(&self.landing)
+                    .key(key)
+                    .body(bytes.to_vec().into())
+                    .send(),
+            )
+            .expect("put a landing object");
+        Put {
+            key: key.to_owned(),
+            etag: out.e_tag().unwrap_or_default().trim_matches('"').to_owned(),
+            version: out.version_id().map(str::to_owned),
+            size: bytes.len(),
+        }
+    }
+
+    /// The S3 event notification of `put`, as S3 sends it to SQS.
+    fn s3_event(&self, put: &Put, time: &str) -> String {
+        let mut object = serde_json::json!({
+            "key": form_encoded(&put.key),
+            "size": put.size,
+            "eTag": put.etag,
+            "sequencer": "0055AED6DCD90281E5",
+        });
+        if let Some(v) = &put.version {
+            object["versionId"] = v.clone().into();
+        }
+        serde_json::json!({"Records": [{
+            "eventVersion": "2.1",
+            "eventSource": "aws:s3",
+            "awsRegion": "us-east-1",
+            "eventTime": time,
+            "eventName": "ObjectCreated:Put",
+            "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
+            "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+            "responseElements": {"x-amz-request-id": "C3D13FE58DE4C810", "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},
+            "s3": {
+                "s3SchemaVersion": "1.0",
+                "configurationId": "landing-to-watt",
+                "bucket": {"name": self.landing, "ownerIdentity": {"principalId": "A3NL1KOZZKExample"}, "arn": format!("arn:aws:s3:::{}", self.landing)},
+                "object": object,
+            }
+        }]})
+        .to_string()
+    }
+
+    /// The same event wrapped by SNS (S3 → SNS → SQS, without raw message delivery).
+    fn sns_event(&self, put: &Put, time: &str) -> String {
+        serde_json::json!({
+            "Type": "Notification",
+            "MessageId": "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
+            "TopicArn": "arn:aws:sns:us-east-1:123456789012:landing",
+            "Subject": "Amazon S3 Notification",
+            "Message": self.s3_event(put, time),
+            "Timestamp": time,
+            "SignatureVersion": "1",
+        })
+        .to_string()
+    }
+
+    /// The EventBridge event of `put` (S3 → EventBridge → SQS).
+    fn eventbridge_event(&self, put: &Put, time: &str) -> String {
+        let mut object = serde_json::json!({
+            "key": put.key, "size": put.size, "etag": put.etag, "sequencer": "617f08299329d189",
+        });
+        if let Some(v) = &put.version {
+            object["version-id"] = v.clone().into();
+        }
+        serde_json::json!({
+            "version": "0",
+            "id": "17793124-05d4-b198-2fde-7ededc63b103",
+            "detail-type": "Object Created",
+            "source": "aws.s3",
+            "account": "123456789012",
+            "time": time,
+            "region": "us-east-1",
+            "resources": [format!("arn:aws:s3:::{}", self.landing)],
+            "detail": {
+                "version": "0",
+                "bucket": {"name": self.landing},
+                "object": object,
+                "request-id": "N4N7GDK58NMKJ12R",
+                "requester": "123456789012",
+                "reason": "PutObject",
+            }
+        })
+        .to_string()
+    }
+
+    fn publish(&self, body: &str) {
+        self.sqs.send(&self.queues.url, body);
+    }
+
+    /// `watt worker` on this lane, stopping once the queue is empty; `extra` after.
+    fn worker(&self, extra: &[&str]) -> Command {
+        let mut cmd = support::watt_in(&self.dir.path("."), None);
+        cmd.arg("worker")
+            .args([
+                "--queue",
+                &self.queues.url,
+                "--bucket",
+                &self.lake,
+                "--endpoint-url",
+                &weed().endpoint,
+                "--prefix",
+                "raw",
+                "--quarantine-prefix",
+                "quarantine",
+                "--landing-prefix",
+                "in",
+                "--wait-seconds",
+                "1",
+                "--retry-after",
+                "0",
+                "--summary-every",
+                "1",
+                "--until-empty",
+            ])
+            .args(extra)
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("WATT_PSEUDONYM_KEY", KEY)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    fn lake_keys(&self, prefix: &str) -> Vec<String> {
+        self.s3.keys(&self.lake, prefix)
+    }
+
+    /// Multipart uploads in progress in the lake bucket: (key, upload id).
+    fn uploads(&self) -> Vec<(String, String)> {
+        self.s3
+            .rt
+            .block_on(
+                self.s3
+                    .client
+                    .list_multipart_uploads()
+                    .bucket(&self.lake)
+                    .send(),
+            )
+            .expect("list the uploads")
+            .uploads()
+            .iter()
+            .map(|u| {
+                (
+                    u.key().unwrap_or_default().to_owned(),
+                    u.upload_id().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A finished worker: its exit code, its records, its standard error.
+struct Ran {
+    code: i32,
+    records: Vec<Value>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn count(&self, record: &str) -> usize {
+        self.records
+            .iter()
+            .filter(|r| r["record"] == record)
+            .count()
+    }
+
+    fn of(&self, record: &str) -> Vec<&Value> {
+        self.records
+            .iter()
+            .filter(|r| r["record"] == record)
+            .collect()
+    }
+}
+
+/// Waits for a worker to end (killed if it outlives [`GUARD`]).
+fn finish(mut child: Child) -> Ran {
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the worker") {
+            break status;
+        }
+        if started.elapsed() > GUARD {
+            let _ = child.kill();
+            panic!("the worker did not stop");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut o) = child.stdout.take() {
+        o.read_to_string(&mut stdout).expect("stdout");
+    }
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut stderr).expect("stderr");
+    }
+    let records = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a JSON line: {e}: {l}")))
+        .collect();
+    Ran {
+        code: status.code().unwrap_or(-1),
+        records,
+        stdout,
+        stderr,
+    }
+}
+
+fn run(cmd: &mut Command) -> Ran {
+    finish(cmd.spawn().expect("the worker starts"))
+}
+
+/// The manifest of an object of the lake.
+fn manifest(lane: &Lane, key: &str) -> Value {
+    serde_json::from_slice(&lane.s3.get(&lane.lake, &format!("{key}.manifest.json")))
+        .expect("a JSON manifest")
+}
+
+/// Objects (not manifests) under a prefix.
+fn objects(keys: &[String]) -> Vec<&String> {
+    keys.iter().filter(|k| k.ends_with(".csv")).collect()
+}
+
+#[test]
+fn duplicates_and_out_of_order_events_give_one_object_per_source() {
+    let lane = lane(false, 5);
+    let a_bytes = sample();
+    let b_bytes = energy_csv(300, false);
+    let a = lane.put("in/enedis/export jean.dupont@example.com.csv", &a_bytes);
+    let b = lane.put("in/grdf/b.csv", &b_bytes);
+    // c is overwritten: its first event comes last, for content that is gone.
+    let c_old = lane.put("in/c.csv", &energy_csv(10, false));
+    let c_bytes = energy_csv(20, false);
+    let c = lane.put("in/c.csv", &c_bytes);
+    let (t1, t2, t3, t4) = (
+        "2024-03-05T07:08:09.120Z",
+        "2024-03-05T07:08:10.000Z",
+        "2024-03-05T07:09:00.000Z",
+        "2024-03-05T07:10:00.000Z",
+    );
+    for body in [
+        lane.s3_event(&a, t1),
+        lane.sns_event(&a, t1),
+        lane.s3_event(&b, t2),
+        lane.eventbridge_event(&b, t2),
+        lane.s3_event(&c, t4),
+        lane.s3_event(&a, t1),
+        lane.s3_event(&c_old, t3),
+        r#"{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2024-03-05T07:00:00.000Z","Bucket":"landing","RequestId":"R","HostId":"H"}"#.to_owned(),
+        lane.s3_event(
+            &Put {
+                key: "elsewhere/x.csv".into(),
+                ..b.clone()
+            },
+            t2,
+        ),
+    ] {
+        lane.publish(&body);
+    }
+    let ran = run(&mut lane.worker(&["--jobs", "3"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let keys = lane.lake_keys("raw/");
+    let stored = objects(&keys);
+    assert_eq!(stored.len(), 3, "one object per source: {keys:?}");
+    assert_eq!(keys.len(), 6, "each with its manifest: {keys:?}");
+    // Each object is the minimised source, under a key derived from the event.
+    for (put, bytes, time) in [(&a, &a_bytes, t1), (&b, &b_bytes, t2), (&c, &c_bytes, t4)] {
+        let m = stored
+            .iter()
+            .map(|k| (k, manifest(&lane, k)))
+            .find(|(_, m)| m["origin"]["etag"] == put.etag.as_str())
+            .unwrap_or_else(|| panic!("an object for {}", put.key));
+        assert_eq!(lane.s3.get(&lane.lake, m.0), minimised(bytes));
+        let day = &time[..10].replace('-', "/");
+        assert!(m.0.starts_with(&format!("raw/{day}/")), "{}", m.0);
+        assert!(
+            m.0.ends_with(&format!(
+                "_{}_{}.csv",
+                m.1["runId"].as_str().unwrap(),
+                time[11..19].replace(':', "")
+            )),
+            "{}",
+            m.0
+        );
+        assert_eq!(m.1["origin"]["bucket"], lane.landing.as_str());
+        assert_eq!(m.1["origin"]["eventTime"], time);
+        assert_eq!(m.1["verification"]["checksumConfirmed"], true);
+    }
+    // The key holds no personal item of the producer's file name.
+    assert!(keys.iter().all(|k| !k.contains("dupont")), "{keys:?}");
+    assert!(
+        keys.iter().any(|k| k.contains("/export_email_")),
+        "{keys:?}"
+    );
+    assert_eq!(ran.count("stored"), 3, "{}", ran.stdout);
+    assert_eq!(ran.count("confirmed"), 3, "{}", ran.stdout);
+    assert_eq!(ran.count("superseded"), 1, "{}", ran.stdout);
+    assert_eq!(ran.count("ignored"), 2, "{}", ran.stdout);
+    assert_eq!(ran.count("received"), 9);
+    for r in ran.of("confirmed") {
+        assert_eq!(r["duplicate"], true, "{r}");
+    }
+    assert!(!ran.stdout.contains("dupont"), "{}", ran.stdout);
+    let summary = ran.of("summary");
+    let last = summary.last().expect("a last summary");
+    assert_eq!(last["final"], true);
+    assert_eq!(last["totals"]["stored"], 3);
+    assert_eq!(last["totals"]["received"], 9);
+    // Every message was deleted; none went to the dead-letter queue.
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+    assert_eq!(lane.sqs.counts(&lane.queues.dlq_url), (0, 0));
+    assert!(lane.uploads().is_empty());
+
+    // Delivered again later (a redelivery after the work was done): confirmed, nothing new.
+    lane.publish(&lane.s3_event(&a, t1));
+    lane.publish(&lane.eventbridge_event(&c, t4));
+    let again = run(&mut lane.worker(&[]));
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(lane.lake_keys("raw/"), keys);
+    assert_eq!(again.count("confirmed"), 2, "{}", again.stdout);
+    assert_eq!(again.count("stored"), 0);
+}
+
+#[test]
+fn an_invalid_object_is_quarantined_with_its_report_and_moved_aside() {
+    let lane = lane(false, 5);
+    let bad = energy_csv(50, true);
+    let put = lane.put("in/erdf/bad.csv", &bad);
+    let time = "2024-04-01T10:00:00.000Z";
+    lane.publish(&lane.s3_event(&put, time));
+    // An event for an object deleted since: nothing to do.
+    let gone = Put {
+        key: "in/never-there.csv".into(),
+        ..put.clone()
+    };
+    lane.publish(&lane.s3_event(&gone, time));
+    let ran = run(&mut lane.worker(&["--move-invalid-to", "rejected"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        lane.lake_keys("raw/").is_empty(),
+        "nothing invalid is stored"
+    );
+    let reports = lane.lake_keys("quarantine/");
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].starts_with("quarantine/2024/04/01/bad_"));
+    assert!(reports[0].ends_with("_100000.report.json"), "{reports:?}");
+    let bytes = lane.s3.get(&lane.lake, &reports[0]);
+    let report: Value = serde_json::from_slice(&bytes).expect("a JSON report");
+    assert_eq!(report["summary"]["valid"], false);
+    assert_eq!(report["origin"]["etag"], put.etag.as_str());
+    assert_eq!(report["source"]["bytes"], bad.len());
+    assert!(report["report"]["findingsTotal"].as_u64().unwrap_or(0) >= 1);
+    // The producer's object moved aside, byte for byte.
+    assert!(lane.s3.keys(&lane.landing, "in/").is_empty());
+    assert_eq!(lane.s3.get(&lane.landing, "rejected/in/erdf/bad.csv"), bad);
+    assert_eq!(ran.count("quarantined"), 1, "{}", ran.stdout);
+    assert_eq!(ran.count("gone"), 1, "{}", ran.stdout);
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+    // No personal value of the file in the report or the records.
+    let text = String::from_utf8_lossy(&bytes);
+    for planted in [
+        "client1@example.com",
+        "Client 1,",
+        "rue de la Paix",
+        "06 12 34",
+    ] {
+        assert!(!text.contains(planted), "{planted} in the report");
+        assert!(!ran.stdout.contains(planted), "{planted} in the records");
+        assert!(!ran.stderr.contains(planted), "{planted} on stderr");
+    }
+    // Delivered again: the report is found, nothing is written twice.
+    lane.publish(&lane.s3_event(&put, time));
+    let again = run(&mut lane.worker(&["--move-invalid-to", "rejected"]));
+    assert_eq!(again.count("quarantined"), 1, "{}", again.stdout);
+    assert_eq!(again.of("quarantined")[0]["duplicate"], true);
+    assert_eq!(lane.lake_keys("quarantine/"), reports);
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+}
+
+#[test]
+fn a_versioned_landing_bucket_pins_each_event_to_its_version() {
+    let lane = lane(true, 5);
+    let (one, two) = (energy_csv(10, false), energy_csv(30, false));
+    let v1 = lane.put("in/meter.csv", &one);
+    let v2 = lane.put("in/meter.csv", &two);
+    assert!(v1.version.is_some() && v1.version != v2.version);
+    // Out of order: the newer version's event first.
+    lane.publish(&lane.s3_event(&v2, "2024-05-01T00:00:02.000Z"));
+    lane.publish(&lane.s3_event(&v1, "2024-05-01T00:00:01.000Z"));
+    let ran = run(&mut lane.worker(&[]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let keys = lane.lake_keys("raw/");
+    let stored = objects(&keys);
+    assert_eq!(stored.len(), 2, "one object per version: {keys:?}");
+    for (put, bytes) in [(&v1, &one), (&v2, &two)] {
+        let key = stored
+            .iter()
+            .find(|k| manifest(&lane, k)["origin"]["versionId"] == put.version.as_deref().unwrap())
+            .expect("the version's object");
+        assert_eq!(lane.s3.get(&lane.lake, key), minimised(bytes));
+    }
+}
+
+#[test]
+fn a_poison_message_goes_to_the_dead_letter_queue_after_its_receives() {
+    let lane = lane(false, 2);
+    let poison = "not an S3 event: jean.dupont@example.com";
+    lane.publish(poison);
+    let ran = run(&mut lane.worker(&[]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.count("retried"), 2, "{}", ran.stdout);
+    assert_eq!(ran.count("received"), 2);
+    for r in ran.of("retried") {
+        assert!(
+            r["error"].as_str().unwrap_or("").contains("not JSON"),
+            "{r}"
+        );
+    }
+    assert!(!ran.stdout.contains("dupont"), "{}", ran.stdout);
+    let started = &ran.of("worker")[0];
+    assert_eq!(started["deadLetterQueue"]["maxReceiveCount"], 2);
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+    assert_eq!(
+        lane.sqs.bodies(&lane.queues.dlq_url),
+        vec![poison.to_owned()]
+    );
+}
