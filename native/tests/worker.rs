@@ -543,3 +543,157 @@ fn a_poison_message_goes_to_the_dead_letter_queue_after_its_receives() {
         vec![poison.to_owned()]
     );
 }
+
+/// A file whose minimised output takes several 5 MiB parts.
+fn large() -> Vec<u8> {
+    energy_csv(150_000, false)
+}
+
+/// Waits until the lake has a multipart upload in progress (a worker is mid-file).
+fn wait_for_upload(lane: &Lane, child: &mut Child) {
+    let started = Instant::now();
+    while lane.uploads().is_empty() {
+        assert!(
+            child.try_wait().expect("the worker").is_none(),
+            "the worker ended before it was mid-file"
+        );
+        assert!(started.elapsed() < GUARD, "no upload started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[test]
+fn two_workers_racing_on_the_same_object_one_writes_the_other_confirms() {
+    let lane = lane(false, 5);
+    let bytes = large();
+    let put = lane.put("in/big.csv", &bytes);
+    let event = lane.s3_event(&put, "2024-06-01T12:00:00.000Z");
+    // S3 sent the event twice: two messages, one for each worker.
+    lane.publish(&event);
+    lane.publish(&event);
+    let args = ["--jobs", "1", "--part-size", "5"];
+    let first = lane.worker(&args).spawn().expect("a worker");
+    let second = lane.worker(&args).spawn().expect("another");
+    let (a, b) = (finish(first), finish(second));
+    assert_eq!((a.code, b.code), (0, 0), "{}{}", a.stderr, b.stderr);
+    for ran in [&a, &b] {
+        assert_eq!(
+            ran.count("stored") + ran.count("confirmed"),
+            1,
+            "each worker took one message: {}",
+            ran.stdout
+        );
+    }
+    assert_eq!(
+        a.count("stored") + b.count("stored"),
+        1,
+        "{}{}",
+        a.stdout,
+        b.stdout
+    );
+    assert_eq!(a.count("confirmed") + b.count("confirmed"), 1);
+    let keys = lane.lake_keys("raw/");
+    let stored = objects(&keys);
+    assert_eq!((stored.len(), keys.len()), (1, 2), "{keys:?}");
+    assert_eq!(lane.s3.get(&lane.lake, stored[0]), minimised(&bytes));
+    assert!(
+        manifest(&lane, stored[0])["object"]["parts"]
+            .as_u64()
+            .unwrap_or(0)
+            > 1
+    );
+    assert_eq!(lane.uploads(), vec![], "no upload left");
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+}
+
+#[test]
+fn a_worker_killed_mid_file_leaves_no_orphan_upload_once_its_message_comes_back() {
+    let lane = lane(false, 5);
+    let bytes = large();
+    let put = lane.put("in/big.csv", &bytes);
+    lane.publish(&lane.s3_event(&put, "2024-06-02T12:00:00.000Z"));
+    let mut first = lane
+        .worker(&["--part-size", "5", "--visibility-timeout", "2"])
+        .spawn()
+        .expect("a worker");
+    wait_for_upload(&lane, &mut first);
+    signal(&first, "KILL");
+    let killed = finish(first);
+    assert_eq!(killed.count("stored"), 0);
+    let orphans = lane.uploads();
+    assert_eq!(orphans.len(), 1, "the killed worker's upload is left");
+    // Its message comes back once its visibility ends, to the next worker.
+    let ran = run(&mut lane.worker(&["--part-size", "5"]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.count("stored"), 1, "{}", ran.stdout);
+    assert_eq!(ran.of("stored")[0]["abortedUploads"], 1, "{}", ran.stdout);
+    assert!(ran.of("received")[0]["receive"].as_u64() >= Some(2));
+    let keys = lane.lake_keys("raw/");
+    let stored = objects(&keys);
+    assert_eq!((stored.len(), keys.len()), (1, 2), "{keys:?}");
+    assert_eq!(lane.s3.get(&lane.lake, stored[0]), minimised(&bytes));
+    assert_eq!(lane.uploads(), vec![], "no orphan upload");
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+}
+
+#[test]
+fn sigterm_lets_the_object_in_flight_finish() {
+    let lane = lane(false, 5);
+    let bytes = large();
+    let put = lane.put("in/big.csv", &bytes);
+    lane.publish(&lane.s3_event(&put, "2024-06-03T12:00:00.000Z"));
+    let mut child = lane
+        .worker(&["--part-size", "5", "--stop-timeout", "600"])
+        .spawn()
+        .expect("a worker");
+    wait_for_upload(&lane, &mut child);
+    signal(&child, "TERM");
+    let ran = finish(child);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let stopping = ran
+        .of("worker")
+        .into_iter()
+        .find(|r| r["event"] == "stopping")
+        .expect("a stopping line");
+    assert_eq!(stopping["detail"], "SIGTERM");
+    assert_eq!(ran.count("stored"), 1, "{}", ran.stdout);
+    assert_eq!(ran.records.last().expect("lines")["final"], true);
+    let keys = lane.lake_keys("raw/");
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(lane.uploads(), vec![]);
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (0, 0));
+}
+
+#[test]
+fn sigterm_past_the_stop_timeout_gives_the_object_up_cleanly() {
+    let lane = lane(false, 5);
+    let bytes = large();
+    let put = lane.put("in/big.csv", &bytes);
+    lane.publish(&lane.s3_event(&put, "2024-06-04T12:00:00.000Z"));
+    let mut child = lane
+        .worker(&["--part-size", "5", "--stop-timeout", "0"])
+        .spawn()
+        .expect("a worker");
+    wait_for_upload(&lane, &mut child);
+    signal(&child, "TERM");
+    let ran = finish(child);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.count("abandoned"), 1, "{}", ran.stdout);
+    assert_eq!(ran.count("stored"), 0);
+    // Nothing half-written: no object, no upload; the message is back on the queue.
+    assert_eq!(lane.lake_keys("raw/"), Vec::<String>::new());
+    assert_eq!(lane.uploads(), vec![], "the upload was aborted");
+    assert_eq!(lane.sqs.counts(&lane.queues.url), (1, 0));
+    // The next worker takes it.
+    let next = run(&mut lane.worker(&["--part-size", "5"]));
+    assert_eq!(next.count("stored"), 1, "{}", next.stdout);
+    assert_eq!(lane.lake_keys("raw/").len(), 2);
+}
