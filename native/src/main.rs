@@ -27,6 +27,11 @@ use commands::Outcome;
 
 fn main() -> ExitCode {
     survive_file_size_limit();
+    // The Lambda function: this binary, started by the runtime as `bootstrap`.
+    #[cfg(feature = "lambda")]
+    if worker::lambda::invoked_as_bootstrap() {
+        return worker::lambda::main();
+    }
     let cli = Cli::parse_checked();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),

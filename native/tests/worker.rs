@@ -8,6 +8,8 @@
 mod common;
 #[path = "support/moto.rs"]
 mod moto;
+#[path = "support/s3_events.rs"]
+mod s3_events;
 mod support;
 
 use std::io::Read as _;
@@ -17,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use common::Workdir;
 use moto::{Queues, Sqs};
+use s3_events::Put;
 use serde_json::Value;
 use support::energy_csv;
 use support::seaweedfs::{ACCESS_KEY, S3, SECRET_KEY, weed};
@@ -62,15 +65,6 @@ struct Lane {
     dir: Workdir,
 }
 
-/// An S3 object as the test put it.
-#[derive(Debug, Clone)]
-struct Put {
-    key: String,
-    etag: String,
-    version: Option<String>,
-    size: usize,
-}
-
 fn lane(versioned_landing: bool, max_receives: u32) -> Lane {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
@@ -91,114 +85,21 @@ fn lane(versioned_landing: bool, max_receives: u32) -> Lane {
     }
 }
 
-/// An object key as S3 writes it in event notifications: URL-encoded as a form value.
-fn form_encoded(key: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'/')
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~')
-        .remove(b' ');
-    percent_encoding::utf8_percent_encode(key, SET)
-        .to_string()
-        .replace(' ', "+")
-}
-
 impl Lane {
     fn put(&self, key: &str, bytes: &[u8]) -> Put {
-        let out = self
-            .s3
-            .rt
-            .block_on(
-                self.s3
-                    .client
-                    .put_object()
-                    .bucket(&self.landing)
-                    .key(key)
-                    .body(bytes.to_vec().into())
-                    .send(),
-            )
-            .expect("put a landing object");
-        Put {
-            key: key.to_owned(),
-            etag: out.e_tag().unwrap_or_default().trim_matches('"').to_owned(),
-            version: out.version_id().map(str::to_owned),
-            size: bytes.len(),
-        }
+        s3_events::put(&self.s3, &self.landing, key, bytes)
     }
 
-    /// The S3 event notification of `put`, as S3 sends it to SQS.
     fn s3_event(&self, put: &Put, time: &str) -> String {
-        let mut object = serde_json::json!({
-            "key": form_encoded(&put.key),
-            "size": put.size,
-            "eTag": put.etag,
-            "sequencer": "0055AED6DCD90281E5",
-        });
-        if let Some(v) = &put.version {
-            object["versionId"] = v.clone().into();
-        }
-        serde_json::json!({"Records": [{
-            "eventVersion": "2.1",
-            "eventSource": "aws:s3",
-            "awsRegion": "us-east-1",
-            "eventTime": time,
-            "eventName": "ObjectCreated:Put",
-            "userIdentity": {"principalId": "AWS:AIDAEXAMPLE"},
-            "requestParameters": {"sourceIPAddress": "127.0.0.1"},
-            "responseElements": {"x-amz-request-id": "C3D13FE58DE4C810", "x-amz-id-2": "FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD"},
-            "s3": {
-                "s3SchemaVersion": "1.0",
-                "configurationId": "landing-to-watt",
-                "bucket": {"name": self.landing, "ownerIdentity": {"principalId": "A3NL1KOZZKExample"}, "arn": format!("arn:aws:s3:::{}", self.landing)},
-                "object": object,
-            }
-        }]})
-        .to_string()
+        s3_events::s3_event(&self.landing, put, time)
     }
 
-    /// The same event wrapped by SNS (S3 → SNS → SQS, without raw message delivery).
     fn sns_event(&self, put: &Put, time: &str) -> String {
-        serde_json::json!({
-            "Type": "Notification",
-            "MessageId": "22b80b92-fdea-4c2c-8f9d-bdfb0c7bf324",
-            "TopicArn": "arn:aws:sns:us-east-1:123456789012:landing",
-            "Subject": "Amazon S3 Notification",
-            "Message": self.s3_event(put, time),
-            "Timestamp": time,
-            "SignatureVersion": "1",
-        })
-        .to_string()
+        s3_events::sns_event(&self.landing, put, time)
     }
 
-    /// The EventBridge event of `put` (S3 → EventBridge → SQS).
     fn eventbridge_event(&self, put: &Put, time: &str) -> String {
-        let mut object = serde_json::json!({
-            "key": put.key, "size": put.size, "etag": put.etag, "sequencer": "617f08299329d189",
-        });
-        if let Some(v) = &put.version {
-            object["version-id"] = v.clone().into();
-        }
-        serde_json::json!({
-            "version": "0",
-            "id": "17793124-05d4-b198-2fde-7ededc63b103",
-            "detail-type": "Object Created",
-            "source": "aws.s3",
-            "account": "123456789012",
-            "time": time,
-            "region": "us-east-1",
-            "resources": [format!("arn:aws:s3:::{}", self.landing)],
-            "detail": {
-                "version": "0",
-                "bucket": {"name": self.landing},
-                "object": object,
-                "request-id": "N4N7GDK58NMKJ12R",
-                "requester": "123456789012",
-                "reason": "PutObject",
-            }
-        })
-        .to_string()
+        s3_events::eventbridge_event(&self.landing, put, time)
     }
 
     fn publish(&self, body: &str) {
