@@ -19,6 +19,9 @@ log "Lock files up to date"
 cargo metadata --locked --format-version 1 >/dev/null
 cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 
+log "Deployment files: cfn-lint, kubernetes-validate, hadolint, IAM policies"
+bash deploy/validate.sh
+
 log "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
