@@ -12,7 +12,6 @@ mod moto;
 mod s3_events;
 mod support;
 
-use std::io::Read as _;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -192,27 +191,49 @@ impl Ran {
     }
 }
 
+/// A worker running, its standard output and error read as they come (a pipe left unread
+/// fills up and stops the worker).
+struct Running {
+    child: Child,
+    out: std::thread::JoinHandle<String>,
+    err: std::thread::JoinHandle<String>,
+}
+
+fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+fn start(cmd: &mut Command) -> Running {
+    let mut child = cmd.spawn().expect("the worker starts");
+    let out = drain(child.stdout.take());
+    let err = drain(child.stderr.take());
+    Running { child, out, err }
+}
+
 /// Waits for a worker to end (killed if it outlives [`GUARD`]).
-fn finish(mut child: Child) -> Ran {
+fn finish(mut running: Running) -> Ran {
     let started = Instant::now();
     let status = loop {
-        if let Some(status) = child.try_wait().expect("the worker") {
+        if let Some(status) = running.child.try_wait().expect("the worker") {
             break status;
         }
         if started.elapsed() > GUARD {
-            let _ = child.kill();
-            panic!("the worker did not stop");
+            let _ = running.child.kill();
+            let _ = running.child.wait();
+            let out = running.out.join().unwrap_or_default();
+            let tail: Vec<&str> = out.lines().rev().take(30).collect();
+            panic!("the worker did not stop; its last lines: {tail:#?}");
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let mut stdout = String::new();
-    let mut stderr = String::new();
-    if let Some(mut o) = child.stdout.take() {
-        o.read_to_string(&mut stdout).expect("stdout");
-    }
-    if let Some(mut e) = child.stderr.take() {
-        e.read_to_string(&mut stderr).expect("stderr");
-    }
+    let stdout = running.out.join().expect("stdout");
+    let stderr = running.err.join().expect("stderr");
     let records = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("a JSON line: {e}: {l}")))
@@ -226,7 +247,7 @@ fn finish(mut child: Child) -> Ran {
 }
 
 fn run(cmd: &mut Command) -> Ran {
-    finish(cmd.spawn().expect("the worker starts"))
+    finish(start(cmd))
 }
 
 /// The manifest of an object of the lake.
@@ -450,22 +471,26 @@ fn large() -> Vec<u8> {
     energy_csv(150_000, false)
 }
 
+/// The `n`-th of several large files, each its own content.
+fn large_n(n: usize) -> Vec<u8> {
+    energy_csv(150_000 + n, false)
+}
+
 /// Waits until the lake has a multipart upload in progress (a worker is mid-file).
-fn wait_for_upload(lane: &Lane, child: &mut Child) {
+fn wait_for_upload(lane: &Lane, running: &mut Running) {
     let started = Instant::now();
     while lane.uploads().is_empty() {
-        assert!(
-            child.try_wait().expect("the worker").is_none(),
-            "the worker ended before it was mid-file"
-        );
+        if let Some(status) = running.child.try_wait().expect("the worker") {
+            panic!("the worker ended ({status}) before it was mid-file");
+        }
         assert!(started.elapsed() < GUARD, "no upload started");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
-fn signal(child: &Child, name: &str) {
+fn signal(running: &Running, name: &str) {
     let status = Command::new("kill")
-        .args([&format!("-{name}"), &child.id().to_string()])
+        .args([&format!("-{name}"), &running.child.id().to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
@@ -481,8 +506,8 @@ fn two_workers_racing_on_the_same_object_one_writes_the_other_confirms() {
     lane.publish(&event);
     lane.publish(&event);
     let args = ["--jobs", "1", "--part-size", "5"];
-    let first = lane.worker(&args).spawn().expect("a worker");
-    let second = lane.worker(&args).spawn().expect("another");
+    let first = start(&mut lane.worker(&args));
+    let second = start(&mut lane.worker(&args));
     let (a, b) = (finish(first), finish(second));
     assert_eq!((a.code, b.code), (0, 0), "{}{}", a.stderr, b.stderr);
     for ran in [&a, &b] {
@@ -521,10 +546,7 @@ fn a_worker_killed_mid_file_leaves_no_orphan_upload_once_its_message_comes_back(
     let bytes = large();
     let put = lane.put("in/big.csv", &bytes);
     lane.publish(&lane.s3_event(&put, "2024-06-02T12:00:00.000Z"));
-    let mut first = lane
-        .worker(&["--part-size", "5", "--visibility-timeout", "2"])
-        .spawn()
-        .expect("a worker");
+    let mut first = start(&mut lane.worker(&["--part-size", "5", "--visibility-timeout", "2"]));
     wait_for_upload(&lane, &mut first);
     signal(&first, "KILL");
     let killed = finish(first);
@@ -551,10 +573,7 @@ fn sigterm_lets_the_object_in_flight_finish() {
     let bytes = large();
     let put = lane.put("in/big.csv", &bytes);
     lane.publish(&lane.s3_event(&put, "2024-06-03T12:00:00.000Z"));
-    let mut child = lane
-        .worker(&["--part-size", "5", "--stop-timeout", "600"])
-        .spawn()
-        .expect("a worker");
+    let mut child = start(&mut lane.worker(&["--part-size", "5", "--stop-timeout", "600"]));
     wait_for_upload(&lane, &mut child);
     signal(&child, "TERM");
     let ran = finish(child);
@@ -579,10 +598,7 @@ fn sigterm_past_the_stop_timeout_gives_the_object_up_cleanly() {
     let bytes = large();
     let put = lane.put("in/big.csv", &bytes);
     lane.publish(&lane.s3_event(&put, "2024-06-04T12:00:00.000Z"));
-    let mut child = lane
-        .worker(&["--part-size", "5", "--stop-timeout", "0"])
-        .spawn()
-        .expect("a worker");
+    let mut child = start(&mut lane.worker(&["--part-size", "5", "--stop-timeout", "0"]));
     wait_for_upload(&lane, &mut child);
     signal(&child, "TERM");
     let ran = finish(child);
@@ -597,4 +613,198 @@ fn sigterm_past_the_stop_timeout_gives_the_object_up_cleanly() {
     let next = run(&mut lane.worker(&["--part-size", "5"]));
     assert_eq!(next.count("stored"), 1, "{}", next.stdout);
     assert_eq!(lane.lake_keys("raw/").len(), 2);
+}
+
+/// The load-and-fault run: 2 000 files from 20 producers (a tenth invalid, a few large
+/// enough for multipart uploads), every event delivered twice and out of order, three
+/// workers, one of them killed (SIGKILL) mid-file and started again. Afterwards: exactly
+/// one object with its manifest per valid file, byte for byte; one report per invalid
+/// file; no upload left; no message left; no personal value in what the workers said. The
+/// counts are printed (`cargo test --test worker load -- --nocapture`).
+#[test]
+fn load_and_fault_two_thousand_files_three_workers_one_killed() {
+    // WATT_LOAD_FILES: fewer (or more) files, for a quicker look.
+    let files: usize = std::env::var("WATT_LOAD_FILES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000);
+    const PRODUCERS: usize = 20;
+    const LARGE: usize = 4;
+    let lane = lane(false, 10);
+    let mut valid = Vec::new();
+    let mut invalid = Vec::new();
+    let mut events = Vec::new();
+    let mut events_of_large = Vec::new();
+    for i in 0..files {
+        let producer = i % PRODUCERS;
+        let broken = i % 10 == 7;
+        let bytes = if i < LARGE {
+            large_n(i)
+        } else {
+            energy_csv(5 + (i * 7) % 60, broken)
+        };
+        // Some producers put personal data in their file names.
+        let name = if producer == 3 {
+            format!("in/producer-{producer:02}/releve jean.dupont{i}@example.com.csv")
+        } else {
+            format!("in/producer-{producer:02}/export-{i:05}.csv")
+        };
+        let put = lane.put(&name, &bytes);
+        let time = format!(
+            "2024-08-{:02}T{:02}:{:02}:00.000Z",
+            1 + i % 28,
+            i % 24,
+            i % 60
+        );
+        let event = if i % 3 == 0 {
+            lane.eventbridge_event(&put, &time)
+        } else {
+            lane.s3_event(&put, &time)
+        };
+        if i < LARGE {
+            events_of_large.push(event.clone());
+        }
+        events.push(event.clone());
+        events.push(event);
+        if broken && i >= LARGE {
+            invalid.push(put);
+        } else {
+            valid.push((put, bytes));
+        }
+    }
+    // Out of order: the two copies of each event scattered (a fixed shuffle).
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for i in (1..events.len()).rev() {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        events.swap(i, (seed >> 33) as usize % (i + 1));
+    }
+    // A third copy of the large files' events goes first: the first worker takes them
+    // alone, and is killed once its uploads are under way.
+    let first: Vec<String> = (0..LARGE).map(|i| events_of_large[i].clone()).collect();
+    lane.sqs.send_all(&lane.queues.url, &first);
+    lane.sqs.send_all(&lane.queues.url, &events);
+    let args = [
+        "--jobs",
+        "4",
+        "--part-size",
+        "5",
+        "--visibility-timeout",
+        "6",
+    ];
+    let begin = |_| start(&mut lane.worker(&args));
+    let mut victim = begin(0);
+    wait_for_upload(&lane, &mut victim);
+    signal(&victim, "KILL");
+    let killed = finish(victim);
+    let orphans = lane.uploads().len();
+    assert!(orphans >= 1, "the killed worker left its uploads");
+    assert!(killed.count("received") >= 1);
+    let others: Vec<Running> = (1..3).map(begin).collect();
+    let restarted = begin(3);
+    let mut runs = vec![killed];
+    runs.extend(others.into_iter().map(finish));
+    runs.push(finish(restarted));
+    for r in &runs[1..] {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let total = |record: &str| runs.iter().map(|r| r.count(record)).sum::<usize>();
+
+    let keys = lane.lake_keys("raw/");
+    let stored: Vec<&String> = objects(&keys);
+    let manifests: Vec<&String> = keys
+        .iter()
+        .filter(|k| k.ends_with(".manifest.json"))
+        .collect();
+    let without_manifest = stored
+        .iter()
+        .filter(|k| !keys.contains(&format!("{k}.manifest.json")))
+        .count();
+    let reports = lane.lake_keys("quarantine/");
+    // One object per valid source, and it is that source, minimised.
+    // A source is its key and content: several producers send files of equal bytes.
+    let source = |put: &Put| {
+        use sha2::Digest as _;
+        let key = data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(put.key.as_bytes()));
+        (key, put.etag.clone())
+    };
+    let mut by_source = std::collections::HashMap::new();
+    let mut object_of = std::collections::HashMap::new();
+    for key in &stored {
+        let m = manifest(&lane, key);
+        let origin = (
+            m["origin"]["keySha256"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            m["origin"]["etag"].as_str().unwrap_or_default().to_owned(),
+        );
+        *by_source.entry(origin.clone()).or_insert(0) += 1;
+        object_of.insert(origin, (*key).clone());
+    }
+    let mut wrong_bytes = 0;
+    for (put, bytes) in valid.iter().step_by(97) {
+        let key = object_of.get(&source(put)).expect("the file's object");
+        if lane.s3.get(&lane.lake, key) != minimised(bytes) {
+            wrong_bytes += 1;
+        }
+    }
+    let sources_once = valid
+        .iter()
+        .filter(|(p, _)| by_source.get(&source(p)) == Some(&1))
+        .count();
+    let uploads = lane.uploads();
+    let queue = lane.sqs.counts(&lane.queues.url);
+    let dlq = lane.sqs.counts(&lane.queues.dlq_url);
+    let said: String = runs
+        .iter()
+        .map(|r| format!("{}{}", r.stdout, r.stderr))
+        .collect();
+    let personal = [
+        "dupont",
+        "@example.com",
+        "Client 1",
+        "rue de la Paix",
+        "06 12 34",
+    ]
+    .iter()
+    .filter(|p| said.contains(**p))
+    .count();
+    println!(
+        "load and fault: {files} files from {PRODUCERS} producers ({} valid, {} invalid, {LARGE} multipart), {} messages (every event twice, the large files' three times), 3 workers, one killed with SIGKILL mid-file and started again",
+        valid.len(),
+        invalid.len(),
+        events.len() + LARGE
+    );
+    println!(
+        "records: received {}, stored {}, confirmed {}, quarantined {}, retried {}, abandoned {}",
+        total("received"),
+        total("stored"),
+        total("confirmed"),
+        total("quarantined"),
+        total("retried"),
+        total("abandoned")
+    );
+    println!(
+        "lake: {} objects, {} manifests, valid sources with exactly one object {sources_once}/{}, objects without manifest {without_manifest}, quarantine reports {}/{}, sampled objects with other bytes {wrong_bytes}",
+        stored.len(),
+        manifests.len(),
+        valid.len(),
+        reports.len(),
+        invalid.len()
+    );
+    println!(
+        "the killed worker left {orphans} uploads; left at the end: orphan uploads {}, queue {queue:?}, dead-letter queue {dlq:?}, personal values in the workers' output {personal}",
+        uploads.len()
+    );
+    assert_eq!(stored.len(), valid.len());
+    assert_eq!(sources_once, valid.len());
+    assert_eq!(without_manifest, 0);
+    assert_eq!(manifests.len(), valid.len());
+    assert_eq!(reports.len(), invalid.len());
+    assert_eq!(wrong_bytes, 0);
+    assert_eq!(uploads, vec![], "no orphan upload");
+    assert_eq!((queue, dlq), ((0, 0), (0, 0)));
+    assert_eq!(personal, 0);
 }

@@ -166,6 +166,35 @@ impl Sqs {
             .expect("send a message");
     }
 
+    /// Sends many messages, ten per request.
+    pub fn send_all(&self, url: &str, bodies: &[String]) {
+        use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+        self.rt.block_on(async {
+            for (n, chunk) in bodies.chunks(10).enumerate() {
+                let entries = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(i, body)| {
+                        SendMessageBatchRequestEntry::builder()
+                            .id(format!("m{n}-{i}"))
+                            .message_body(body)
+                            .build()
+                            .expect("an entry")
+                    })
+                    .collect();
+                let out = self
+                    .client
+                    .send_message_batch()
+                    .queue_url(url)
+                    .set_entries(Some(entries))
+                    .send()
+                    .await
+                    .expect("send messages");
+                assert!(out.failed().is_empty(), "{:?}", out.failed());
+            }
+        });
+    }
+
     /// Messages waiting, and messages received and not yet deleted.
     pub fn counts(&self, url: &str) -> (u64, u64) {
         self.rt.block_on(async {
