@@ -217,13 +217,18 @@ fn start(cmd: &mut Command) -> Running {
 }
 
 /// Waits for a worker to end (killed if it outlives [`GUARD`]).
-fn finish(mut running: Running) -> Ran {
+fn finish(running: Running) -> Ran {
+    finish_within(running, GUARD)
+}
+
+/// Waits for a worker to end (killed if it outlives `guard`).
+fn finish_within(mut running: Running, guard: Duration) -> Ran {
     let started = Instant::now();
     let status = loop {
         if let Some(status) = running.child.try_wait().expect("the worker") {
             break status;
         }
-        if started.elapsed() > GUARD {
+        if started.elapsed() > guard {
             let _ = running.child.kill();
             let _ = running.child.wait();
             let out = running.out.join().unwrap_or_default();
@@ -615,19 +620,28 @@ fn sigterm_past_the_stop_timeout_gives_the_object_up_cleanly() {
     assert_eq!(lane.lake_keys("raw/").len(), 2);
 }
 
-/// The load-and-fault run: 2 000 files from 20 producers (a tenth invalid, a few large
+/// The load-and-fault run of the issue, in full: 2 000 files. moto's queue is the slow part
+/// (each request scans the queue), so it takes about forty minutes on two cores: run it
+/// with `cargo test -p watt --test worker -- --ignored load_and_fault_two --nocapture`; the
+/// counts of a run are in bench/results/worker-load.txt. CI runs the same with 300 files.
+#[test]
+#[ignore = "about forty minutes on two cores; run with --ignored"]
+fn load_and_fault_two_thousand_files_three_workers_one_killed() {
+    load_and_fault(2_000);
+}
+
+#[test]
+fn load_and_fault_three_hundred_files_three_workers_one_killed() {
+    load_and_fault(300);
+}
+
+/// The load-and-fault run: `files` files from 20 producers (a tenth invalid, four large
 /// enough for multipart uploads), every event delivered twice and out of order, three
 /// workers, one of them killed (SIGKILL) mid-file and started again. Afterwards: exactly
 /// one object with its manifest per valid file, byte for byte; one report per invalid
 /// file; no upload left; no message left; no personal value in what the workers said. The
-/// counts are printed (`cargo test --test worker load -- --nocapture`).
-#[test]
-fn load_and_fault_two_thousand_files_three_workers_one_killed() {
-    // WATT_LOAD_FILES: fewer (or more) files, for a quicker look.
-    let files: usize = std::env::var("WATT_LOAD_FILES")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2_000);
+/// counts are printed (`-- --nocapture` shows them).
+fn load_and_fault(files: usize) {
     const PRODUCERS: usize = 20;
     const LARGE: usize = 4;
     let lane = lane(false, 10);
@@ -703,9 +717,11 @@ fn load_and_fault_two_thousand_files_three_workers_one_killed() {
     assert!(killed.count("received") >= 1);
     let others: Vec<Running> = (1..3).map(begin).collect();
     let restarted = begin(3);
+    // A guard for the whole run: its length grows with the files.
+    let guard = Duration::from_secs(600 + 2 * files as u64);
     let mut runs = vec![killed];
-    runs.extend(others.into_iter().map(finish));
-    runs.push(finish(restarted));
+    runs.extend(others.into_iter().map(|r| finish_within(r, guard)));
+    runs.push(finish_within(restarted, guard));
     for r in &runs[1..] {
         assert_eq!(r.code, 0, "{}", r.stderr);
     }
