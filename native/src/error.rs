@@ -117,6 +117,8 @@ pub enum CliError {
     /// A `watt lake` invocation that cannot run (what is wrong with it).
     #[error("{0}")]
     Lake(String),
+    #[error(transparent)]
+    Worker(#[from] crate::worker::WorkerError),
 }
 
 /// Why an output path was refused: what else the path names.

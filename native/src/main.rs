@@ -22,6 +22,7 @@ mod same_file;
 mod small_file;
 mod spill;
 mod staged;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,11 @@ use commands::Outcome;
 
 fn main() -> ExitCode {
     survive_file_size_limit();
+    // The Lambda function: this binary, started by the runtime as `bootstrap`.
+    #[cfg(feature = "lambda")]
+    if worker::lambda::invoked_as_bootstrap() {
+        return worker::lambda::main();
+    }
     let cli = Cli::parse_checked();
     let result = match &cli.command {
         Command::Check(args) => commands::check::run(args),
@@ -47,6 +53,7 @@ fn main() -> ExitCode {
         Command::Lake(LakeCommand::Find(args)) => commands::lake::find(args),
         Command::Lake(LakeCommand::Erase(args)) => commands::lake::erase(args),
         Command::Lake(LakeCommand::Recover(args)) => commands::lake::recover(args),
+        Command::Worker(args) => commands::worker::run(args),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -1,5 +1,5 @@
 //! The pseudonymisation key from a vault, against a real AWS API on this machine: moto's
-//! server (`moto_server`, PyPI `moto[server]`, pinned in `native/tests/key_vault/requirements.txt`
+//! server (`moto_server`, PyPI `moto[server]`, pinned in `native/tests/requirements-moto.txt`
 //! and installed by `.ci/setup.sh`), started once for this file on 127.0.0.1 and stopped
 //! when the tests end.
 //!
@@ -19,77 +19,19 @@
 //! with moto's fixed test credentials. Nothing leaves 127.0.0.1: `watt` runs with a cleared
 //! environment (no proxy, profile or instance metadata service of the machine's).
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use aws_sdk_kms::primitives::Blob;
 use aws_sdk_secretsmanager::config::{BehaviorVersion, Credentials, Region};
 use watt_core::PseudonymKey;
 
-/// moto's server for this file: its port, and the pipe whose closing (when the test
-/// process ends, however it ends) stops it.
-struct Moto {
-    port: u16,
-    _lifeline: ChildStdin,
-    _shell: Child,
-}
-
-fn moto() -> &'static Moto {
-    static MOTO: OnceLock<Moto> = OnceLock::new();
-    MOTO.get_or_init(|| {
-        // `cat` returns when the test process is gone and its end of the pipe closes.
-        let script = "command -v moto_server >/dev/null || { echo 'moto_server: not found'; exit 127; }
-moto_server -H 127.0.0.1 -p 0 2>&1 &
-pid=$!
-cat >/dev/null
-kill $pid";
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("sh starts");
-        let stdin = child.stdin.take().expect("a pipe");
-        let stdout = child.stdout.take().expect("a pipe");
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            // Reads moto's log to its end (a full pipe would stop the server).
-            let mut sent = false;
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if !sent {
-                    if let Some(port) = line
-                        .split("http://127.0.0.1:")
-                        .nth(1)
-                        .and_then(|p| p.trim().parse::<u16>().ok())
-                    {
-                        let _ = tx.send(Ok(port));
-                        sent = true;
-                    } else if line.contains("not found") || line.contains("Error") {
-                        let _ = tx.send(Err(line));
-                        sent = true;
-                    }
-                }
-            }
-        });
-        let port = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(port)) => port,
-            other => panic!(
-                "moto_server did not start ({other:?}): install it with \
-                 python3 -m pip install -r native/tests/key_vault/requirements.txt (bash .ci/setup.sh does)"
-            ),
-        };
-        Moto {
-            port,
-            _lifeline: stdin,
-            _shell: child,
-        }
-    })
-}
+// moto's server for this file, started on first use, stopped when the tests end.
+#[allow(dead_code)] // its SQS helpers are the worker tests'
+#[path = "support/moto.rs"]
+mod moto;
+use moto::moto;
 
 fn endpoint() -> String {
     format!("http://127.0.0.1:{}", moto().port)

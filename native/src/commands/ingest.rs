@@ -133,6 +133,8 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         sse_requested,
         progress,
         spill_after: args.read.spill_after,
+        confirm_existing: false,
+        origin: None,
     });
     let (destination, recovered, reports) = runtime.block_on(async {
         match &settings.destination {
@@ -157,7 +159,7 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
     let summary = summary(&run_id, &destination, &settings, &recovered, &reports, &log);
     let _ = std::io::stderr().lock().write_all(summary.as_bytes());
     let exit = match worst {
-        None | Some(Status::Stored | Status::DryRun) => 0,
+        None | Some(Status::Stored | Status::Confirmed | Status::DryRun) => 0,
         Some(Status::Invalid) => 1,
         Some(Status::Unreadable) => 2,
         Some(Status::StorageFailed) => 3,
@@ -187,7 +189,7 @@ pub fn run(args: &IngestArgs) -> Result<Outcome, CliError> {
         return Ok(Outcome::StorageFailed);
     }
     match worst {
-        None | Some(Status::Stored | Status::DryRun) => Ok(Outcome::Success),
+        None | Some(Status::Stored | Status::Confirmed | Status::DryRun) => Ok(Outcome::Success),
         Some(Status::Invalid) => Ok(Outcome::Invalid),
         Some(Status::Unreadable) => {
             Err(IngestError::Unreadable(count(Status::Unreadable), reports.len()).into())
@@ -211,7 +213,7 @@ async fn recover<L: Leftovers>(
 
 /// The schema (`--schema` or the bundled one) and how manifests name it. The file is read
 /// once: the name and the hash are those of the text the schema was loaded from.
-fn schema(path: Option<&Path>) -> Result<(Schema, SchemaInfo), CliError> {
+pub(crate) fn schema(path: Option<&Path>) -> Result<(Schema, SchemaInfo), CliError> {
     let (schema, source) = match path {
         Some(path) => {
             let schema = load_schema(path)?;
@@ -333,7 +335,7 @@ fn summary(
     );
     for r in reports {
         let target = match r.status {
-            Status::Stored => r.location.clone(),
+            Status::Stored | Status::Confirmed => r.location.clone(),
             Status::DryRun => format!("would write {}", r.location),
             _ => r.error.clone().unwrap_or_default(),
         };

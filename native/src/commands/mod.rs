@@ -10,6 +10,7 @@ pub mod pseudonym;
 pub mod register;
 pub mod scan;
 pub mod schema;
+pub mod worker;
 
 use std::path::Path;
 

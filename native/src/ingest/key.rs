@@ -37,6 +37,12 @@ impl RunId {
         Ok(RunId(data_encoding::HEXLOWER.encode(&bytes)))
     }
 
+    /// The run id named by a digest (its first 64 bits): the same input, the same run, as
+    /// `watt worker` needs for each source object (see `crate::worker::identity`).
+    pub fn from_digest(digest: &[u8; 32]) -> RunId {
+        RunId(data_encoding::HEXLOWER.encode(&digest[..8]))
+    }
+
     #[cfg(test)]
     pub fn fixed(s: &str) -> RunId {
         RunId(s.to_owned())

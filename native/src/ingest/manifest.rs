@@ -61,6 +61,23 @@ pub struct Manifest {
     /// Columns removed from the object when their own retention ended.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub column_expiries: Vec<ColumnExpiry>,
+    /// The object of the landing bucket this one was made from, when `watt worker` made it
+    /// (its run id and key are derived from these: see `crate::worker::identity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// A landing bucket's object, as the S3 event named it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Origin {
+    pub bucket: String,
+    /// SHA-256 of the key (hex): a producer's file name may name a person.
+    pub key_sha256: String,
+    pub version_id: Option<String>,
+    pub etag: Option<String>,
+    pub sequencer: Option<String>,
+    pub event_time: String,
 }
 
 /// The retention that applies to an object, as the schema said when it was written.
@@ -346,6 +363,7 @@ mod tests {
                 operation: "0123456789abcdef".into(),
             }],
             column_expiries: vec![],
+            origin: None,
         };
         let bytes = m.to_bytes();
         let back: Manifest = serde_json::from_slice(&bytes).unwrap();

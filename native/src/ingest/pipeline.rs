@@ -51,8 +51,9 @@ pub const READ_CHUNK: usize = 1 << 20;
 /// Files at least this large get a progress bar (on a terminal).
 pub const PROGRESS_MIN_BYTES: u64 = 64 << 20;
 
-/// What every file of a run shares.
-#[derive(Debug)]
+/// What every file of a run shares. (A worker clones it per object, each its own run: see
+/// `crate::worker`.)
+#[derive(Debug, Clone)]
 pub struct Context {
     pub schema: Schema,
     pub schema_info: SchemaInfo,
@@ -71,6 +72,14 @@ pub struct Context {
     pub progress: Option<MultiProgress>,
     /// MiB each growing set may use before it goes to a temporary file (`--spill-after`).
     pub spill_after: u64,
+    /// An object already at the key is this file's result when it holds the very bytes this
+    /// run made (size and CRC-64/NVME): its manifest is written if missing, and the file is
+    /// [`Status::Confirmed`]. For keys derived from the source (`watt worker`), where a
+    /// redelivery or a rival worker makes the same bytes; `watt ingest`'s keys name a new
+    /// run, so there an existing object stays a failure.
+    pub confirm_existing: bool,
+    /// The landing object the files come from (`watt worker`), for their manifests.
+    pub origin: Option<super::manifest::Origin>,
 }
 
 /// One file to ingest.
@@ -86,6 +95,9 @@ pub struct Job {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Stored,
+    /// The object was already there with the bytes this run made (see
+    /// [`Context::confirm_existing`]).
+    Confirmed,
     DryRun,
     Invalid,
     /// The source could not be read.
@@ -98,6 +110,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Stored => "stored",
+            Status::Confirmed => "confirmed",
             Status::DryRun => "dry-run",
             Status::Invalid => "invalid",
             Status::Unreadable => "unreadable",
@@ -190,15 +203,18 @@ enum HashInput {
     Output(Vec<u8>),
 }
 
+/// Opens a job's source, on the reader thread: a file, or an object streamed from a store.
+pub type Opener = Box<dyn FnOnce() -> io::Result<Box<dyn Read + Send>> + Send>;
+
 /// Reads, minimises and cuts one file into parts (runs on its own thread).
 fn read_and_minimise(
-    path: PathBuf,
+    open: Opener,
     minimisers: Vec<Minimiser>,
     part_size: usize,
     tx: mpsc::Sender<Msg>,
     progress: Option<ProgressBar>,
 ) {
-    let mut file = match File::open(&path) {
+    let mut file = match open() {
         Ok(f) => f,
         Err(e) => {
             let _ = tx.blocking_send(Msg::Unreadable(e));
@@ -330,6 +346,19 @@ fn progress_bar(ctx: &Context, job: &Job) -> Option<ProgressBar> {
 
 /// Ingests one file into the lake; never panics on input, always says what happened.
 pub async fn ingest<L: Leftovers>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> FileReport {
+    let path = job.path.clone();
+    let open: Opener =
+        Box::new(move || File::open(path).map(|f| Box::new(f) as Box<dyn Read + Send>));
+    ingest_from(lake, ctx, job, open).await
+}
+
+/// [`ingest`] of a source opened by `open` (the job's path only names it).
+pub async fn ingest_from<L: Leftovers>(
+    lake: Arc<L>,
+    ctx: Arc<Context>,
+    job: Job,
+    open: Opener,
+) -> FileReport {
     let location = lake.location(&job.key);
     let file_started = now();
     // Each file its own temporary file: files run at the same time.
@@ -355,10 +384,9 @@ pub async fn ingest<L: Leftovers>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> 
     let bar = progress_bar(&ctx, &job);
     let (tx, mut rx) = mpsc::channel(1);
     let reader = {
-        let path = job.path.clone();
         let part_size = ctx.part_size;
         let bar = bar.clone();
-        std::thread::spawn(move || read_and_minimise(path, minimisers, part_size, tx, bar))
+        std::thread::spawn(move || read_and_minimise(open, minimisers, part_size, tx, bar))
     };
     let mut report = FileReport::new(job, location, Status::Stored);
     let first = rx.recv().await;
@@ -383,7 +411,10 @@ pub async fn ingest<L: Leftovers>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> 
                 Status::Stored
             };
             if let Some(done) = done {
-                write_manifest(&*lake, &mut report, done).await;
+                if done.confirmed {
+                    report.status = Status::Confirmed;
+                }
+                write_manifest(&*lake, &ctx, &mut report, done).await;
             }
         }
         Err((status, message)) => {
@@ -399,6 +430,8 @@ pub async fn ingest<L: Leftovers>(lake: Arc<L>, ctx: Arc<Context>, job: Job) -> 
 struct Written {
     manifest: Manifest,
     tracked: Tracked,
+    /// The object was already there (see [`confirm`]): so may its manifest be.
+    confirmed: bool,
 }
 
 type Outcome = Result<Option<Written>, (Status, String)>;
@@ -559,6 +592,10 @@ async fn single<L: Leftovers>(
         .await
     {
         Ok(stored) => committed(lake, ctx, report, tracked, &stored, &end.sums).await,
+        Err(LakeError::AlreadyExists { .. }) if ctx.confirm_existing => {
+            tracked.remove();
+            confirm(lake, ctx, report, &end, 1, file_started).await
+        }
         Err(e) if uncertain(&e) => {
             let kept = tracked.keep("check whether the store has it");
             Err((Status::StorageFailed, format!("{e}{kept}")))
@@ -631,6 +668,7 @@ fn draft(
         supersedes: None,
         erasures: Vec::new(),
         column_expiries: Vec::new(),
+        origin: ctx.origin.clone(),
     }
 }
 
@@ -684,7 +722,63 @@ async fn committed<L: Lake>(
         ));
     };
     manifest.verification = verification;
-    Ok(Some(Written { manifest, tracked }))
+    Ok(Some(Written {
+        manifest,
+        tracked,
+        confirmed: false,
+    }))
+}
+
+/// The object is already at the key (see [`Context::confirm_existing`]): it is this file's
+/// result when its size and CRC-64/NVME are those of the bytes this run made, and then the
+/// manifest is written as this run would have (unless one is there already). Another
+/// object at the key fails the file: the key names this source, so nothing else belongs
+/// there.
+async fn confirm<L: Leftovers>(
+    lake: &L,
+    ctx: &Context,
+    report: &mut FileReport,
+    end: &End,
+    parts: u32,
+    file_started: &str,
+) -> Outcome {
+    report.parts = parts;
+    let (head, confirmed) = match look(
+        lake,
+        &report.job.key,
+        end.sums.bytes,
+        &end.sums.crc64_base64(),
+    )
+    .await
+    {
+        Looked::Same(head, confirmed) => (head, confirmed),
+        Looked::Different(e) => return Err(storage(e)),
+        Looked::Missing => {
+            return Err(storage(LakeError::Missing {
+                location: report.location.clone(),
+            }));
+        }
+        Looked::Unknown(_, e) => return Err(storage(e)),
+    };
+    if !confirmed {
+        report.warnings.push(format!(
+            "{} was already stored; the store did not return its CRC-64/NVME, only its size matched",
+            report.location
+        ));
+    }
+    let mut manifest = draft(ctx, report, end, parts, file_started);
+    manifest.verification = Verification {
+        store_checksum: "already stored".into(),
+        head: head.into(),
+        checksum_confirmed: confirmed,
+        recovered_by: None,
+    };
+    let tracked = Tracked::start(lake, ctx, report, Write::Single, Some(manifest.clone()))?;
+    Ok(Some(Written {
+        manifest,
+        tracked,
+        confirmed: true,
+    }))
 }
 
 fn storage(e: LakeError) -> (Status, String) {
@@ -762,6 +856,14 @@ async fn multipart<L: Leftovers>(
     // Fail before sending gigabytes that the create-only commit would refuse. (Without
     // read permission the store answers 403: the commit still guards.)
     if let Ok(true) = lake.exists(&report.job.key).await {
+        if ctx.confirm_existing {
+            let end = drain(report, first, rx).await?;
+            if !validated(report, &end) {
+                return Err(invalid(report, &end));
+            }
+            let parts = report.parts;
+            return confirm(&**lake, ctx, report, &end, parts, file_started).await;
+        }
         return Err(storage(LakeError::AlreadyExists {
             location: report.location.clone(),
         }));
@@ -794,6 +896,8 @@ async fn multipart<L: Leftovers>(
     let result = send_parts(&mut flight, report, rx).await;
     // Set once the commit was asked for and failed without a definite answer.
     let mut maybe_committed = false;
+    // The file's end, when the commit found the object already there (a rival's).
+    let mut raced = None;
     let result = match result {
         Ok(end) => {
             // The manifest goes into the journal before the commit: whatever happens from
@@ -815,6 +919,11 @@ async fn multipart<L: Leftovers>(
                     .await
                 {
                     Ok(stored) => Ok((end, stored)),
+                    Err(e @ LakeError::AlreadyExists { .. }) if ctx.confirm_existing => {
+                        let failure = storage(e);
+                        raced = Some(end);
+                        Err(failure)
+                    }
                     Err(e) => {
                         maybe_committed = uncertain(&e);
                         Err(storage(e))
@@ -837,7 +946,13 @@ async fn multipart<L: Leftovers>(
                 Ok(()) => {
                     tracked.remove();
                     tracing::info!(target: TARGET, stage = "abort", source = %report.job.source_name, location = %report.location, "multipart upload aborted");
-                    Err(failure)
+                    match raced {
+                        Some(end) => {
+                            let parts = report.parts;
+                            confirm(&**lake, ctx, report, &end, parts, file_started).await
+                        }
+                        None => Err(failure),
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(target: TARGET, stage = "abort", source = %report.job.source_name, location = %report.location, error = %e, "multipart upload could not be aborted");
@@ -901,6 +1016,20 @@ async fn dry_multipart(
     first: RawPart,
     rx: &mut mpsc::Receiver<Msg>,
 ) -> Outcome {
+    let end = drain(report, first, rx).await?;
+    if !validated(report, &end) {
+        return Err(invalid(report, &end));
+    }
+    log_destination(report, true, true);
+    Ok(None)
+}
+
+/// The rest of a large file read, minimised and checksummed, and nothing sent: its end.
+async fn drain(
+    report: &mut FileReport,
+    first: RawPart,
+    rx: &mut mpsc::Receiver<Msg>,
+) -> Result<End, (Status, String)> {
     let mut parts = 1u32;
     drop(first);
     loop {
@@ -908,11 +1037,7 @@ async fn dry_multipart(
             Some(Msg::Part(_)) => parts += 1,
             Some(Msg::End(end)) => {
                 report.parts = parts + 1;
-                if !validated(report, &end) {
-                    return Err(invalid(report, &end));
-                }
-                log_destination(report, true, true);
-                return Ok(None);
+                return Ok(*end);
             }
             Some(Msg::Unreadable(e)) => {
                 return Err((Status::Unreadable, format!("cannot read: {e}")));
@@ -1034,16 +1159,28 @@ async fn head_check<L: Lake>(
 
 /// Writes the manifest beside the object; a failure here fails the file (exit 3) and
 /// leaves the journal entry, with the manifest, for the next run to write it.
-async fn write_manifest<L: Lake>(lake: &L, report: &mut FileReport, written: Written) {
+async fn write_manifest<L: Lake>(
+    lake: &L,
+    ctx: &Context,
+    report: &mut FileReport,
+    written: Written,
+) {
     let Written {
         mut manifest,
         tracked,
+        ..
     } = written;
     manifest.times.manifest_written = now();
     match put_manifest(lake, &manifest).await {
         Ok(()) => {
             tracked.remove();
             report.manifest = Some(manifest);
+        }
+        // Its key names this very source and run: whoever wrote it first had verified the
+        // same bytes (a store whose create-only check is not atomic let two writes through).
+        Err(LakeError::AlreadyExists { .. }) if ctx.confirm_existing => {
+            tracked.remove();
+            report.status = Status::Confirmed;
         }
         Err(e) => {
             report.status = Status::StorageFailed;

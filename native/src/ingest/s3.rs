@@ -65,46 +65,7 @@ pub struct S3Upload {
 impl S3Lake {
     /// A client for the settings' bucket. No request is sent yet.
     pub async fn connect(settings: &S3Settings) -> S3Lake {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(settings.max_attempts)
-                    .with_initial_backoff(INITIAL_BACKOFF),
-            )
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .read_timeout(READ_TIMEOUT)
-                    .build(),
-            )
-            .stalled_stream_protection(
-                StalledStreamProtectionConfig::enabled()
-                    .grace_period(Duration::from_secs(30))
-                    .build(),
-            );
-        if let Some(region) = &settings.region {
-            loader = loader.region(Region::new(region.clone()));
-        }
-        match &settings.credentials {
-            Credentials::Chain {
-                profile: Some(profile),
-            } => loader = loader.profile_name(profile),
-            Credentials::Chain { profile: None } => {}
-            Credentials::DotEnv {
-                access_key_id,
-                secret_access_key,
-                session_token,
-            } => {
-                loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
-                    access_key_id.0.clone(),
-                    secret_access_key.0.clone(),
-                    session_token.as_ref().map(|t| t.0.clone()),
-                    None,
-                    "dotenv",
-                ));
-            }
-        }
-        let shared = loader.load().await;
+        let shared = sdk_config(settings).await;
         let mut config = aws_sdk_s3::config::Builder::from(&shared)
             .force_path_style(settings.path_style)
             // watt computes and sends its own checksums.
@@ -125,10 +86,64 @@ impl S3Lake {
         }
     }
 
+    /// The S3 client, for the other buckets of the same store (`watt worker` reads the
+    /// producers' landing bucket with it).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     pub fn bucket(&self) -> &str {
         &self.bucket
     }
+}
 
+/// The AWS SDK's shared settings of every client watt makes for a store: retries,
+/// timeouts, stalled-stream protection, region and credentials (S3's, and the queue's of
+/// `watt worker`).
+pub async fn sdk_config(settings: &S3Settings) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(settings.max_attempts)
+                .with_initial_backoff(INITIAL_BACKOFF),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .read_timeout(READ_TIMEOUT)
+                .build(),
+        )
+        .stalled_stream_protection(
+            StalledStreamProtectionConfig::enabled()
+                .grace_period(Duration::from_secs(30))
+                .build(),
+        );
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    match &settings.credentials {
+        Credentials::Chain {
+            profile: Some(profile),
+        } => loader = loader.profile_name(profile),
+        Credentials::Chain { profile: None } => {}
+        Credentials::DotEnv {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        } => {
+            loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                access_key_id.0.clone(),
+                secret_access_key.0.clone(),
+                session_token.as_ref().map(|t| t.0.clone()),
+                None,
+                "dotenv",
+            ));
+        }
+    }
+    loader.load().await
+}
+
+impl S3Lake {
     /// The access key id the client signs with, if its credentials can be had (for the
     /// audit trail's fingerprint: it is never written as it is).
     pub async fn access_key_id(&self) -> Option<String> {
@@ -224,12 +239,12 @@ pub fn http_client_without_proxy() -> aws_sdk_s3::config::SharedHttpClient {
     })
 }
 
-fn status<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
+pub(crate) fn status<E>(err: &SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<u16> {
     err.raw_response().map(|r| r.status().as_u16())
 }
 
 /// Turns an SDK error into a lake error by its S3 code and HTTP status.
-fn classify<E>(
+pub(crate) fn classify<E>(
     err: SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
     operation: &'static str,
     location: String,
