@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,14 @@ const FIXTURE_SCHEMA = join(FIXTURES, 'fixtures.schema.json');
 const KEY = 'npm-test-key/not-a-secret/0123456789/ABCDEFGHIJ';
 /** The page's budget for the gzipped wasm (web/ci.sh). */
 const BUDGET_BYTES = 440_000;
+
+/** The ```js block of a Markdown file whose first line is `// NAME`. */
+function example(markdown, name) {
+  const blocks = [...readFileSync(markdown, 'utf8').matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const block = blocks.find((b) => b.startsWith(`// ${name}`));
+  if (!block) throw new Error(`${markdown} has no example ${name}`);
+  return block;
+}
 
 const tarball = (target) => join(NPM, `watt-about-it-watt-wasm-${target}-${VERSION}.tgz`);
 
@@ -139,6 +147,23 @@ describe('the npm packages', () => {
     const { Minimiser, version } = await import(pathToFileURL(entry).href);
     assert.match(version(), /^\d+\.\d+\.\d+/);
     assert.throws(() => new Minimiser(readFileSync(ENERGY_SCHEMA, 'utf8'), null, null), (e) => e instanceof Error && e.code === 'key-required');
+  });
+
+  test('the examples of the READMEs run as they are written, with the CLI’s report and bytes', () => {
+    copyFileSync(ENERGY_SCHEMA, join(project, 'energy_consumption.schema.json'));
+    copyFileSync(SAMPLE, join(project, 'export.csv'));
+    const cliReport = wattCheckJson(SAMPLE, ENERGY_SCHEMA).toString();
+
+    writeFileSync(join(project, 'check.mjs'), example(join(ROOT, 'README.md'), 'check.mjs'));
+    const checked = execFileSync(process.execPath, ['check.mjs', 'export.csv'], { cwd: project });
+    assert.equal(checked.toString(), cliReport, 'README.md: check.mjs prints watt check --format json');
+
+    writeFileSync(join(project, 'precheck.mjs'), example(join(ROOT, 'wasm/README.md'), 'precheck.mjs'));
+    const printed = execFileSync(process.execPath, ['precheck.mjs'], { cwd: project, env: { ...process.env, WATT_PSEUDONYM_KEY: KEY } });
+    assert.equal(printed.toString(), cliReport, 'wasm/README.md: the report of watt check');
+    const cliOut = join(work, 'readme.minimised.csv');
+    wattMinimise(SAMPLE, ENERGY_SCHEMA, KEY, cliOut);
+    assert.ok(readFileSync(join(project, 'export.min.csv')).equals(readFileSync(cliOut)), 'wasm/README.md: the bytes of watt minimise');
   });
 
   test('the bundler package loads where ES modules import wasm', () => {
