@@ -23,7 +23,7 @@ const SAMPLE = join(ROOT, 'data/samples/sample_energy_consumption.csv');
 const ENERGY_SCHEMA = join(ROOT, 'data/schemas/energy_consumption.schema.json');
 const FIXTURES = join(ROOT, 'data/fixtures');
 /** A test key: long enough, varied enough, and recognisable if it ever leaked. */
-const KEY = 'embed-test-key/not-a-secret/0123456789/ABCDEFGHIJ';
+const KEY = 'embed test key: not a secret, 0123456789 ABCDEFGHIJ';
 
 let server;
 let browser;

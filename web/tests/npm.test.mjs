@@ -27,7 +27,7 @@ const SAMPLE_FR = join(ROOT, 'data/samples/sample_energy_consumption_fr.csv');
 const ENERGY_SCHEMA = join(ROOT, 'data/schemas/energy_consumption.schema.json');
 const FIXTURES = join(ROOT, 'data/fixtures');
 const FIXTURE_SCHEMA = join(FIXTURES, 'fixtures.schema.json');
-const KEY = 'npm-test-key/not-a-secret/0123456789/ABCDEFGHIJ';
+const KEY = 'npm test key: not a secret, 0123456789 ABCDEFGHIJ';
 /** The page's budget for the gzipped wasm (web/ci.sh). */
 const BUDGET_BYTES = 440_000;
 
