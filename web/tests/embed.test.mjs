@@ -100,6 +100,12 @@ after(async () => {
 });
 
 describe('<watt-precheck> in a host page', () => {
+  test('the policy the demo is served with is the one the READMEs give to host pages, word for word', () => {
+    for (const readme of ['README.md', 'web/README.md']) {
+      assert.ok(readFileSync(join(ROOT, readme), 'utf8').includes(`\n${EMBED_CSP}\n`), readme);
+    }
+  });
+
   test('is reached with the keyboard, speaks French, and Enter opens the file picker', async () => {
     const { context, page } = await openDemo();
     assert.equal(await page.textContent('watt-precheck #pick'), 'Choisir un fichier CSV');
