@@ -305,6 +305,11 @@ class WattPrecheck extends HTMLElement {
     return this.#internals.reportValidity();
   }
 
+  /** A disabled <fieldset> or form control: nothing can be picked or minimised. */
+  formDisabledCallback(disabled) {
+    for (const id of ['pick', 'key', 'minimise']) this.#root.getElementById(id).disabled = disabled;
+  }
+
   formResetCallback() {
     this.#clear();
     this.#render();

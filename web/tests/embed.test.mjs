@@ -233,6 +233,38 @@ describe('<watt-precheck> in a host page', () => {
     await closeDemo(page, context);
   });
 
+  test('minimise="optional": a valid file is handed over as it is, until it is minimised', async () => {
+    const { context, page } = await openDemo();
+    await page.$eval('watt-precheck', (e) => e.setAttribute('minimise', 'optional'));
+    await pick(page, SAMPLE);
+    assert.equal(await waitVerdict(page), '✓ Fichier valide');
+    const [handed] = await events(page, 'watt-file');
+    assert.deepEqual([handed.minimised, handed.file.name], [false, 'sample_energy_consumption.csv']);
+    const formFile = () =>
+      page.evaluate(async () => {
+        const file = new FormData(document.getElementById('upload')).get('export');
+        return { name: file.name, size: file.size };
+      });
+    assert.deepEqual(await formFile(), { name: 'sample_energy_consumption.csv', size: readFileSync(SAMPLE).length });
+    assert.equal(await page.$eval('watt-precheck', (e) => e.checkValidity()), true);
+    await page.fill('watt-precheck #key', KEY);
+    await page.click('watt-precheck #minimise');
+    await page.waitForSelector('watt-precheck #ready:not([hidden])');
+    const out = join(work, 'optional.minimised.csv');
+    wattMinimise(SAMPLE, ENERGY_SCHEMA, KEY, out);
+    assert.deepEqual(await formFile(), { name: 'sample_energy_consumption.minimised.csv', size: readFileSync(out).length });
+    // A disabled fieldset disables the element's controls too.
+    await page.evaluate(() => {
+      const fieldset = document.createElement('fieldset');
+      const element = document.querySelector('watt-precheck');
+      element.before(fieldset);
+      fieldset.append(element);
+      fieldset.disabled = true;
+    });
+    assert.equal(await page.isDisabled('watt-precheck #pick'), true);
+    await closeDemo(page, context);
+  });
+
   test('every request went to the host’s own origin, and no body carried the raw file or a personal value', () => {
     const origin = new URL(server.url).origin;
     assert.ok(requested.length > 0);
