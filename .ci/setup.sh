@@ -26,6 +26,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   # Not --locked: its lock file pins a yanked webpki-roots.
   cargo_tools+=("cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION")
 fi
+# wasm-pack builds the npm packages and runs the wasm tests (web/ci.sh); it uses the
+# wasm-bindgen CLI above and downloads nothing (wasm/wasm-pack.sh).
+WASM_PACK_VERSION=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}')" != "$WASM_PACK_VERSION" ]; then
+  cargo_tools+=("cargo install wasm-pack --locked --version $WASM_PACK_VERSION")
+fi
 command -v cargo-deny >/dev/null || cargo_tools+=("cargo install cargo-deny --locked")
 command -v ripsecrets >/dev/null || cargo_tools+=("cargo install ripsecrets --locked")
 # The fuzz smoke of scripts/security.sh runs on the nightly toolchain this machine kind has.

@@ -50,7 +50,7 @@ if [ -n "${WATT_TOOLS_STATUS:-}" ]; then
   fi
 fi
 
-log "Web page: wasm-bindgen tests and end-to-end tests in headless Chromium"
+log "Web: the page and the npm packages (wasm-pack), wasm-pack tests in Chromium and Node, end-to-end tests of the page and of <watt-precheck>"
 WATT_BIN=$BIN_DIR/watt bash web/ci.sh
 
 log "End to end against SeaweedFS"

@@ -13,32 +13,23 @@
 set -euo pipefail
 
 WEB="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$WEB")"
 DIST="$WEB/dist"
-TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+# The flags, profile and wasm-bindgen check shared with the npm packages (wasm/build-npm.sh).
+source "$WEB/../wasm/build-env.sh"
+ROOT="$WATT_ROOT"
+watt_wasm_bindgen_check build.sh || exit 1
 
-want=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")
-have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
-if [[ -z "$want" || "$want" != "$have" ]]; then
-  echo "build.sh: the wasm-bindgen CLI is '${have:-missing}', the crate is '$want'." >&2
-  echo "          cargo install wasm-bindgen-cli --version $want" >&2
-  exit 1
-fi
-
-# SIMD: the CSV reader and memchr run about 1.4x faster with it (every current browser
-# has it). Path remapping: the binary must not depend on where the checkout or the cargo
-# registry is.
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128 --remap-path-prefix=$ROOT=/watt --remap-path-prefix=$CARGO_HOME_DIR=/cargo"
-(cd "$ROOT" && cargo build --locked -p watt-wasm --target wasm32-unknown-unknown --profile wasm-release)
+(cd "$ROOT" && cargo build --locked -p watt-wasm --target wasm32-unknown-unknown --profile "$WATT_WASM_PROFILE")
 
 rm -rf "$DIST"
 mkdir -p "$DIST/pkg" "$DIST/schemas"
 wasm-bindgen --target web --out-dir "$DIST/pkg" \
   --remove-name-section --remove-producers-section \
-  "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/watt_wasm.wasm"
+  "$WATT_TARGET_DIR/wasm32-unknown-unknown/$WATT_WASM_PROFILE/watt_wasm.wasm"
 
 cp "$WEB"/{index.html,app.js,worker.js,i18n.js,report-view.js,style.css,favicon.svg,_headers} "$DIST/"
+# The embeddable element (web/embed/), beside the worker and the wasm it shares with the page.
+cp "$WEB/embed/watt-precheck.js" "$DIST/"
 cp "$ROOT/data/schemas/energy_consumption.schema.json" "$DIST/schemas/"
 
 (cd "$DIST" && find . -type f ! -name SHA256SUMS -print0 | LC_ALL=C sort -z | xargs -0 sha256sum > SHA256SUMS)

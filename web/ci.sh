@@ -4,16 +4,19 @@
 #   bash web/ci.sh
 #
 # On a Debian 12 machine with Rust stable (+ wasm32-unknown-unknown), Node 20 + npm, the
-# `chromium` and `chromium-driver` packages and the wasm-bindgen CLI at the crate's version
-# (`.ci/setup.sh` installs all of these), it:
+# `chromium` and `chromium-driver` packages, wasm-pack and the wasm-bindgen CLI at the crate's
+# version (`.ci/setup.sh` installs all of these), it:
 #   1. installs the page's npm packages (npm ci),
-#   2. builds the page (bash web/build.sh → web/dist),
+#   2. builds the page (bash web/build.sh → web/dist) and the npm packages from the same wasm
+#      build (bash wasm/build-npm.sh: wasm-pack build for web, bundler and nodejs, npm pack),
 #   3. checks the gzipped wasm against its budget (440 KB = 440 000 bytes; why: web/README.md),
 #   4. checks formatting and clippy of the wasm crate,
-#   5. runs the wasm-bindgen tests of the wasm API in headless Chromium,
+#   5. runs the wasm tests of the API with wasm-pack test, in headless Chromium and in Node,
 #   6. builds the native `watt` (debug: same bytes, much faster to build) to compare with,
-#   7. runs the end-to-end tests (Playwright, Chromium, page served on 127.0.0.1) and the
-#      TypeScript declaration test. Screenshots land in web/test-results/.
+#   7. runs the Node tests of tests/: end to end of the page and of <watt-precheck> in its demo
+#      host (Playwright, Chromium, served on 127.0.0.1), the npm packages (tarballs, Node
+#      streams against the CLI) and the TypeScript declarations. Screenshots land in
+#      web/test-results/.
 # Steps 3 to 7 all run even when one fails; the script exits 1 if any did.
 set -uo pipefail
 
@@ -44,6 +47,7 @@ must() {
 
 must "npm ci" bash -c "cd '$WEB' && npm ci --no-audit --no-fund --loglevel=error"
 must "build the page" bash "$WEB/build.sh"
+must "build the npm packages (wasm-pack build, npm pack)" bash "$ROOT/wasm/build-npm.sh"
 
 size_budget() {
   local wasm="$WEB/dist/pkg/watt_wasm_bg.wasm" raw gz
@@ -57,21 +61,25 @@ size_budget() {
 }
 step "wasm size budget" size_budget
 
-step "rustfmt (wasm crate)" bash -c "cd '$ROOT' && rustfmt --edition 2024 --check wasm/src/*.rs wasm/tests/*.rs"
+step "rustfmt (wasm crate)" bash -c "cd '$ROOT' && rustfmt --edition 2024 --check wasm/src/*.rs wasm/tests/*.rs wasm/tests/*/*.rs"
 step "clippy (wasm crate, wasm32)" bash -c \
   "cd '$ROOT' && cargo clippy --locked -p watt-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings"
 
-step "wasm-bindgen tests in headless Chromium" env \
-  CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  bash -c "cd '$ROOT' && cargo test --locked --target wasm32-unknown-unknown -p watt-wasm"
+# wasm-pack finds the wasm-bindgen test runner and Debian's chromedriver; wasm/wasm-pack.sh
+# keeps it from downloading anything. Each run skips the other's suite (api_browser.rs,
+# api_node.rs: the same tests, wasm/tests/api/).
+step "wasm tests in headless Chromium (wasm-pack test --chrome)" bash -c \
+  "cd '$ROOT' && bash wasm/wasm-pack.sh test --mode no-install --headless --chrome \
+     --chromedriver '${CHROMEDRIVER:-/usr/bin/chromedriver}' wasm --locked"
+step "wasm tests in Node (wasm-pack test --node)" bash -c \
+  "cd '$ROOT' && bash wasm/wasm-pack.sh test --mode no-install --node wasm --locked"
 
 if [[ -z "${WATT_BIN:-}" ]]; then
   must "build the native watt to compare with" bash -c "cd '$ROOT' && cargo build --locked -p watt"
   export WATT_BIN="$TARGET_DIR/debug/watt"
 fi
 
-step "end-to-end and type tests (node --test)" bash -c "cd '$WEB' && node --test tests/"
+step "end-to-end, npm package and type tests (node --test)" bash -c "cd '$WEB' && node --test tests/"
 
 if ((${#failed[@]})); then
   printf '\nweb/ci.sh: FAILED: %s\n' "${failed[*]}" >&2

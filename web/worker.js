@@ -1,6 +1,7 @@
 // The page's engine room: reads the dropped file with File.stream(), chunk by chunk, feeds
 // the chunks to the wasm Checker, Scanner or Minimiser, and posts progress and the result
-// back. Everything heavy happens here so the page stays responsive.
+// back. Everything heavy happens here so the page stays responsive. The page (app.js) and the
+// <watt-precheck> element (embed/watt-precheck.js) both run this worker: one engine path.
 //
 // Messages in:  {type: 'run', id, job: 'check'|'scan'|'minimise', file, schema, options, key?}
 //               {type: 'validate-schema', id, schema}

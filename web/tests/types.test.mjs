@@ -1,21 +1,30 @@
-// The TypeScript declarations generated for the wasm API (dist/pkg/watt_wasm.d.ts) are
-// accurate: real reports of every shape — valid, with findings and values, with an encoding
-// guess, scanned, minimised with and without a key — are written out as object literals
-// typed `Report`, and `tsc --strict` must accept them (a missing or extra key is an error),
-// along with typical use of the classes, while misuse must be rejected.
+// The TypeScript declarations generated for the wasm API are accurate, in the page's build
+// (dist/pkg/watt_wasm.d.ts) and in each npm package (target/npm/{web,bundler,nodejs}/): real
+// reports of every shape — valid, with findings and values, with an encoding guess, scanned,
+// minimised with and without a key — are written out as object literals typed `Report`, and
+// `tsc --strict` must accept them (a missing or extra key is an error), along with typical
+// use of the classes, while misuse must be rejected.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WEB = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = join(WEB, '..');
 const PKG = join(WEB, 'dist/pkg');
+const NPM = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'npm');
+/** Every build of the declarations: the page's and the npm packages'. */
+const DECLARED = {
+  page: join(PKG, 'watt_wasm.js'),
+  web: join(NPM, 'web/watt_wasm.js'),
+  bundler: join(NPM, 'bundler/watt_wasm.js'),
+  nodejs: join(NPM, 'nodejs/watt_wasm.js'),
+};
 const OUT = join(WEB, 'test-results/types');
 
-test('the declarations describe every report the engine returns, and reject misuse', async () => {
+test('the declarations of the page and of every npm package describe every report the engine returns, and reject misuse', async () => {
   const wasm = await import(join(PKG, 'watt_wasm.js'));
   wasm.initSync({ module: readFileSync(join(PKG, 'watt_wasm_bg.wasm')) });
   const energy = readFileSync(join(ROOT, 'data/schemas/energy_consumption.schema.json'), 'utf8');
@@ -66,8 +75,8 @@ test('the declarations describe every report the engine returns, and reject misu
   const literals = Object.entries(reports)
     .map(([name, report]) => `export const ${name}: Report = ${JSON.stringify(report, null, 2)};`)
     .join('\n\n');
-  const source = `import type { Report, Minimised, Options, WattError, WattErrorCode, ErrorCode } from '../../dist/pkg/watt_wasm.js';
-import { Checker, Minimiser, Scanner, version } from '../../dist/pkg/watt_wasm.js';
+  const source = (from) => `import type { Report, Minimised, Options, WattError, WattErrorCode, ErrorCode } from '${from}';
+import { Checker, Minimiser, Scanner, version } from '${from}';
 
 ${literals}
 
@@ -111,15 +120,18 @@ export function use(schema: string, chunk: Uint8Array): void {
 }
 `;
   mkdirSync(OUT, { recursive: true });
-  const file = join(OUT, 'reports.ts');
-  writeFileSync(file, source);
+  const files = Object.entries(DECLARED).map(([name, module]) => {
+    const file = join(OUT, `reports.${name}.ts`);
+    writeFileSync(file, source('./' + relative(OUT, module).split('\\').join('/')));
+    return file;
+  });
   const tsc = join(WEB, 'node_modules/typescript/bin/tsc');
   try {
     execFileSync(process.execPath, [
       tsc, '--noEmit', '--strict', '--exactOptionalPropertyTypes', '--target', 'es2022', '--module', 'es2022',
-      '--moduleResolution', 'bundler', '--lib', 'esnext,dom', '--skipLibCheck', 'false', file,
+      '--moduleResolution', 'bundler', '--lib', 'esnext,dom', '--skipLibCheck', 'false', ...files,
     ], { stdio: 'pipe' });
   } catch (err) {
-    assert.fail(`tsc rejected ${file}:\n${err.stdout}${err.stderr}`);
+    assert.fail(`tsc rejected ${files.join(', ')}:\n${err.stdout}${err.stderr}`);
   }
 });

@@ -1,12 +1,7 @@
-//! The JavaScript API in a real browser (headless Chromium through chromedriver): what
-//! `finish()` returns must stringify to exactly the CLI's JSON, chunking must not matter,
-//! the minimised bytes must be the core's, and errors must be `Error`s with a `code`.
-//!
-//! Run: `CHROMEDRIVER=/usr/bin/chromedriver
-//! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-//! cargo test --target wasm32-unknown-unknown -p watt-wasm` (or `bash web/ci.sh`).
-
-#![cfg(target_arch = "wasm32")]
+//! The JavaScript API, as a JavaScript engine sees it: what `finish()` returns must
+//! stringify to exactly the CLI's JSON, chunking must not matter, the minimised bytes must be
+//! the core's, and errors must be `Error`s with a `code`. Run twice, by `api_browser.rs` in
+//! headless Chromium and by `api_node.rs` in Node (see those for the commands).
 
 use js_sys::{JSON, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -15,18 +10,16 @@ use watt_core::{Options, PseudonymKey, Schema};
 use watt_wasm::types::JsOptions;
 use watt_wasm::{Checker, Minimiser, Scanner};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-const ENERGY_SCHEMA: &str = include_str!("../../data/schemas/energy_consumption.schema.json");
-const SAMPLE: &[u8] = include_bytes!("../../data/samples/sample_energy_consumption.csv");
-const SAMPLE_FR: &[u8] = include_bytes!("../../data/samples/sample_energy_consumption_fr.csv");
-const FIXTURE_SCHEMA: &str = include_str!("../../data/fixtures/fixtures.schema.json");
-const EXPECTED: &str = include_str!("../../data/fixtures/expected.json");
+const ENERGY_SCHEMA: &str = include_str!("../../../data/schemas/energy_consumption.schema.json");
+const SAMPLE: &[u8] = include_bytes!("../../../data/samples/sample_energy_consumption.csv");
+const SAMPLE_FR: &[u8] = include_bytes!("../../../data/samples/sample_energy_consumption_fr.csv");
+const FIXTURE_SCHEMA: &str = include_str!("../../../data/fixtures/fixtures.schema.json");
+const EXPECTED: &str = include_str!("../../../data/fixtures/expected.json");
 const KEY: &str = "wasm test key: not a secret, 0123456789 abcdefghij";
 
 macro_rules! fixtures {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_bytes!(concat!("../../data/fixtures/", $name)))),*]
+        &[$(($name, include_bytes!(concat!("../../../data/fixtures/", $name)))),*]
     };
 }
 
