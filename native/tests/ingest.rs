@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use common::Workdir;
 use serde_json::Value;
 use support::{ACCESS_KEY, S3Server, SECRET_KEY, energy_csv};
-use watt_core::{Minimiser, Options, PseudonymKey, Schema};
+use watt_core::{PseudonymKey, Schema};
 
 /// The pseudonymisation key of the tests (never a default: watt has none).
 const KEY: &str = "watt-ingest-tests-key-3f9a1c7e5b2d4068a1b2c3d4e5f60718";
@@ -24,19 +24,9 @@ fn schema_text() -> String {
     std::fs::read_to_string(common::energy_schema()).expect("the energy schema")
 }
 
-/// What `watt ingest` must upload for `input`: the core's minimisation under [`KEY`].
+/// What watt must write for `input`: the core's minimisation under [`KEY`].
 fn minimised(input: &[u8]) -> Vec<u8> {
-    let schema = Schema::from_json(&schema_text()).expect("the schema loads");
-    let key = PseudonymKey::new(KEY.as_bytes()).expect("the test key");
-    let mut m = Minimiser::new(&schema, Options::default(), Some(key)).expect("a minimiser");
-    let mut out = Vec::new();
-    for chunk in input.chunks(64 * 1024) {
-        out.extend_from_slice(m.push(chunk));
-    }
-    let done = m.finish();
-    out.extend(done.tail);
-    assert!(done.report.valid, "the expected output is of valid data");
-    out
+    common::minimised_energy(input, KEY)
 }
 
 /// `watt ingest` in a work directory with a clean environment: only what the test gives.

@@ -28,24 +28,12 @@ use std::time::Duration;
 
 use common::Workdir;
 use support::{Hold, S3Server, energy_csv};
-use watt_core::{Minimiser, Options, PseudonymKey, Schema};
 
 const KEY: &str = "watt-ingest-fault-tests-key-7c1e9a3f5b2d40680a1b2c3d4e5f";
 
-fn schema() -> Schema {
-    let text = std::fs::read_to_string(common::energy_schema()).expect("the energy schema");
-    Schema::from_json(&text).expect("the schema loads")
-}
-
+/// What watt must write for `input`: the core's minimisation under [`KEY`].
 fn minimised(input: &[u8]) -> Vec<u8> {
-    let key = PseudonymKey::new(KEY.as_bytes()).expect("the test key");
-    let mut m = Minimiser::new(&schema(), Options::default(), Some(key)).expect("a minimiser");
-    let mut out = Vec::new();
-    for chunk in input.chunks(64 * 1024) {
-        out.extend_from_slice(m.push(chunk));
-    }
-    out.extend(m.finish().tail);
-    out
+    common::minimised_energy(input, KEY)
 }
 
 /// `watt ingest ARGS` into the server's bucket, with nothing from this machine's setup.

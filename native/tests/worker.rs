@@ -22,7 +22,6 @@ use s3_events::Put;
 use serde_json::Value;
 use support::energy_csv;
 use support::seaweedfs::{ACCESS_KEY, S3, SECRET_KEY, weed};
-use watt_core::{Minimiser, Options, PseudonymKey, Schema};
 
 /// The pseudonymisation key of the tests.
 const KEY: &str = "watt-worker-tests-key-6c1e9a7f3b5d2048c1d2e3f4a5b6c7d8";
@@ -30,20 +29,9 @@ const KEY: &str = "watt-worker-tests-key-6c1e9a7f3b5d2048c1d2e3f4a5b6c7d8";
 /// Longest a worker may run in a test before it is taken for hung (a guard, not a measure).
 const GUARD: Duration = Duration::from_secs(600);
 
-/// What the worker must write for `input`: the core's minimisation under [`KEY`].
+/// What watt must write for `input`: the core's minimisation under [`KEY`].
 fn minimised(input: &[u8]) -> Vec<u8> {
-    let text = std::fs::read_to_string(common::energy_schema()).expect("the energy schema");
-    let schema = Schema::from_json(&text).expect("the schema loads");
-    let key = PseudonymKey::new(KEY.as_bytes()).expect("the test key");
-    let mut m = Minimiser::new(&schema, Options::default(), Some(key)).expect("a minimiser");
-    let mut out = Vec::new();
-    for chunk in input.chunks(64 * 1024) {
-        out.extend_from_slice(m.push(chunk));
-    }
-    let done = m.finish();
-    out.extend(done.tail);
-    assert!(done.report.valid, "the expected output is of valid data");
-    out
+    common::minimised_energy(input, KEY)
 }
 
 fn sample() -> Vec<u8> {

@@ -121,26 +121,33 @@ pub async fn sdk_config(settings: &S3Settings) -> aws_config::SdkConfig {
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
-    match &settings.credentials {
+    with_credentials(loader, &settings.credentials).load().await
+}
+
+/// The loader with the credentials the settings chose: a profile, the standard chain, or
+/// the keys of `.env`. Every AWS client watt makes (S3, SQS, the key vault's) takes them
+/// from here.
+pub fn with_credentials(
+    loader: aws_config::ConfigLoader,
+    credentials: &Credentials,
+) -> aws_config::ConfigLoader {
+    match credentials {
         Credentials::Chain {
             profile: Some(profile),
-        } => loader = loader.profile_name(profile),
-        Credentials::Chain { profile: None } => {}
+        } => loader.profile_name(profile),
+        Credentials::Chain { profile: None } => loader,
         Credentials::DotEnv {
             access_key_id,
             secret_access_key,
             session_token,
-        } => {
-            loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
-                access_key_id.0.clone(),
-                secret_access_key.0.clone(),
-                session_token.as_ref().map(|t| t.0.clone()),
-                None,
-                "dotenv",
-            ));
-        }
+        } => loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+            access_key_id.0.clone(),
+            secret_access_key.0.clone(),
+            session_token.as_ref().map(|t| t.0.clone()),
+            None,
+            "dotenv",
+        )),
     }
-    loader.load().await
 }
 
 impl S3Lake {

@@ -113,27 +113,9 @@ impl Access {
         if self.proxy == Proxy::Never {
             loader = loader.http_client(crate::ingest::s3::http_client_without_proxy());
         }
-        match &self.credentials {
-            Credentials::Chain {
-                profile: Some(profile),
-            } => loader = loader.profile_name(profile),
-            Credentials::Chain { profile: None } => {}
-            Credentials::DotEnv {
-                access_key_id,
-                secret_access_key,
-                session_token,
-            } => {
-                loader =
-                    loader.credentials_provider(aws_sdk_secretsmanager::config::Credentials::new(
-                        access_key_id.0.clone(),
-                        secret_access_key.0.clone(),
-                        session_token.as_ref().map(|t| t.0.clone()),
-                        None,
-                        "dotenv",
-                    ));
-            }
-        }
-        loader.load().await
+        crate::ingest::s3::with_credentials(loader, &self.credentials)
+            .load()
+            .await
     }
 }
 

@@ -107,3 +107,21 @@ pub fn has_key(v: &Value, key: &str) -> bool {
         _ => false,
     }
 }
+
+/// What watt must write for `input` (valid data) under the bundled energy schema and `key`:
+/// the core's minimisation, pushed in 64 KiB chunks, as the shells do.
+pub fn minimised_energy(input: &[u8], key: &str) -> Vec<u8> {
+    use watt_core::{Minimiser, Options, PseudonymKey, Schema};
+    let text = std::fs::read_to_string(energy_schema()).expect("the energy schema");
+    let schema = Schema::from_json(&text).expect("the schema loads");
+    let key = PseudonymKey::new(key.as_bytes()).expect("the test key");
+    let mut m = Minimiser::new(&schema, Options::default(), Some(key)).expect("a minimiser");
+    let mut out = Vec::new();
+    for chunk in input.chunks(64 * 1024) {
+        out.extend_from_slice(m.push(chunk));
+    }
+    let done = m.finish();
+    out.extend(done.tail);
+    assert!(done.report.valid, "the expected output is of valid data");
+    out
+}
