@@ -631,6 +631,7 @@ fn draft(
         supersedes: None,
         erasures: Vec::new(),
         column_expiries: Vec::new(),
+        rekeys: Vec::new(),
     }
 }
 
