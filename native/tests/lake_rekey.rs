@@ -92,7 +92,12 @@ fn rotated_lake(w: &Workdir) -> String {
     key_file(w, "a.key", KEY_A);
     let (code, said) = run(
         w,
-        &["ingest", sample().to_str().unwrap(), "--key-file", "a.key"],
+        &[
+            "ingest",
+            sample().to_str().expect("the test setup"),
+            "--key-file",
+            "a.key",
+        ],
     );
     assert_eq!(code, 0, "{said}");
     let (code, said) = run(w, &["key", "rotate", "--key-file", "a.key", "-o", "b.key"]);
@@ -107,7 +112,12 @@ fn rotated_lake(w: &Workdir) -> String {
     );
     let (code, said) = run(
         w,
-        &["ingest", day2.to_str().unwrap(), "--key-file", "b.key"],
+        &[
+            "ingest",
+            day2.to_str().expect("the test setup"),
+            "--key-file",
+            "b.key",
+        ],
     );
     assert_eq!(code, 0, "{said}");
     b
@@ -116,7 +126,10 @@ fn rotated_lake(w: &Workdir) -> String {
 const RING: [&str; 4] = ["--key-file", "b.key", "--previous-key-file", "a.key"];
 
 fn id(key: &str) -> String {
-    PseudonymKey::new(key.as_bytes()).unwrap().id().to_owned()
+    PseudonymKey::new(key.as_bytes())
+        .expect("the test setup")
+        .id()
+        .to_owned()
 }
 
 /// No identifier of the sample and no pseudonym of one, under A or B, in `text`.
@@ -164,14 +177,14 @@ fn a_rekey_moves_every_object_to_the_current_key_and_the_old_key_can_go() {
     let before = objects(&w);
     let sample_path = sample();
     let mut rekey = vec!["lake", "rekey", "--to", "CURRENT", "--identifiers"];
-    rekey.push(sample_path.to_str().unwrap());
+    rekey.push(sample_path.to_str().expect("the test setup"));
     rekey.extend(RING);
     let mut dry = rekey.clone();
     dry.push("--dry-run");
     let (code, said) = run(&w, &dry);
     assert_eq!(code, 0, "{said}");
     assert!(said.contains("(dry run: nothing changed)"), "{said}");
-    assert!(said.contains(&format!("would move: ")), "{said}");
+    assert!(said.contains("would move: "), "{said}");
     assert!(said.contains(&format!("key {a_id}: 80 distinct pseudonym(s) made by the identifiers, 0 not; 0 objects under it after the rekey: it can be destroyed")), "{said}");
     assert_eq!(objects(&w), before);
     said_all += &said;
@@ -202,13 +215,18 @@ fn a_rekey_moves_every_object_to_the_current_key_and_the_old_key_can_go() {
     key_file(&other, "b.key", &b);
     let (code, said) = run(
         &other,
-        &["ingest", sample().to_str().unwrap(), "--key-file", "b.key"],
+        &[
+            "ingest",
+            sample().to_str().expect("the test setup"),
+            "--key-file",
+            "b.key",
+        ],
     );
     assert_eq!(code, 0, "{said}");
     let made_by_b = &objects(&other)[0].0;
     assert_eq!(
-        std::fs::read(&moved.0).unwrap(),
-        std::fs::read(made_by_b).unwrap()
+        std::fs::read(&moved.0).expect("the test setup"),
+        std::fs::read(made_by_b).expect("the test setup")
     );
     // The old object is gone; nothing is left in the journal.
     assert!(
@@ -219,7 +237,7 @@ fn a_rekey_moves_every_object_to_the_current_key_and_the_old_key_can_go() {
     assert!(files(&w.path("logs/.pending-lake")).is_empty());
 
     // A destroyed: B alone finds the person in both objects, by meter and by customer.
-    std::fs::remove_file(w.path("a.key")).unwrap();
+    std::fs::remove_file(w.path("a.key")).expect("the test setup");
     let (code, said) = run(
         &w,
         &[
@@ -264,7 +282,7 @@ fn a_rekey_moves_every_object_to_the_current_key_and_the_old_key_can_go() {
     // Nothing personal in what was said, in the audit trail, in the manifests.
     let mut recorded = String::new();
     for p in files(&w.path("datalake/_audit")) {
-        recorded += &std::fs::read_to_string(p).unwrap();
+        recorded += &std::fs::read_to_string(p).expect("the test setup");
     }
     assert!(recorded.contains("\"action\":\"rekeyed\""), "{recorded}");
     assert!(recorded.contains("\"pseudonymsMatched\":80"), "{recorded}");
@@ -290,7 +308,7 @@ fn pseudonyms_no_identifier_makes_keep_their_object_under_its_key_unless_severed
     let known: Vec<(String, String)> = csv::Reader::from_reader(part.as_bytes())
         .records()
         .map(|r| {
-            let r = r.unwrap();
+            let r = r.expect("the test setup");
             (r[0].to_owned(), r[1].to_owned())
         })
         .collect();
@@ -328,10 +346,10 @@ fn pseudonyms_no_identifier_makes_keep_their_object_under_its_key_unless_severed
         &before
             .iter()
             .find(|(p, _)| !p.to_string_lossy().contains("day2"))
-            .unwrap()
+            .expect("the test setup")
             .0,
     )
-    .unwrap();
+    .expect("the test setup");
     // Severed: the object moves; the unknown person's rows keep one token, which nobody's
     // identifier finds any more; the others are found under B.
     let mut sever = rekey.clone();
@@ -349,17 +367,17 @@ fn pseudonyms_no_identifier_makes_keep_their_object_under_its_key_unless_severed
         .iter()
         .find(|(p, _)| p.to_string_lossy().contains("_r"))
         .expect("the rewritten object");
-    let rows = std::fs::read_to_string(&moved.0).unwrap();
+    let rows = std::fs::read_to_string(&moved.0).expect("the test setup");
     assert_eq!(rows.lines().count(), old_rows.lines().count());
     let under_a = pseudonym("prm", &unknown.0, KEY_A);
     let tokens: std::collections::BTreeSet<&str> = old_rows
         .lines()
         .zip(rows.lines())
         .filter(|(o, _)| o.starts_with(&under_a))
-        .map(|(_, n)| n.split(',').next().unwrap())
+        .map(|(_, n)| n.split(',').next().expect("the test setup"))
         .collect();
     assert_eq!(tokens.len(), 1, "one token for one old pseudonym");
-    let token = tokens.into_iter().next().unwrap();
+    let token = tokens.into_iter().next().expect("the test setup");
     assert_eq!(token.len(), under_a.len());
     assert_ne!(token, under_a);
     assert_ne!(token, pseudonym("prm", &unknown.0, &b));
