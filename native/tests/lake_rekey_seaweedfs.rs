@@ -397,7 +397,6 @@ fn campaign(bucket: &str, points: &[Point]) -> (u32, u32) {
     let mut ids = vec![people.learn(KEY_A)];
     lake.ingest(sample().to_str().expect("a path"), "k0.key", "5");
     lake.ingest(big_path.to_str().expect("a path"), "k0.key", "5");
-    eprintln!("campaign {bucket}: ingested");
     let (initial, wrong) = view(&lake, &people, &[&ids[0]]);
     assert!(wrong.is_empty(), "{wrong:?}");
     let (mut kills, mut rolled_back) = (0, 0);
@@ -425,11 +424,15 @@ fn campaign(bucket: &str, points: &[Point]) -> (u32, u32) {
             "--jobs",
             "1",
         ];
-        eprintln!("round {round}: rekey killed at {point:?}");
         let killed = kill_at(&lake, &args, *point);
-        eprintln!("round {round}: killed {killed}");
         if killed {
             kills += 1;
+            if matches!(point, Point::Upload) {
+                assert!(
+                    lake.pending_uploads() > 0,
+                    "the kill left an upload to clean"
+                );
+            }
             let (code, said) = lake.run(&["lake", "recover"]);
             assert!(code == 0 || code == 1, "round {round} {point:?}: {said}");
             if said.contains("undid an unfinished rewrite") {

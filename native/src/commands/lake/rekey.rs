@@ -167,6 +167,7 @@ async fn rekey_in<L: Store>(
                         .unwrap_or_default()
                 ));
                 j = serde_json::to_value(r).unwrap_or_default();
+                j["result"] = json!("moved");
                 changed.push(*c);
             }
             Moved::Done(Rewritten::Unchanged) => {

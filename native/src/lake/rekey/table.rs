@@ -8,8 +8,8 @@
 //! the default 16 bytes that is 33 bytes per distinct pseudonym (old, new, and whether it
 //! was found), about 33 MB per million, plus up to as much again while the set is being
 //! collected (it is sorted and deduplicated each time it doubles). Nothing here is ever
-//! written out: the pseudonyms stay in memory, which `--memory` bounds (see
-//! [`super::rekey`]'s batches).
+//! written out: the pseudonyms stay in memory, which `--memory` bounds (the batches of
+//! [`super`]).
 
 use std::collections::BTreeMap;
 
