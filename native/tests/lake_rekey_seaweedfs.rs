@@ -116,7 +116,7 @@ impl Lake {
             .into_iter()
             .filter(|(_, bytes)| {
                 String::from_utf8_lossy(bytes)
-                    .split(|c: char| c == ',' || c == '\n' || c == '"')
+                    .split([',', '\n', '"'])
                     .any(|cell| old.contains_key(cell))
             })
             .map(|(name, _)| name)
