@@ -511,8 +511,19 @@ pub enum LakeCommand {
     /// erasure (date, request id, rows removed), replaces the old one; then the old object
     /// is deleted, with its earlier versions when the bucket keeps versions.
     Erase(LakeEraseArgs),
-    /// Finish or undo what a stopped `watt lake expire` or `erase` left (they do it first
-    /// as well).
+    /// Move every object made under an older key to the current key, so that the old key
+    /// can be destroyed.
+    ///
+    /// A pseudonym cannot be turned back into its identifier: give the identifiers
+    /// (--identifiers, a CSV file whose header names pseudonymised columns, such as the
+    /// meter register or the original exports; or a plain list with --field). Each object is
+    /// rewritten with its pseudonyms computed again under the current key and its manifest
+    /// naming it, verified, journaled and audited as an erasure is. An object holding a
+    /// pseudonym that no identifier makes stays under its old key (exit 1), unless
+    /// --sever-unmatched.
+    Rekey(LakeRekeyArgs),
+    /// Finish or undo what a stopped `watt lake expire`, `erase` or `rekey` left (they do it
+    /// first as well).
     Recover(LakeRecoverArgs),
 }
 
@@ -650,6 +661,60 @@ pub struct LakeEraseArgs {
     pub request_id: String,
 
     /// Say what would change, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Part size of the rewritten objects' multipart uploads, in MiB (5 to 5120).
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    pub part_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct LakeRekeyArgs {
+    #[command(flatten)]
+    pub lake: LakeArgs,
+
+    /// The key to move to: `CURRENT` (the keyring's current key), or its fingerprint
+    /// (which must be the current key's).
+    #[arg(long, value_name = "KEY")]
+    pub to: String,
+
+    /// The controller's identifiers: a CSV file whose header names pseudonymised columns
+    /// (the meter register, the original exports), or with --field a list of one identifier
+    /// per line; repeatable. Read once per batch of objects, never kept.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub identifiers: Vec<PathBuf>,
+
+    /// The --identifiers files are plain lists of this column's identifiers.
+    #[arg(long, short = 'f', value_name = "FIELD")]
+    pub field: Option<String>,
+
+    /// Replace each pseudonym that no identifier makes by a severed token under the new key
+    /// (deterministic, so rows that shared it still do, but linked to nobody), instead of
+    /// leaving its object under the old key.
+    #[arg(long)]
+    pub sever_unmatched: bool,
+
+    /// Table Schema of the lake, for objects whose manifest does not record how a column was
+    /// pseudonymised, and to read the identifier files [default: the bundled energy schema].
+    #[arg(long, short = 's', value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+
+    /// The keys: the current one (moved to) and the older ones (moved from).
+    #[command(flatten)]
+    pub keys: KeyringArgs,
+
+    /// Memory for the table of pseudonyms of a batch of objects, in MiB (about 33 MB per
+    /// million distinct pseudonyms of 16 bytes); past it, the objects are taken in several
+    /// batches, each reading the identifier files again.
+    #[arg(long, value_name = "MIB", default_value_t = 256,
+          value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub memory: u64,
+
+    /// Say what would be moved and how many pseudonyms no identifier makes; change nothing.
     #[arg(long)]
     pub dry_run: bool,
 

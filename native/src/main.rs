@@ -52,6 +52,7 @@ fn main() -> ExitCode {
         Command::Lake(LakeCommand::Expire(args)) => commands::lake::expire(args),
         Command::Lake(LakeCommand::Find(args)) => commands::lake::find(args),
         Command::Lake(LakeCommand::Erase(args)) => commands::lake::erase(args),
+        Command::Lake(LakeCommand::Rekey(args)) => commands::lake::rekey(args),
         Command::Lake(LakeCommand::Recover(args)) => commands::lake::recover(args),
         Command::Worker(args) => commands::worker::run(args),
     };

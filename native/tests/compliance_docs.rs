@@ -410,8 +410,8 @@ fn check_invocations(doc: &str) -> usize {
     let invocations = watt_invocations(&text, &subcommands());
     for inv in &invocations {
         let mut command = vec![inv[0].clone()];
-        // `watt schema infer`, `watt lake erase`: the options are the subcommand's.
-        if inv[0] == "schema" || inv[0] == "lake" {
+        // `watt schema infer`, `watt lake erase`, `watt key rotate`: the options are the subcommand's.
+        if inv[0] == "schema" || inv[0] == "lake" || inv[0] == "key" {
             if let Some(sub) = inv.get(1).filter(|w| !w.starts_with('-')) {
                 command.push(sub.clone());
             }

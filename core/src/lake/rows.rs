@@ -5,8 +5,13 @@
 //! The objects are `watt minimise`'s output: UTF-8, `,` between cells, `"` quotes, `\n`
 //! after each row, a header. Selected rows are handed over as stored, byte for byte (an
 //! access request answers with the data as it is held). Rows that stay are copied as stored
-//! too, unless a column is dropped: then they are written again, without it, the way the
-//! minimiser writes rows, so an object keeps one spelling.
+//! too, unless a column is dropped or a cell recoded: then they are written again, the way
+//! the minimiser writes rows, so an object keeps one spelling.
+//!
+//! A [`Recode`] changes cells of named columns in the rows that stay: `watt lake rekey`
+//! moves pseudonyms from an old key to the current one with it. The table of what becomes
+//! what is the caller's (it is built from the controller's identifiers); the filter hands
+//! it each cell and writes what it answers.
 //!
 //! Memory holds one record at a time (at most [`MAX_RECORD_BYTES`]): objects of any size
 //! go through.
@@ -60,6 +65,27 @@ impl Selection {
     }
 }
 
+/// What a [`Recode`] made of a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recoded {
+    /// The cell stays as it is.
+    Same,
+    /// The new cell is what was appended to `out`.
+    Changed,
+    /// The cell cannot be recoded (a pseudonym the table does not know): it is counted in
+    /// [`Tally::refused`], and left as it is; the caller decides what becomes of the object.
+    Refused,
+}
+
+/// Changes the cells of some columns in the rows that stay (see the module doc).
+pub trait Recode: Send + std::fmt::Debug {
+    /// The columns whose cells are handed over (absent ones are ignored).
+    fn columns(&self) -> &[String];
+    /// The cell `cell` of column `columns()[column]`: append the new cell to `out` and say
+    /// [`Recoded::Changed`], or say it stays or is refused (then `out` is ignored).
+    fn recode(&mut self, column: usize, cell: &[u8], out: &mut Vec<u8>) -> Recoded;
+}
+
 /// What to do to an object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
@@ -93,6 +119,9 @@ pub struct Tally {
     pub column_found: bool,
     /// The columns taken out, as the header names them.
     pub dropped: Vec<String>,
+    /// Cells a [`Recode`] changed, and cells it refused.
+    pub recoded: u64,
+    pub refused: u64,
 }
 
 /// Reads an object fed in chunks cut anywhere (see the module doc).
@@ -113,6 +142,13 @@ pub struct RowFilter {
     drop: Vec<bool>,
     writer: CsvWriter,
     tally: Tally,
+    recode: Option<Box<dyn Recode>>,
+    /// For each column: its index in the recoder's columns.
+    recode_at: Vec<Option<usize>>,
+    /// The cells a recoder wrote for the current row, end to end, and where each column's
+    /// is (`None`: the cell as read).
+    recoded: Vec<u8>,
+    spans: Vec<Option<(usize, usize)>>,
 }
 
 impl RowFilter {
@@ -130,7 +166,23 @@ impl RowFilter {
             drop: Vec::new(),
             writer: CsvWriter::new(),
             tally: Tally::default(),
+            recode: None,
+            recode_at: Vec::new(),
+            recoded: Vec::new(),
+            spans: Vec::new(),
         }
+    }
+
+    /// Hands the cells of `recode`'s columns, in the rows that stay, to `recode` (given
+    /// before the first chunk).
+    pub fn with_recode(mut self, recode: Box<dyn Recode>) -> RowFilter {
+        self.recode = Some(recode);
+        self
+    }
+
+    /// What the filter has seen so far (a caller may stop early on a refused cell).
+    pub fn tally(&self) -> &Tally {
+        &self.tally
     }
 
     /// Feeds the next chunk: the header and the rows that stay are appended to `kept` (with
@@ -232,9 +284,46 @@ impl RowFilter {
             return;
         }
         self.tally.kept += 1;
+        let changed = self.recode_row();
         if self.plan.keep_rest {
-            self.write_kept(kept);
+            self.write_kept(kept, changed);
         }
+    }
+
+    /// Hands the row's cells to the recoder; whether one changed.
+    fn recode_row(&mut self) -> bool {
+        let Some(recode) = &mut self.recode else {
+            return false;
+        };
+        self.recoded.clear();
+        self.spans.clear();
+        let ends = &self.ends[..self.ends_len];
+        let mut changed = false;
+        for i in 0..ends.len() {
+            let span = match self.recode_at.get(i).copied().flatten() {
+                Some(c) => {
+                    let value = cell(&self.cells, ends, i).unwrap_or_default();
+                    let start = self.recoded.len();
+                    match recode.recode(c, value, &mut self.recoded) {
+                        Recoded::Changed => {
+                            changed = true;
+                            self.tally.recoded += 1;
+                            Some((start, self.recoded.len()))
+                        }
+                        other => {
+                            if other == Recoded::Refused {
+                                self.tally.refused += 1;
+                            }
+                            self.recoded.truncate(start);
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
+            self.spans.push(span);
+        }
+        changed
     }
 
     fn header(&mut self, kept: &mut Vec<u8>) {
@@ -256,24 +345,35 @@ impl RowFilter {
             .filter(|(_, d)| **d)
             .map(|(n, _)| n.clone())
             .collect();
+        if let Some(r) = &self.recode {
+            self.recode_at = names
+                .iter()
+                .map(|n| r.columns().iter().position(|c| c == n))
+                .collect();
+        }
         self.tally.header = names;
         if self.plan.keep_rest {
-            self.write_kept(kept);
+            self.write_kept(kept, false);
         }
     }
 
-    /// The record as stored, or written again without the dropped columns.
-    fn write_kept(&mut self, kept: &mut Vec<u8>) {
-        if !self.drop.iter().any(|d| *d) {
+    /// The record as stored, or written again without the dropped columns and with the
+    /// recoded cells (`recoded`: the recoder changed a cell of this row).
+    fn write_kept(&mut self, kept: &mut Vec<u8>, recoded: bool) {
+        if !recoded && !self.drop.iter().any(|d| *d) {
             kept.extend_from_slice(&self.raw);
             return;
         }
         self.writer.clear();
         let (cells, ends, drop) = (&self.cells, &self.ends[..self.ends_len], &self.drop);
+        let (new, spans) = (&self.recoded, &self.spans);
         self.writer.record(
             (0..ends.len())
                 .filter(|i| !drop.get(*i).copied().unwrap_or(false))
-                .map(|i| cell(cells, ends, i).unwrap_or_default()),
+                .map(|i| match spans.get(i).copied().flatten() {
+                    Some((a, b)) if recoded => new.get(a..b).unwrap_or_default(),
+                    _ => cell(cells, ends, i).unwrap_or_default(),
+                }),
         );
         kept.extend_from_slice(self.writer.bytes());
     }
@@ -468,6 +568,85 @@ mod tests {
                 limit: MAX_RECORD_BYTES
             })
         );
+    }
+
+    /// Recodes `prm` by a table; refuses what it does not know; leaves empty cells.
+    #[derive(Debug)]
+    struct Table(Vec<String>, Vec<(&'static str, &'static str)>);
+
+    impl Recode for Table {
+        fn columns(&self) -> &[String] {
+            &self.0
+        }
+        fn recode(&mut self, column: usize, cell: &[u8], out: &mut Vec<u8>) -> Recoded {
+            assert_eq!(column, 0);
+            if cell.is_empty() {
+                return Recoded::Same;
+            }
+            match self.1.iter().find(|(old, _)| old.as_bytes() == cell) {
+                Some((_, new)) => {
+                    out.extend_from_slice(new.as_bytes());
+                    Recoded::Changed
+                }
+                None => Recoded::Refused,
+            }
+        }
+    }
+
+    fn recoding(
+        table: &[(&'static str, &'static str)],
+        plan: Plan,
+        data: &[u8],
+        cut: usize,
+    ) -> (Vec<u8>, Vec<u8>, Tally) {
+        let mut f =
+            RowFilter::new(plan).with_recode(Box::new(Table(vec!["prm".into()], table.to_vec())));
+        let (mut kept, mut selected) = (Vec::new(), Vec::new());
+        for chunk in data.chunks(cut) {
+            f.push(chunk, &mut kept, &mut selected).unwrap();
+        }
+        let tally = f.finish(&mut kept, &mut selected).unwrap();
+        (kept, selected, tally)
+    }
+
+    #[test]
+    fn recoded_cells_are_written_and_the_rest_of_the_row_kept_as_the_minimiser_writes() {
+        let keep = Plan {
+            keep_rest: true,
+            ..Plan::default()
+        };
+        let table = [("aa", "xx"), ("bb", "yy"), ("cc", "z,z")];
+        for cut in [1, 4, 1000] {
+            let (kept, _, tally) = recoding(&table, keep.clone(), OBJECT.as_bytes(), cut);
+            assert_eq!(
+                String::from_utf8(kept).unwrap(),
+                concat!(
+                    "prm,customer_id,kwh,comment\n",
+                    "xx,c1,1.5,RAS\n",
+                    "yy,c2,0.25,\"relevé estimé, compteur\"\n",
+                    "xx,c1,2,\"deux\nlignes\"\n",
+                    "\"z,z\",c3,,\n",
+                ),
+                "cut {cut}"
+            );
+            assert_eq!((tally.rows, tally.recoded, tally.refused), (4, 4, 0));
+        }
+        // A cell the table does not know is refused, counted, and left as it is.
+        let (kept, _, tally) = recoding(&table[..1], keep, OBJECT.as_bytes(), 7);
+        assert_eq!((tally.recoded, tally.refused), (2, 2));
+        assert!(String::from_utf8(kept).unwrap().contains("\nbb,c2,"));
+    }
+
+    #[test]
+    fn a_recoding_count_writes_nothing_and_selected_rows_are_not_recoded() {
+        let count = Plan {
+            select: Some(Selection::new("customer_id", ["c2"])),
+            ..Plan::default()
+        };
+        let (kept, selected, tally) = recoding(&[("aa", "xx")], count, OBJECT.as_bytes(), 5);
+        assert!(kept.is_empty() && selected.is_empty());
+        // bb (row 2) is selected: not handed to the recoder; cc is refused.
+        assert_eq!((tally.selected, tally.recoded, tally.refused), (1, 2, 1));
     }
 
     #[test]

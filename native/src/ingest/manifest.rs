@@ -61,6 +61,9 @@ pub struct Manifest {
     /// Columns removed from the object when their own retention ended.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub column_expiries: Vec<ColumnExpiry>,
+    /// Moves of the object's pseudonyms to another key (`watt lake rekey`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rekeys: Vec<Rekey>,
     /// The object of the landing bucket this one was made from, when `watt worker` made it
     /// (its run id and key are derived from these: see `crate::worker::identity`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -131,6 +134,23 @@ pub struct Erasure {
     pub field: String,
     pub rows_removed: u64,
     /// The `watt lake erase` operation that did it.
+    pub operation: String,
+}
+
+/// The object's pseudonyms moved from one key to another (`watt lake rekey`): fingerprints
+/// and counts, never a pseudonym.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rekey {
+    pub date: String,
+    pub from_key_id: String,
+    pub to_key_id: String,
+    /// Cells whose pseudonym was computed again under the new key from its identifier.
+    pub cells_recoded: u64,
+    /// Cells whose pseudonym no identifier given made, replaced by a severed token
+    /// (`--sever-unmatched`): they can no longer be linked to anyone.
+    pub cells_severed: u64,
+    /// The `watt lake rekey` operation that did it.
     pub operation: String,
 }
 
@@ -363,6 +383,7 @@ mod tests {
                 operation: "0123456789abcdef".into(),
             }],
             column_expiries: vec![],
+            rekeys: vec![],
             origin: None,
         };
         let bytes = m.to_bytes();

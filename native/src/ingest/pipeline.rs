@@ -668,6 +668,7 @@ fn draft(
         supersedes: None,
         erasures: Vec::new(),
         column_expiries: Vec::new(),
+        rekeys: Vec::new(),
         origin: ctx.origin.clone(),
     }
 }

@@ -72,7 +72,6 @@ impl Keyring {
     }
 
     /// The key new data is pseudonymised with.
-    #[allow(dead_code)] // the lake's commands (issue 20, point 2) are its users
     pub fn current(&self) -> &PseudonymKey {
         // `new` puts the current key first and nothing removes it.
         &self.keys[0].key

@@ -131,6 +131,8 @@ pub enum Action {
     ColumnsExpired,
     /// A person's rows written to an export file.
     Exported,
+    /// An object rewritten with its pseudonyms moved to another key.
+    Rekeyed,
 }
 
 /// One line of the audit trail.
@@ -140,7 +142,7 @@ pub struct Record {
     pub record_version: u32,
     pub time: String,
     pub tool: Option<Tool>,
-    /// `expire`, `erase`, `find` or `recover`.
+    /// `expire`, `erase`, `find`, `rekey` or `recover`.
     pub command: String,
     pub operation: String,
     pub who: Who,
@@ -182,6 +184,25 @@ pub struct Record {
     /// An export's SHA-256 (its path is not recorded: it may name the person).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_sha256: Option<String>,
+    /// A rekey: the fingerprints of the key moved from (for the operation: each, joined by
+    /// spaces) and of the key moved to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id_to: Option<String>,
+    /// A rekey: cells whose pseudonym was computed again under the new key, and cells
+    /// severed (their pseudonym made by no identifier given: replaced by a token nobody can
+    /// link to anyone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cells_recoded: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cells_severed: Option<u64>,
+    /// A rekey, for the operation: distinct pseudonyms of the objects under the old keys
+    /// that the identifiers made, and those they did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonyms_matched: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonyms_unmatched: Option<u64>,
     /// The time retention was judged at, when it was not the time of the run (`--now`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judged_at: Option<String>,
@@ -219,6 +240,11 @@ impl Record {
             ),
             Action::Expired => "deletion of an expired object".into(),
             Action::Exported => "export".into(),
+            Action::Rekeyed => format!(
+                "move of its pseudonyms from key {} to key {}",
+                self.key_id_from.as_deref().unwrap_or("?"),
+                self.key_id_to.as_deref().unwrap_or("?")
+            ),
             Action::Operation => "operation".into(),
         }
     }

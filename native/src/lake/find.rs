@@ -101,7 +101,11 @@ pub fn plan(item: &Item, person: &Person, keys: &Keys, schema: &Schema, memo: &m
 }
 
 /// How `field` was pseudonymised in the object: `Ok(None)` when it is not a column of it.
-fn params(m: &Manifest, field: &str, schema: &Schema) -> Result<Option<Pseudonymisation>, String> {
+pub fn params(
+    m: &Manifest,
+    field: &str,
+    schema: &Schema,
+) -> Result<Option<Pseudonymisation>, String> {
     if let Some(p) = m.pseudonyms.get(field) {
         return Ok(Some(p.clone()));
     }

@@ -4,9 +4,10 @@
 //!
 //! - [`catalog`]: the objects under the prefix with their manifests, as readers see them.
 //! - [`expire`]: what the retention rules say is due, and its deletion; [`find`]: a
-//!   person's rows, and their export; [`erase`]: their erasure.
+//!   person's rows, and their export; [`erase`]: their erasure; [`rekey`]: the objects made
+//!   under an older key moved to the current one (so that the old key can be destroyed).
 //! - [`rewrite`]: the one journaled way an object changes (an erasure, a column past its
-//!   retention): a new object written, verified, its manifest put in place, the old one
+//!   retention, a rekey): a new object written, verified, its manifest put in place, the old one
 //!   deleted with its versions; and the deletion of an expired object.
 //! - [`journal`]: the steps in progress, so that a process stopped anywhere leaves an
 //!   object either the old one or the verified new one, and [`journal::recover`] finishes
@@ -26,6 +27,7 @@ pub mod expire;
 pub mod find;
 pub mod journal;
 pub mod lock;
+pub mod rekey;
 pub mod rewrite;
 
 use chrono::{DateTime, Utc};

@@ -1,6 +1,6 @@
 //! The one way `watt lake` changes an object: rewrite it (an erasure takes a person's rows
-//! out; an expiry takes out columns whose retention ended) or delete it (its retention
-//! ended). Both are journaled step by step (see [`super::journal`]).
+//! out; an expiry takes out columns whose retention ended; a rekey moves its pseudonyms to
+//! the current key) or delete it (its retention ended). Both are journaled step by step (see [`super::journal`]).
 //!
 //! A rewrite, for an object and its manifest:
 //!
@@ -25,9 +25,11 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use watt_core::lake::rows::{Plan, RowFilter, RowsError, Selection};
+use watt_core::gdpr::Pseudonymisation;
+use watt_core::lake::rows::{Plan, Recode, RowFilter, RowsError, Selection};
 
 use super::audit::{Action, Record};
 use super::catalog::{Item, ingested};
@@ -35,7 +37,7 @@ use super::journal::{Kind, State, Step, Tracked};
 use super::{Context, Store, delete_all, manifest_key};
 use crate::ingest::integrity::{Hashing, Sums};
 use crate::ingest::lake::{Lake, LakeError, Stored};
-use crate::ingest::manifest::{ColumnExpiry, Erasure, Manifest, Verification};
+use crate::ingest::manifest::{ColumnExpiry, Erasure, Manifest, Rekey, Verification};
 use crate::ingest::pipeline::{InFlight, RawPart, now, put_manifest, uncertain};
 
 /// Parts of a rewritten object sent at once.
@@ -70,6 +72,12 @@ pub enum Change {
     },
     /// Columns whose retention ended.
     Columns { columns: Vec<String> },
+    /// The pseudonyms of `columns`, made under key `from`, moved to the rekey's key.
+    Rekey {
+        rekeying: Arc<super::rekey::Rekeying>,
+        from: String,
+        columns: Vec<(String, Pseudonymisation)>,
+    },
 }
 
 /// Why a change could not be made. Messages name objects and counts, never data.
@@ -87,6 +95,14 @@ pub enum ChangeError {
         "the new object {location} read back is not what was sent ({what}): it was deleted, and the old object stays"
     )]
     Verify { location: String, what: String },
+    #[error(
+        "{location}: {cells} cell(s) of its first {rows} row(s) hold pseudonyms that no identifier given makes: it is not rewritten (give those identifiers, or --sever-unmatched)"
+    )]
+    Unmatched {
+        location: String,
+        cells: u64,
+        rows: u64,
+    },
 }
 
 impl ChangeError {
@@ -132,6 +148,8 @@ pub async fn rewrite<L: Store>(
     record.object = Some(item.key.clone());
     record.manifest = Some(manifest_key(&item.key));
     record.new_object = Some(new_key.clone());
+    let severed = Arc::new(AtomicU64::new(0));
+    let mut recode: Option<Box<dyn Recode>> = None;
     let plan = match change {
         Change::Erase {
             field,
@@ -156,25 +174,45 @@ pub async fn rewrite<L: Store>(
                 keep_selected: false,
             }
         }
+        Change::Rekey {
+            rekeying,
+            from,
+            columns,
+        } => {
+            record.action = Action::Rekeyed;
+            record.key_id_from = Some(from.clone());
+            record.key_id_to = Some(rekeying.to.id().to_owned());
+            recode = Some(Box::new(super::rekey::Recoder::new(
+                rekeying,
+                from,
+                columns,
+                Arc::clone(&severed),
+            )));
+            Plan {
+                keep_rest: true,
+                ..Plan::default()
+            }
+        }
     };
     step.record = Some(record.clone());
     let mut tracked = ctx
         .journal
         .start(step, ctx.next_entry())
         .map_err(ChangeError::Journal)?;
-    let written = match write_new(lake, ctx, item, old, plan, &new_key, &mut tracked).await {
-        Ok(Some(written)) => written,
-        Ok(None) => {
-            tracked.remove();
-            return Ok(Rewrote::Unchanged);
-        }
-        Err((e, left)) => {
-            if !left {
+    let written =
+        match write_new(lake, ctx, item, old, (plan, recode), &new_key, &mut tracked).await {
+            Ok(Some(written)) => written,
+            Ok(None) => {
                 tracked.remove();
+                return Ok(Rewrote::Unchanged);
             }
-            return Err(e);
-        }
-    };
+            Err((e, left)) => {
+                if !left {
+                    tracked.remove();
+                }
+                return Err(e);
+            }
+        };
     let location = lake.location(&new_key);
     if let Err(e) = verify(&**lake, &new_key, &written).await {
         // The new object has no manifest: nobody counts it. It goes, and the old stays.
@@ -186,9 +224,15 @@ pub async fn rewrite<L: Store>(
             VerifyError::Differs(what) => ChangeError::Verify { location, what },
         });
     }
-    let manifest = new_manifest(lake.as_ref(), ctx, old, &new_key, change, &written);
+    let severed = severed.load(Ordering::SeqCst);
+    let manifest = new_manifest(lake.as_ref(), ctx, old, &new_key, change, &written, severed);
     record.rows = Some(written.rows);
-    record.rows_removed = Some(written.removed);
+    if let Change::Rekey { .. } = change {
+        record.cells_recoded = Some(written.recoded - severed);
+        record.cells_severed = Some(severed);
+    } else {
+        record.rows_removed = Some(written.removed);
+    }
     record.columns_removed = written.dropped.clone();
     tracked
         .update(|s| {
@@ -224,6 +268,8 @@ struct Written {
     rows: u64,
     removed: u64,
     dropped: Vec<String>,
+    /// Cells recoded (a rekey).
+    recoded: u64,
     part_size: usize,
 }
 
@@ -235,7 +281,7 @@ async fn write_new<L: Store>(
     ctx: &Context,
     item: &Item,
     old: &Manifest,
-    plan: Plan,
+    (plan, recode): (Plan, Option<Box<dyn Recode>>),
     new_key: &str,
     tracked: &mut Tracked,
 ) -> Result<Option<Written>, (ChangeError, bool)> {
@@ -249,7 +295,20 @@ async fn write_new<L: Store>(
             false,
         ));
     };
+    // A rekey writes a new object even when no cell changes: its manifest names the new key.
+    let rekey = recode.is_some();
     let mut filter = RowFilter::new(plan);
+    if let Some(r) = recode {
+        filter = filter.with_recode(r);
+    }
+    let unmatched = |filter: &RowFilter, location: &str| {
+        let t = filter.tally();
+        (t.refused > 0).then(|| ChangeError::Unmatched {
+            location: location.to_owned(),
+            cells: t.refused,
+            rows: t.rows,
+        })
+    };
     let (mut old_sums, mut new_sums) = (Hashing::default(), Hashing::default());
     let mut buf: Vec<u8> = Vec::new();
     let mut none = Vec::new();
@@ -264,6 +323,10 @@ async fn write_new<L: Store>(
                     location: location.clone(),
                     source,
                 })?;
+            // A pseudonym that cannot be moved: the object stays as it is (nothing is sent).
+            if let Some(e) = unmatched(&filter, &location) {
+                return Err(e);
+            }
             // A full part goes once more output follows: the last part is never empty.
             while buf.len() > ctx.part_size {
                 let rest = buf.split_off(ctx.part_size);
@@ -315,6 +378,17 @@ async fn write_new<L: Store>(
         return Err((e, left));
     }
     let tally = match filter.finish(&mut buf, &mut none) {
+        Ok(t) if t.refused > 0 => {
+            let left = abort(flight).await;
+            return Err((
+                ChangeError::Unmatched {
+                    location,
+                    cells: t.refused,
+                    rows: t.rows,
+                },
+                left,
+            ));
+        }
         Ok(t) => t,
         Err(source) => {
             let left = abort(flight).await;
@@ -341,7 +415,7 @@ async fn write_new<L: Store>(
         let left = abort(flight).await;
         return Err((ChangeError::Differs { location, what }, left));
     }
-    if tally.selected == 0 && tally.dropped.is_empty() {
+    if tally.selected == 0 && tally.dropped.is_empty() && !rekey {
         let left = abort(flight).await;
         return if left {
             Err((
@@ -415,6 +489,7 @@ async fn write_new<L: Store>(
         rows: tally.kept,
         removed: tally.selected,
         dropped: tally.dropped,
+        recoded: tally.recoded,
         part_size: ctx.part_size,
     }))
 }
@@ -472,6 +547,7 @@ fn new_manifest<L: Lake>(
     new_key: &str,
     change: &Change,
     written: &Written,
+    severed: u64,
 ) -> Manifest {
     let mut m = old.clone();
     let date = now();
@@ -517,6 +593,17 @@ fn new_manifest<L: Lake>(
             m.column_expiries.push(ColumnExpiry {
                 date,
                 columns: written.dropped.clone(),
+                operation: ctx.operation.to_string(),
+            });
+        }
+        Change::Rekey { rekeying, from, .. } => {
+            m.key_id = Some(rekeying.to.id().to_owned());
+            m.rekeys.push(Rekey {
+                date,
+                from_key_id: from.clone(),
+                to_key_id: rekeying.to.id().to_owned(),
+                cells_recoded: written.recoded - severed,
+                cells_severed: severed,
                 operation: ctx.operation.to_string(),
             });
         }

@@ -49,6 +49,7 @@ pub fn ls(args: &LakeLsArgs) -> Result<Outcome, CliError> {
                     "key": i.key, "by": i.superseded_by,
                 })).collect::<Vec<_>>(),
                 "orphanManifests": catalog.orphan_manifests,
+                "objectsByKey": by_key(&catalog),
             });
             let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
             s.push('\n');
@@ -125,6 +126,15 @@ fn ls_text(location: &str, catalog: &Catalog, assessed: &[Assessed], now: DateTi
             history(m),
         );
     }
+    let keys = by_key(catalog);
+    if !keys.is_empty() {
+        let listed: Vec<String> = keys.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "objects by key: {} (a key no object names, nor any copy of the lake needs, can be destroyed: `watt lake rekey` moves objects to the current key)",
+            listed.join(", ")
+        );
+    }
     for item in catalog.unvouched() {
         let _ = writeln!(
             out,
@@ -153,9 +163,31 @@ fn ls_text(location: &str, catalog: &Catalog, assessed: &[Assessed], now: DateTi
     out
 }
 
+/// How many of the objects readers see each key fingerprint made (`-`: none named).
+fn by_key(catalog: &Catalog) -> std::collections::BTreeMap<String, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in catalog.view() {
+        let Some(m) = &item.manifest else { continue };
+        *out.entry(m.key_id.clone().unwrap_or_else(|| "-".into()))
+            .or_default() += 1;
+    }
+    out
+}
+
 /// What was done to an object since its ingestion, in a few words.
 fn history(m: &crate::ingest::manifest::Manifest) -> String {
     let mut parts = Vec::new();
+    for r in &m.rekeys {
+        parts.push(format!(
+            "rekeyed from {}{}",
+            r.from_key_id,
+            if r.cells_severed > 0 {
+                format!(", {} cell(s) severed", r.cells_severed)
+            } else {
+                String::new()
+            }
+        ));
+    }
     if !m.erasures.is_empty() {
         let rows: u64 = m.erasures.iter().map(|e| e.rows_removed).sum();
         parts.push(format!("{} erasure(s), {rows} rows", m.erasures.len()));

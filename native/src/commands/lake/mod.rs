@@ -1,11 +1,11 @@
-//! `watt lake ls|expire|find|erase|recover`: the lake looked after once data has landed
+//! `watt lake ls|expire|find|erase|rekey|recover`: the lake looked after once data has landed
 //! (see [`crate::lake`]). This module parses the invocation (the store as `watt ingest`
 //! resolves it, the schema, the keys, the person), runs the command on a tokio runtime
 //! against the local lake or S3, and says what it found or did: results on standard output
 //! (text, or JSON with `--format json`), notes and warnings on standard error. Keys,
 //! locations and counts only: never a value or a pseudonym.
 //!
-//! One module per command ([`ls`], [`expire`], [`find`], [`erase`], [`recover`]), and
+//! One module per command ([`ls`], [`expire`], [`find`], [`erase`], [`rekey`], [`recover`]), and
 //! [`person`], who a request is about; here, what they share: the store opened, the
 //! operation's context, what is said on standard error, and the start and end of a
 //! changing operation (recovery, the versions probe, the lock; the audit records).
@@ -334,6 +334,7 @@ mod find;
 mod ls;
 mod person;
 mod recover;
+mod rekey;
 
 pub use erase::erase;
 pub use expire::expire;
@@ -342,3 +343,4 @@ pub use ls::ls;
 use ls::status;
 use person::{keys, person, search_json, search_text, search_warnings};
 pub use recover::recover;
+pub use rekey::rekey;
